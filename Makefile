@@ -1,0 +1,42 @@
+# Two commands from a clean clone: `make demo` and `make test`. Each sets itself up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO   := .demo-vault
+
+.PHONY: test demo setup browser bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+# The site's browser tests drive Debian's Chromium. Install it where we can (root with
+# apt-get); elsewhere the tests say what is missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will fail"; \
+	  else echo "warning: /usr/bin/chromium missing; install Debian's chromium package"; fi; \
+	fi
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+	$(BIN)/mkdocs build --strict --quiet --site-dir $(CURDIR)/.docs-site
+
+demo: $(STAMP)
+	rm -rf $(DEMO)
+	$(BIN)/vaultkit init $(DEMO)
+	$(BIN)/vaultkit index $(DEMO)
+	$(BIN)/vaultkit check $(DEMO) || true
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) .docs-site .pytest_cache

@@ -1,0 +1,608 @@
+"""The index: a SQLite cache of the vault's notes, properties, links, tags and aliases.
+
+It lives in `<vault>/.vaultkit/index.sqlite` and is always safe to delete. Sync is
+incremental, in the style of zk: a diff of (path, mtime, size) between the disk and
+the index, a content hash to skip files touched but not changed, one transaction
+per sync, and re-resolution of exactly the links whose target can change when a
+file appears or disappears. The result is the same as a fresh full index; a
+hypothesis property test holds us to that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from .model import Heading, Link, Note, Problem
+from .parse import parse_note
+from .resolve import Resolver, file_keys, name_key
+from .vault import STATE_DIR, Config, Stat, is_note_path, load_config, scan
+
+SCHEMA_VERSION = 1
+PARSER_VERSION = 1  # bump when parsing changes what it extracts: forces a re-parse
+USER_VERSION = SCHEMA_VERSION * 1000 + PARSER_VERSION
+APPLICATION_ID = 0x564B4954  # "VKIT": tells our database from a foreign one
+MAX_NOTE_BYTES = 16 * 1024 * 1024
+PARALLEL_THRESHOLD = 256  # below this many files, a process pool costs more than it saves
+
+SCHEMA = """
+CREATE TABLE files(path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+                   hash TEXT NOT NULL, is_note INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE notes(path TEXT PRIMARY KEY, title TEXT NOT NULL, type TEXT,
+                   headings TEXT NOT NULL, block_ids TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE properties(path TEXT NOT NULL, ordinal INTEGER NOT NULL, key TEXT NOT NULL,
+                        value TEXT NOT NULL, PRIMARY KEY(path, ordinal)) WITHOUT ROWID;
+CREATE INDEX properties_key ON properties(key);
+CREATE TABLE links(source TEXT NOT NULL, ordinal INTEGER NOT NULL, line INTEGER NOT NULL,
+                   kind TEXT NOT NULL, syntax TEXT NOT NULL, field TEXT, linkpath TEXT NOT NULL,
+                   subpath TEXT NOT NULL, display TEXT, raw TEXT NOT NULL, name_key TEXT NOT NULL,
+                   target TEXT, ambiguous INTEGER NOT NULL, via_alias INTEGER NOT NULL,
+                   PRIMARY KEY(source, ordinal)) WITHOUT ROWID;
+CREATE INDEX links_target ON links(target);
+CREATE INDEX links_name_key ON links(name_key);
+CREATE TABLE tags(path TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY(path, tag)) WITHOUT ROWID;
+CREATE INDEX tags_tag ON tags(tag COLLATE NOCASE);
+CREATE TABLE aliases(path TEXT NOT NULL, alias TEXT NOT NULL, PRIMARY KEY(path, alias)) WITHOUT ROWID;
+CREATE TABLE problems(path TEXT NOT NULL, line INTEGER NOT NULL, severity TEXT NOT NULL,
+                      code TEXT NOT NULL, message TEXT NOT NULL, from_scan INTEGER NOT NULL);
+CREATE INDEX problems_path ON problems(path);
+"""
+NOTE_TABLES = ("notes", "properties", "tags", "aliases")
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    parsed: int = 0
+    rerouted: int = 0  # links of unchanged notes re-resolved because a target appeared or went
+    notes: int = 0
+    links: int = 0
+    unresolved: int = 0
+    problems: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.notes:,} notes, {self.links:,} links, {self.unresolved:,} unresolved, "
+            f"{self.problems:,} problems (+{self.added} ~{self.changed} -{self.removed} files, "
+            f"{self.rerouted} links re-resolved) in {self.seconds:.2f} s"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """What reading one file yields: its hash and, for a note that changed, the Note."""
+
+    path: str
+    stat: Stat
+    hash: str
+    note: Note | None
+    unchanged: bool = False
+
+
+def read_file(root: str, path: str, stat: Stat, old_hash: str | None) -> ParsedFile:
+    """Read, hash and parse one vault file. Every failure becomes a Problem."""
+    if not is_note_path(path):
+        return ParsedFile(path, stat, "", None)
+    title = path.rsplit("/", 1)[-1][:-3]
+
+    def failed(code: str, message: str, line: int = 0) -> ParsedFile:
+        problem = Problem(path, line, "error", code, message)
+        return ParsedFile(path, stat, "", Note(path=path, title=title, problems=(problem,)))
+
+    if stat[1] > MAX_NOTE_BYTES:
+        return failed("too-large", f"note is {stat[1] / 2**20:.0f} MiB, over the 16 MiB limit; not parsed")
+    try:
+        with open(os.path.join(root, path), "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return failed("unreadable", f"cannot read: {error.strerror or error}")
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if digest == old_hash:
+        return ParsedFile(path, stat, digest, None, unchanged=True)
+    if b"\x00" in data[:8192]:
+        return ParsedFile(
+            path, stat, digest, failed("binary", "binary file with a .md name; not a note").note
+        )
+    try:
+        text = data.decode("utf-8")
+        encoding_problem = None
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8", "replace")
+        line = data.count(b"\n", 0, error.start) + 1
+        encoding_problem = Problem(
+            path, line, "warning", "encoding",
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x}); bad bytes shown as \ufffd",
+        )
+    note = parse_note(path, text)
+    if encoding_problem is not None:
+        note = _with_problem(note, encoding_problem)
+    return ParsedFile(path, stat, digest, note)
+
+
+def _with_problem(note: Note, problem: Problem) -> Note:
+    from dataclasses import replace
+
+    return replace(note, problems=(problem, *note.problems))
+
+
+def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> list[ParsedFile]:
+    root, items = args
+    return [read_file(root, path, stat, old) for path, stat, old in items]
+
+
+class Index:
+    """The vault's index. Open with `Index.open(root)`; `sync()` brings it up to date."""
+
+    def __init__(self, root: Path, config: Config, db: sqlite3.Connection, warnings: list[str]):
+        self.root = root
+        self.config = config
+        self.db = db
+        self.warnings = warnings
+        self._resolver: Resolver | None = None
+
+    # -- opening ---------------------------------------------------------------
+    @classmethod
+    def open(cls, root: Path | str, config: Config | None = None) -> "Index":
+        root = Path(root)
+        config = config or load_config(root)
+        state = root / STATE_DIR
+        state.mkdir(exist_ok=True)
+        gitignore = state / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        path = state / "index.sqlite"
+        warnings: list[str] = []
+        try:
+            db = _connect(path)
+        except sqlite3.DatabaseError as error:
+            warnings.append(f"{path}: unreadable index ({error}); rebuilding it")
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            db = _connect(path)
+        return cls(root, config, db, warnings)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- syncing ---------------------------------------------------------------
+    @property
+    def resolver(self) -> Resolver:
+        if self._resolver is None:
+            paths = [row[0] for row in self.db.execute("SELECT path FROM files")]
+            aliases: dict[str, list[str]] = {}
+            for path, alias in self.db.execute("SELECT path, alias FROM aliases"):
+                aliases.setdefault(path, []).append(alias)
+            self._resolver = Resolver(paths, aliases)
+        return self._resolver
+
+    def sync(
+        self,
+        paths: Iterable[str] | None = None,
+        full: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> SyncReport:
+        """Bring the index up to date with the disk.
+
+        `paths` (vault-relative files or folders) limits the work to them: the
+        watcher knows what changed. `full` throws the index away and rebuilds it.
+        """
+        started = time.perf_counter()
+        report = SyncReport(warnings=list(self.warnings))
+        self.warnings.clear()
+        if full:
+            self._reset()
+        on_disk, scan_problems, scope = self._scan(paths)
+        indexed = self._indexed(scope)
+        todo: list[tuple[str, Stat, str | None]] = []
+        for path, stat in on_disk.items():
+            old = indexed.get(path)
+            if old is None:
+                todo.append((path, stat, None))
+            elif (old[0], old[1]) != stat:
+                todo.append((path, stat, old[2] or None))
+        removed = sorted(set(indexed) - set(on_disk))
+        parsed = self._read_all(todo, progress)
+
+        with self._transaction():
+            self._apply(parsed, removed, indexed, report)
+            if scope is None:
+                self.db.execute("DELETE FROM problems WHERE from_scan = 1")
+            else:
+                for prefix in scope:
+                    self.db.execute(
+                        "DELETE FROM problems WHERE from_scan = 1 AND (path = ? OR path LIKE ? ESCAPE '\\')",
+                        (prefix, _like_prefix(prefix)),
+                    )
+            self.db.executemany(
+                "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 1)",
+                [(p.path, p.line, p.severity, p.code, p.message) for p in scan_problems],
+            )
+        self._count(report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _scan(self, paths: Iterable[str] | None) -> tuple[dict[str, Stat], list[Problem], list[str] | None]:
+        if paths is None:
+            files, problems = scan(self.root, self.config)
+            return files, problems, None
+        scope = sorted({p.strip("/") for p in paths if p.strip("/")})
+        # Drop paths inside another listed path: the walk of the parent covers them.
+        scope = [p for i, p in enumerate(scope) if not any(p.startswith(q + "/") for q in scope[:i])]
+        files: dict[str, Stat] = {}
+        problems: list[Problem] = []
+        for path in scope:
+            sub_files, sub_problems = scan(self.root, self.config, path)
+            files.update(sub_files)
+            problems.extend(sub_problems)
+        return files, problems, scope
+
+    def _indexed(self, scope: list[str] | None) -> dict[str, tuple[int, int, str]]:
+        query = "SELECT path, mtime_ns, size, hash FROM files"
+        if scope is None:
+            return {row[0]: row[1:] for row in self.db.execute(query)}
+        found: dict[str, tuple[int, int, str]] = {}
+        for prefix in scope:
+            rows = self.db.execute(
+                query + " WHERE path = ? OR path LIKE ? ESCAPE '\\'", (prefix, _like_prefix(prefix))
+            )
+            found.update((row[0], row[1:]) for row in rows)
+        return found
+
+    def _read_all(
+        self, todo: list[tuple[str, Stat, str | None]], progress: Callable[[int, int], None] | None
+    ) -> list[ParsedFile]:
+        root = str(self.root)
+        todo.sort()
+        workers = min(os.cpu_count() or 1, 8)
+        notes = sum(1 for item in todo if is_note_path(item[0]))
+        if notes < PARALLEL_THRESHOLD or workers < 2 or sys.platform == "win32":
+            results = []
+            for done, (path, stat, old) in enumerate(todo, 1):
+                results.append(read_file(root, path, stat, old))
+                if progress and done % 100 == 0:
+                    progress(done, len(todo))
+            return results
+        size = max(16, min(256, len(todo) // (workers * 8) or 1))
+        chunks = [(root, todo[i : i + size]) for i in range(0, len(todo), size)]
+        results = []
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            for chunk in pool.map(_read_chunk, chunks):
+                results.extend(chunk)
+                if progress:
+                    progress(len(results), len(todo))
+        return results
+
+    def _apply(
+        self,
+        parsed: list[ParsedFile],
+        removed: list[str],
+        indexed: dict[str, tuple[int, int, str]],
+        report: SyncReport,
+    ) -> None:
+        db = self.db
+        resolver = self.resolver
+        replaced = [item.path for item in parsed if not item.unchanged]
+        new_paths = [item.path for item in parsed if item.path not in indexed]
+        report.added = len(new_paths)
+        report.removed = len(removed)
+        report.changed = sum(1 for item in parsed if item.path in indexed and not item.unchanged)
+        report.parsed = sum(1 for item in parsed if item.note is not None)
+
+        stale = [(path,) for path in (*removed, *replaced)]
+        for table in NOTE_TABLES:
+            db.executemany(f"DELETE FROM {table} WHERE path = ?", stale)
+        db.executemany("DELETE FROM links WHERE source = ?", stale)
+        db.executemany("DELETE FROM problems WHERE path = ? AND from_scan = 0", stale)
+        db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in removed])
+
+        for path in removed:
+            resolver.remove(path)
+        for path in new_paths:
+            resolver.add(path)
+        # Aliases are kept even without the fallback: `check` suggests `[[Name|alias]]`.
+        for path in removed:
+            resolver.set_aliases(path, ())
+        for item in parsed:
+            if item.note is not None:
+                resolver.set_aliases(item.path, item.note.aliases)
+        aliases_changed = self.config.alias_fallback and (
+            bool(removed) or any(item.note is not None for item in parsed)
+        )
+
+        db.executemany(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+            [(i.path, i.stat[0], i.stat[1], i.hash, int(is_note_path(i.path))) for i in parsed],
+        )
+        note_rows, property_rows, link_rows, tag_rows, alias_rows, problem_rows = [], [], [], [], [], []
+        alias_fallback = self.config.alias_fallback
+        for item in parsed:
+            note = item.note
+            if note is None:
+                continue
+            note_rows.append(
+                (
+                    note.path,
+                    note.title,
+                    note.type,
+                    json.dumps([[h.level, h.text, h.line] for h in note.headings], ensure_ascii=False),
+                    json.dumps(list(note.block_ids), ensure_ascii=False),
+                )
+            )
+            property_rows.extend(
+                (note.path, ordinal, key, json.dumps(value, ensure_ascii=False))
+                for ordinal, (key, value) in enumerate(note.properties.items())
+            )
+            for ordinal, link in enumerate(note.links):
+                found = resolver.resolve(link.linkpath, note.path, alias_fallback)
+                link_rows.append(
+                    (
+                        note.path, ordinal, link.line, link.kind, link.syntax, link.field, link.linkpath,
+                        link.subpath, link.display, link.raw, name_key(link.linkpath),
+                        found.target, int(found.ambiguous), int(found.via_alias),
+                    )
+                )
+            tag_rows.extend((note.path, tag) for tag in note.tags)
+            alias_rows.extend((note.path, alias) for alias in note.aliases)
+            problem_rows.extend((p.path, p.line, p.severity, p.code, p.message, 0) for p in note.problems)
+        db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", note_rows)
+        db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?)", property_rows)
+        db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", link_rows)
+        db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", tag_rows)
+        db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)", alias_rows)
+        db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", problem_rows)
+
+        # Links in other notes whose target may now differ: those looked up by the name of
+        # a file that appeared or went (or, with the alias fallback, any unresolved link).
+        keys = sorted({key for path in (*removed, *new_paths) for key in file_keys(path)})
+        fresh = set(replaced)
+        candidates: list[tuple[Any, ...]] = []
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            candidates.extend(
+                db.execute(
+                    "SELECT source, ordinal, linkpath, target, ambiguous, via_alias FROM links "
+                    f"WHERE name_key IN ({','.join('?' * len(batch))})",
+                    batch,
+                )
+            )
+        if aliases_changed:
+            candidates.extend(
+                db.execute(
+                    "SELECT source, ordinal, linkpath, target, ambiguous, via_alias FROM links "
+                    "WHERE target IS NULL OR via_alias = 1"
+                )
+            )
+        updates = {}
+        for source, ordinal, linkpath, target, ambiguous, via_alias in candidates:
+            if source in fresh:
+                continue
+            found = resolver.resolve(linkpath, source, alias_fallback)
+            if (found.target, int(found.ambiguous), int(found.via_alias)) != (target, ambiguous, via_alias):
+                updates[(source, ordinal)] = (found.target, int(found.ambiguous), int(found.via_alias))
+        db.executemany(
+            "UPDATE links SET target = ?, ambiguous = ?, via_alias = ? WHERE source = ? AND ordinal = ?",
+            [(*value, *key) for key, value in updates.items()],
+        )
+        report.rerouted = len(updates)
+
+    def _count(self, report: SyncReport) -> None:
+        db = self.db
+        report.notes = db.execute("SELECT count(*) FROM notes").fetchone()[0]
+        report.links = db.execute("SELECT count(*) FROM links").fetchone()[0]
+        report.unresolved = db.execute("SELECT count(*) FROM links WHERE target IS NULL").fetchone()[0]
+        report.problems = db.execute("SELECT count(*) FROM problems").fetchone()[0]
+
+    def _reset(self) -> None:
+        with self._transaction():
+            for table in (*NOTE_TABLES, "links", "files", "problems"):
+                self.db.execute(f"DELETE FROM {table}")
+        self._resolver = None
+
+    def _transaction(self):
+        return _Transaction(self.db)
+
+    # -- reading -----------------------------------------------------------------
+    def note_paths(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT path FROM notes ORDER BY path")]
+
+    def file_paths(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT path FROM files ORDER BY path")]
+
+    def note(self, path: str) -> Note | None:
+        row = self.db.execute(
+            "SELECT path, title, headings, block_ids FROM notes WHERE path = ?", (path,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Note(
+            path=row[0],
+            title=row[1],
+            properties=self.properties(path),
+            aliases=tuple(r[0] for r in self.db.execute("SELECT alias FROM aliases WHERE path = ? ORDER BY alias", (path,))),
+            tags=tuple(r[0] for r in self.db.execute("SELECT tag FROM tags WHERE path = ? ORDER BY tag", (path,))),
+            headings=tuple(Heading(*h) for h in json.loads(row[2])),
+            block_ids=tuple(json.loads(row[3])),
+            links=tuple(link for link, _ in self.links(source=path)),
+            problems=tuple(p for p in self.problems() if p.path == path),
+        )
+
+    def properties(self, path: str) -> dict[str, Any]:
+        rows = self.db.execute("SELECT key, value FROM properties WHERE path = ? ORDER BY ordinal", (path,))
+        return {key: json.loads(value) for key, value in rows}
+
+    def nodes(self) -> list[dict[str, Any]]:
+        """Every note (and attachment) as a graph node, in path order."""
+        nodes = []
+        for path, title, note_type in self.db.execute(
+            "SELECT f.path, n.title, n.type FROM files f LEFT JOIN notes n USING (path) ORDER BY f.path"
+        ):
+            is_note = title is not None or is_note_path(path)
+            nodes.append(
+                {
+                    "path": path,
+                    "title": title if title is not None else path.rsplit("/", 1)[-1],
+                    "type": note_type,
+                    "kind": "note" if is_note else "attachment",
+                }
+            )
+        return nodes
+
+    def links(self, source: str | None = None, target: str | None = None) -> list[tuple[Link, "Target"]]:
+        query = (
+            "SELECT source, linkpath, subpath, display, kind, syntax, field, line, raw, target, ambiguous, "
+            "via_alias FROM links"
+        )
+        args: tuple[Any, ...] = ()
+        if source is not None:
+            query += " WHERE source = ?"
+            args = (source,)
+        elif target is not None:
+            query += " WHERE target = ?"
+            args = (target,)
+        query += " ORDER BY source, ordinal"
+        out = []
+        for row in self.db.execute(query, args):
+            link = Link(
+                linkpath=row[1], subpath=row[2], display=row[3], kind=row[4], syntax=row[5],
+                field=row[6], line=row[7], raw=row[8],
+            )
+            out.append((link, Target(source=row[0], target=row[9], ambiguous=bool(row[10]), via_alias=bool(row[11]))))
+        return out
+
+    def problems(self) -> list[Problem]:
+        """Stored problems (parse, scan) and link problems derived from the current resolution."""
+        found = [
+            Problem(*row)
+            for row in self.db.execute("SELECT path, line, severity, code, message FROM problems")
+        ]
+        resolver = self.resolver
+        for link, where in self.links():
+            if where.target is None:
+                aliased = resolver.alias_targets(link.linkpath) if link.syntax == "wiki" else []
+                if aliased:
+                    stem = aliased[0].rsplit("/", 1)[-1].removesuffix(".md")
+                    found.append(
+                        Problem(
+                            where.source, link.line, "warning", "alias-link",
+                            f"{link.raw} names an alias of {aliased[0]}, and aliases do not resolve links in "
+                            f"Obsidian; write [[{stem}|{link.linkpath}]]",
+                        )
+                    )
+                elif link.field is None or link.field not in self.prospect_fields:
+                    found.append(
+                        Problem(where.source, link.line, "warning", "unresolved-link", f"unresolved link {link.raw}")
+                    )
+            elif where.ambiguous:
+                found.append(
+                    Problem(
+                        where.source, link.line, "warning", "ambiguous-link",
+                        f"ambiguous link {link.raw}: several files match; took {where.target} (path order)",
+                    )
+                )
+        found.sort(key=lambda p: (p.path, p.line, p.code, p.message))
+        return found
+
+    # Fields whose unresolved links name people not yet in the vault: prospects, not errors.
+    prospect_fields: frozenset[str] = frozenset({"referrals"})
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row that depends on the vault's content, in a stable order (for tests)."""
+        out = {}
+        for table, order in (
+            ("files", "path"),
+            ("notes", "path"),
+            ("properties", "path, ordinal"),
+            ("links", "source, ordinal"),
+            ("tags", "path, tag"),
+            ("aliases", "path, alias"),
+            ("problems", "path, line, code, message"),
+        ):
+            rows = self.db.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+            if table == "files":
+                rows = [(row[0], row[3], row[4]) for row in rows]  # stat is not content
+            out[table] = rows
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    source: str
+    target: str | None
+    ambiguous: bool
+    via_alias: bool
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "/%"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+    try:
+        db.execute("PRAGMA busy_timeout = 30000")
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != APPLICATION_ID or version != USER_VERSION:
+            if tables and app_id != APPLICATION_ID:
+                raise sqlite3.DatabaseError("not a vaultkit index")
+            _create(db)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = OFF")
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+def _create(db: sqlite3.Connection) -> None:
+    """(Re)create the schema: an old schema or parser version means a full re-parse."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            db.execute(f'DROP TABLE IF EXISTS "{name}"')
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {USER_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise

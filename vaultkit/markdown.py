@@ -1,0 +1,188 @@
+"""The one markdown-it-py configuration vaultkit uses, for indexing and for the site.
+
+Obsidian syntax is added as small plugins in the markdown-it-py style: inline rules
+that honour `silent` and push tokens, plus a block rule for `%%` comments. Code
+spans, fences, math and raw HTML never reach the inline rules, which is how "links
+in code do not count" comes free, without a regex pass over raw Markdown.
+
+Every link, tag and embed token carries `meta["line"]`: the 0-based line in the
+parsed text, so that problems can name the line.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+# A tag runs until whitespace or ASCII punctuation other than `_ - /` (obsidian-links §6).
+TAG_RE = re.compile(r"#([^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\u2000-\u206f\u3000-\u303f]+)")
+# A block id closes a paragraph's last line: `text ^id` or `^id` alone.
+BLOCK_ID_RE = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$")
+# A Markdown link destination with a scheme (`https:`, `mailto:`, `file:`) is external.
+SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def split_wikilink(inner: str) -> tuple[str, str, str | None]:
+    """Split the text between `[[` and `]]` into (linkpath, subpath, display).
+
+    Display starts at the first `|` (an escaped `\\|`, as in tables, counts too);
+    the subpath starts at the first `#` of the rest.
+    """
+    display = None
+    bar = inner.find("|")
+    if bar >= 0:
+        display = inner[bar + 1 :]
+        inner = inner[:bar]
+        if inner.endswith("\\"):
+            inner = inner[:-1]
+    hash_at = inner.find("#")
+    if hash_at >= 0:
+        return inner[:hash_at].strip(), inner[hash_at:].strip(), display
+    return inner.strip(), "", display
+
+
+def _line(state: StateInline, pos: int) -> int:
+    return state.env.get("_line", 0) + state.src.count("\n", 0, pos)
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src.startswith("![[", pos):
+        start, kind = pos + 3, "embed"
+    elif src.startswith("[[", pos):
+        start, kind = pos + 2, "link"
+    else:
+        return False
+    end = src.find("]]", start, state.posMax)
+    if end < 0:
+        return False
+    inner = src[start:end]
+    # A link cannot span lines; `[[]]` and `[[ ]]` are not links; `[[a [[b]]` links b.
+    if not inner.strip() or "\n" in inner or "[[" in inner:
+        return False
+    if not silent:
+        linkpath, subpath, display = split_wikilink(inner)
+        token = state.push("wikilink", "", 0)
+        token.content = inner
+        token.meta = {
+            "linkpath": linkpath,
+            "subpath": subpath,
+            "display": display,
+            "kind": kind,
+            "raw": src[pos : end + 2],
+            "line": _line(state, pos),
+        }
+    state.pos = end + 2
+    return True
+
+
+def _comment_inline_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("%%", pos):
+        return False
+    end = src.find("%%", pos + 2, state.posMax)
+    # An unclosed `%%` comments out the rest of the text, as in Obsidian.
+    stop = state.posMax if end < 0 else end + 2
+    if not silent:
+        token = state.push("vk_comment", "", 0)
+        token.content = src[pos:stop]
+    state.pos = stop
+    return True
+
+
+def _tag_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src[pos] != "#" or (pos > 0 and not src[pos - 1].isspace()):
+        return False
+    match = TAG_RE.match(src, pos, state.posMax)
+    if not match or match.group(1).isdigit():  # `#1984` is not a tag
+        return False
+    if not silent:
+        token = state.push("vk_tag", "", 0)
+        token.content = match.group(1)
+        token.meta = {"line": _line(state, pos)}
+    state.pos = match.end()
+    return True
+
+
+def _comment_block_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """`%%` opening a line starts a comment that runs to the next `%%` (or the end)."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+    if not first.startswith("%%") or "%%" in first[2:]:
+        return False  # a one-line `%% ... %%` is left to the inline rule
+    if silent:
+        return True
+    line = start + 1
+    while line < end:
+        text = state.src[state.bMarks[line] : state.eMarks[line]]
+        line += 1
+        if "%%" in text:
+            break
+    else:
+        line = end
+    token = state.push("vk_comment", "", 0)
+    token.map = [start, line]
+    token.content = state.getLines(start, line, 0, False)
+    state.line = line
+    return True
+
+
+def _with_line(rule):
+    """Wrap markdown-it's link/image rule so the token it pushes knows its line."""
+
+    def wrapped(state: StateInline, silent: bool) -> bool:
+        count, pos = len(state.tokens), state.pos
+        if not rule(state, silent):
+            return False
+        if not silent:
+            for token in state.tokens[count:]:
+                if token.type in ("link_open", "image"):
+                    token.meta["line"] = _line(state, pos)
+                    break
+        return True
+
+    return wrapped
+
+
+def _inline_core_rule(state) -> None:
+    """markdown-it's core `inline` step, telling the inline rules each block's line."""
+    md, env = state.md, state.env
+    previous = None
+    for token in state.tokens:
+        if token.type == "inline":
+            env["_line"] = token.map[0] if token.map else 0
+            if token.children is None:
+                token.children = []
+            md.inline.parse(token.content, md, env, token.children)
+            if previous is not None and previous.type == "paragraph_open":
+                match = BLOCK_ID_RE.search(token.content)
+                if match:
+                    token.meta["block_id"] = match.group(1)
+        previous = token
+
+
+@lru_cache(maxsize=None)
+def markdown() -> MarkdownIt:
+    """The shared parser: CommonMark + tables, strikethrough, math, Obsidian syntax."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("link", "vk_comment", _comment_inline_rule)
+    md.inline.ruler.before("link", "vk_tag", _tag_rule)
+    md.inline.ruler.at("link", _with_line(md.inline.ruler.__rules__[md.inline.ruler.__find__("link")].fn))
+    md.inline.ruler.at("image", _with_line(md.inline.ruler.__rules__[md.inline.ruler.__find__("image")].fn))
+    md.block.ruler.before(
+        "blockquote",
+        "vk_comment",
+        _comment_block_rule,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.core.ruler.at("inline", _inline_core_rule)
+    return md

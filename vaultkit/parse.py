@@ -1,0 +1,339 @@
+"""`parse_note(path, text) -> Note`: pure, text in, data out, no I/O.
+
+The front matter is read with PyYAML's safe loader (the C one when present); the
+body is parsed once with the shared markdown-it-py configuration, and everything
+vaultkit needs (links, embeds, tags, headings, block ids) is collected from that
+one token stream.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+import yaml
+
+from .markdown import SCHEME_RE, markdown, split_wikilink
+from .model import Heading, Link, Note, Problem
+
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader
+
+
+class _Loader(_BaseLoader):
+    """Safe YAML, but dates stay strings.
+
+    A bad date (`2026-13-45`) must not make the whole front matter unreadable, and
+    users expect to see their dates as written; the schema validates them.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+FRONT_MATTER_CLOSE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+PROPERTY_LINK = re.compile(r"!?\[\[([^\[\]\n]+?)\]\]")
+MAX_PROPERTY_NODES = 10_000  # beyond this the front matter is an alias bomb, not properties
+MAX_PROPERTY_DEPTH = 50
+
+
+def parse_note(path: str, text: str) -> Note:
+    """Parse one note. Never raises on bad input: problems are part of the result."""
+    problems: list[Problem] = []
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    title = path.rsplit("/", 1)[-1]
+    if title.lower().endswith(".md"):
+        title = title[:-3]
+    if not text.strip():
+        problems.append(Problem(path, 0, "warning", "empty", "empty note"))
+        return Note(path=path, title=title, problems=tuple(problems))
+
+    yaml_text, body, body_line = split_front_matter(text)
+    properties: dict[str, Any] = {}
+    links: list[Link] = []
+    if yaml_text is None and body_line < 0:
+        problems.append(
+            Problem(path, 1, "error", "yaml", "front matter is not closed: add a line `---` after the properties")
+        )
+        body_line = 0
+    elif yaml_text is not None:
+        properties = _load_properties(path, yaml_text, problems)
+        links.extend(_property_links(path, yaml_text, properties, problems))
+
+    body_links, tags, headings, block_ids = _scan_body(body, body_line)
+    links.extend(body_links)
+
+    aliases = _aliases(properties)
+    tags = _dedupe_casefold(_property_tags(properties) + tags)
+    if isinstance(properties.get("title"), str) and properties["title"].strip():
+        title = properties["title"].strip()
+    return Note(
+        path=path,
+        title=title,
+        properties=properties,
+        aliases=aliases,
+        tags=tags,
+        headings=tuple(headings),
+        block_ids=tuple(dict.fromkeys(block_ids)),
+        links=tuple(links),
+        problems=tuple(problems),
+    )
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Return (yaml text or None, body, 0-based line where the body starts).
+
+    An opening `---` with no closing line gives (None, text, -1).
+    """
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.rstrip() != "---":
+        return None, text, 0
+    if first_end < 0:
+        return None, text, -1
+    close = FRONT_MATTER_CLOSE.search(text, first_end + 1)
+    if close is None:
+        return None, text, -1
+    yaml_text = text[first_end + 1 : close.start()]
+    body_start = text.find("\n", close.end())
+    body = "" if body_start < 0 else text[body_start + 1 :]
+    return yaml_text, body, yaml_text.count("\n") + 2
+
+
+def _load_properties(path: str, yaml_text: str, problems: list[Problem]) -> dict[str, Any]:
+    try:
+        data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        reason = error.problem or str(error)
+        if "\t" in yaml_text and "tab" in reason:
+            reason += " (YAML does not allow tabs for indentation)"
+        if error.problem and "could not determine a constructor" in error.problem:
+            reason = "YAML tags that build objects are not allowed: " + reason.split("for the tag", 1)[-1].strip()
+        problems.append(Problem(path, line, "error", "yaml", f"bad YAML in front matter: {reason}"))
+        return {}
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        problems.append(Problem(path, 1, "error", "yaml", f"bad YAML in front matter: {error}"))
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        problems.append(
+            Problem(path, 2, "error", "yaml", f"front matter must be properties (`key: value` lines), not {kind}")
+        )
+        return {}
+    budget = [MAX_PROPERTY_NODES]
+    try:
+        return {str(key): _plain(value, budget, 0) for key, value in data.items()}
+    except _TooComplex:
+        problems.append(
+            Problem(
+                path, 1, "error", "yaml", "front matter is too large or nested (YAML aliases expand too far); ignored"
+            )
+        )
+        return {}
+
+
+class _TooComplex(Exception):
+    pass
+
+
+def _plain(value: Any, budget: list[int], depth: int) -> Any:
+    """A JSON-safe copy of a YAML value, refusing alias bombs and deep nesting."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_PROPERTY_DEPTH:
+        raise _TooComplex
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v, budget, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        items = sorted(value, key=str) if isinstance(value, set) else value
+        return [_plain(v, budget, depth + 1) for v in items]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def _property_links(path: str, yaml_text: str, properties: dict[str, Any], problems: list[Problem]) -> list[Link]:
+    """Quoted wiki-links in string values and list items become links with `field`."""
+    lines = yaml_text.split("\n")
+    links: list[Link] = []
+    for key, value in properties.items():
+        values = value if isinstance(value, list) else [value]
+        key_line = _key_line(lines, key)
+        search_from = key_line
+        for item in values:
+            if isinstance(item, list) and len(item) == 1 and isinstance(item[0], list):
+                item = item[0]  # `- [[A]]` in a block list is a list inside the list
+            if isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
+                problems.append(
+                    Problem(
+                        path,
+                        key_line + 2,
+                        "warning",
+                        "unquoted-link",
+                        f'property "{key}": YAML reads unquoted [[{item[0]}]] as a nested list, not a link; '
+                        f'write {key}: "[[{item[0]}]]"',
+                    )
+                )
+                continue
+            if not isinstance(item, str) or "[[" not in item:
+                continue
+            for match in PROPERTY_LINK.finditer(item):
+                raw = match.group(0)
+                inner = match.group(1)
+                if not inner.strip():
+                    continue
+                linkpath, subpath, display = split_wikilink(inner)
+                found = _find_line(lines, raw, search_from)
+                if found >= 0:
+                    search_from = found
+                links.append(
+                    Link(
+                        linkpath=_nfc(linkpath),
+                        subpath=subpath,
+                        display=display,
+                        kind="embed" if raw.startswith("!") else "link",
+                        syntax="wiki",
+                        field=key,
+                        line=(found if found >= 0 else key_line) + 2,
+                        raw=raw,
+                    )
+                )
+    return links
+
+
+def _key_line(lines: list[str], key: str) -> int:
+    pattern = re.compile(r"^['\"]?" + re.escape(key) + r"['\"]?\s*:")
+    for number, line in enumerate(lines):
+        if pattern.match(line):
+            return number
+    return 0
+
+
+def _find_line(lines: list[str], needle: str, start: int) -> int:
+    for number in range(start, len(lines)):
+        if needle in lines[number]:
+            return number
+    return -1
+
+
+def _scan_body(body: str, line_offset: int):
+    links: list[Link] = []
+    tags: list[str] = []
+    headings: list[Heading] = []
+    block_ids: list[str] = []
+    if not body:
+        return links, tags, headings, block_ids
+    tokens = markdown().parse(body, {})
+    heading_level = 0
+    for token in tokens:
+        if token.type == "heading_open":
+            heading_level = int(token.tag[1])
+            continue
+        if token.type != "inline":
+            continue
+        if heading_level:
+            headings.append(Heading(heading_level, token.content.strip(), line_offset + token.map[0] + 1))
+            heading_level = 0
+        if "block_id" in token.meta:
+            block_ids.append(token.meta["block_id"])
+        children = token.children or ()
+        for index, child in enumerate(children):
+            kind = child.type
+            if kind == "wikilink":
+                meta = child.meta
+                links.append(
+                    Link(
+                        linkpath=_nfc(meta["linkpath"]),
+                        subpath=meta["subpath"],
+                        display=meta["display"],
+                        kind=meta["kind"],
+                        syntax="wiki",
+                        field=None,
+                        line=line_offset + meta["line"] + 1,
+                        raw=meta["raw"],
+                    )
+                )
+            elif kind == "vk_tag":
+                tags.append(child.content)
+            elif kind == "link_open" or kind == "image":
+                link = _markdown_link(child, children, index, line_offset)
+                if link is not None:
+                    links.append(link)
+    return links, tags, headings, block_ids
+
+
+def _markdown_link(token, children, index: int, line_offset: int) -> Link | None:
+    from urllib.parse import unquote
+
+    href = token.attrGet("src" if token.type == "image" else "href") or ""
+    if not href or SCHEME_RE.match(href) or href.startswith("//"):
+        return None
+    href = unquote(href)
+    hash_at = href.find("#")
+    linkpath, subpath = (href, "") if hash_at < 0 else (href[:hash_at], href[hash_at:])
+    if token.type == "image":
+        display = token.content
+    else:
+        parts = []
+        for child in children[index + 1 :]:
+            if child.type == "link_close":
+                break
+            parts.append(child.content)
+        display = "".join(parts)
+    line = line_offset + token.meta.get("line", 0) + 1
+    return Link(
+        linkpath=_nfc(linkpath.strip()),
+        subpath=subpath,
+        display=display,
+        kind="embed" if token.type == "image" else "link",
+        syntax="markdown",
+        field=None,
+        line=line,
+        raw=f"[{display}]({href})" if token.type != "image" else f"![{display}]({href})",
+    )
+
+
+def _aliases(properties: dict[str, Any]) -> tuple[str, ...]:
+    for key, value in properties.items():
+        if key.lower() == "aliases":
+            items = value if isinstance(value, list) else [value]
+            return tuple(dict.fromkeys(item.strip() for item in items if isinstance(item, str) and item.strip()))
+    return ()
+
+
+def _property_tags(properties: dict[str, Any]) -> list[str]:
+    for key, value in properties.items():
+        if key.lower() == "tags":
+            if isinstance(value, str):
+                items = re.split(r"[,\s]+", value)
+            elif isinstance(value, list):
+                items = [item for item in value if isinstance(item, (str, int))]
+            else:
+                return []
+            return [str(item).strip().lstrip("#") for item in items if str(item).strip().lstrip("#")]
+    return []
+
+
+def _dedupe_casefold(items: list[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(item.lower(), item)
+    return tuple(seen.values())
+
+
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)

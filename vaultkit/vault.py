@@ -1,0 +1,168 @@
+"""Where the vault is, what its config says, and which files are in it.
+
+This is the I/O edge for the file system: finding the vault the way git finds its
+repository, reading `vaultkit.yml`, and walking the folder tree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import VaultError
+from .model import Problem
+
+MARKERS = (".obsidian", "vaultkit.yml", ".vaultkit")
+CONFIG_FILE = "vaultkit.yml"
+STATE_DIR = ".vaultkit"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The vault's `vaultkit.yml`, with defaults for everything left out."""
+
+    alias_fallback: bool = False  # Publish-style: `[[Bob]]` may resolve to a note aliased Bob
+    output: str = "_site"  # the site folder, never indexed
+    ignore: tuple[str, ...] = ()  # more folders (vault-relative) to leave out
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ignored_folders(self) -> frozenset[str]:
+        return frozenset(folder.strip("/") for folder in (self.output, *self.ignore) if folder.strip("/"))
+
+
+def find_vault(start: Path | str | None = None) -> Path:
+    """The folder itself or the nearest parent holding `.obsidian/`, `vaultkit.yml` or `.vaultkit/`."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if any((folder / marker).exists() for marker in MARKERS):
+            return folder
+    raise VaultError(
+        f"no vault found at {here} or any parent folder "
+        "(a vault holds .obsidian/, vaultkit.yml or .vaultkit/); "
+        "pass --vault DIR, or run `vaultkit init` to make one"
+    )
+
+
+def open_vault_root(vault: Path | str | None) -> Path:
+    """An explicit vault folder (any folder may be one) or the one found from here."""
+    if vault is None:
+        return find_vault()
+    root = Path(vault).resolve()
+    if not root.is_dir():
+        raise VaultError(f"{vault}: not a folder")
+    return root
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return Config()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise VaultError(f"{CONFIG_FILE}: cannot read: {error}") from None
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else 0
+        raise VaultError(f"{CONFIG_FILE}:{line}: bad YAML: {error.problem}") from None
+    except yaml.YAMLError as error:
+        raise VaultError(f"{CONFIG_FILE}: bad YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise VaultError(f"{CONFIG_FILE}: must be a mapping of settings")
+    ignore = data.get("ignore") or []
+    if isinstance(ignore, str):
+        ignore = [ignore]
+    return Config(
+        alias_fallback=bool(data.get("alias_fallback", False)),
+        output=str(data.get("output", "_site")),
+        ignore=tuple(str(item) for item in ignore),
+        raw=data,
+    )
+
+
+Stat = tuple[int, int]  # (mtime_ns, size)
+
+
+def scan(root: Path, config: Config, under: str = "") -> tuple[dict[str, Stat], list[Problem]]:
+    """Every vault file below `under` (vault-relative, "" for all) with its stat.
+
+    Dot-files and dot-folders are not in the vault (R14), nor the site output.
+    Symlinks are followed only while they stay inside the vault and do not loop.
+    """
+    files: dict[str, Stat] = {}
+    problems: list[Problem] = []
+    root_real = os.path.realpath(root)
+    ignored = config.ignored_folders
+    start = os.path.join(root, under) if under else str(root)
+    seen_dirs = {os.path.realpath(start)}
+
+    def walk(folder: str, rel: str) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as error:
+            problems.append(Problem(rel or ".", 0, "warning", "unreadable", f"cannot read folder: {error.strerror}"))
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            path = f"{rel}/{name}" if rel else name
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if not (target == root_real or target.startswith(root_real + os.sep)):
+                        problems.append(
+                            Problem(path, 0, "warning", "symlink", "symlink points outside the vault; not followed")
+                        )
+                        continue
+                    if not os.path.exists(target):
+                        problems.append(Problem(path, 0, "warning", "symlink", "broken symlink"))
+                        continue
+                    if os.path.isdir(target):
+                        if target in seen_dirs or root_real.startswith(target + os.sep) or target == root_real:
+                            problems.append(Problem(path, 0, "warning", "symlink", "symlink loop; not followed"))
+                            continue
+                        seen_dirs.add(target)
+                        walk(entry.path, path)
+                        continue
+                if entry.is_dir():
+                    if path in ignored:
+                        continue
+                    seen_dirs.add(os.path.realpath(entry.path))
+                    walk(entry.path, path)
+                elif entry.is_file():
+                    stat = entry.stat()
+                    files[path] = (stat.st_mtime_ns, stat.st_size)
+            except OSError as error:
+                problems.append(Problem(path, 0, "warning", "unreadable", f"cannot read: {error.strerror}"))
+
+    if under:
+        under = under.strip("/")
+        if any(under == folder or under.startswith(folder + "/") for folder in ignored) or _hidden(under):
+            return files, problems
+        full = os.path.join(root, under)
+        if os.path.isdir(full) and not os.path.islink(full):
+            walk(full, under)
+        elif os.path.isfile(full) and not os.path.islink(full):
+            stat = os.stat(full)
+            files[under] = (stat.st_mtime_ns, stat.st_size)
+        elif os.path.islink(full):
+            parent = os.path.dirname(under)
+            sub, sub_problems = scan(root, config, parent) if parent else scan(root, config)
+            files.update({path: stat for path, stat in sub.items() if path == under or path.startswith(under + "/")})
+            problems.extend(p for p in sub_problems if p.path == under or p.path.startswith(under + "/"))
+        return files, problems
+    walk(start, "")
+    return files, problems
+
+
+def _hidden(path: str) -> bool:
+    return any(part.startswith(".") for part in path.split("/"))
+
+
+def is_note_path(path: str) -> bool:
+    return path.lower().endswith(".md")
