@@ -58,6 +58,7 @@ def parse_note(path: str, text: str) -> Note:
     yaml_text, body, body_line = split_front_matter(text)
     properties: dict[str, Any] = {}
     links: list[Link] = []
+    property_lines: dict[str, int] = {}
     if yaml_text is None and body_line < 0:
         problems.append(
             Problem(path, 1, "error", "yaml", "front matter is not closed: add a line `---` after the properties")
@@ -65,6 +66,8 @@ def parse_note(path: str, text: str) -> Note:
         body_line = 0
     elif yaml_text is not None:
         properties = _load_properties(path, yaml_text, problems)
+        yaml_lines = yaml_text.split("\n")
+        property_lines = {key: _key_line(yaml_lines, key) + 2 for key in properties}
         links.extend(_property_links(path, yaml_text, properties, problems))
 
     body_links, tags, headings, block_ids = _scan_body(body, body_line)
@@ -84,6 +87,7 @@ def parse_note(path: str, text: str) -> Note:
         block_ids=tuple(dict.fromkeys(block_ids)),
         links=tuple(links),
         problems=tuple(problems),
+        property_lines=property_lines,
     )
 
 
@@ -112,9 +116,16 @@ def _load_properties(path: str, yaml_text: str, problems: list[Problem]) -> dict
         data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 2 if mark is not None else 1
         reason = error.problem or str(error)
-        if "\t" in yaml_text and "tab" in reason:
+        at_end = error.problem_mark is not None and error.problem_mark.index >= len(yaml_text.rstrip())
+        if error.context_mark is not None and at_end:
+            # An unclosed quote or bracket fails at the end; the line that opened it is the one to fix.
+            mark = error.context_mark
+            reason = f"{reason} {error.context}" if error.context else reason
+        line = mark.line + 2 if mark is not None else 1
+        lines = yaml_text.split("\n")
+        if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            # libyaml says only "found character that cannot start any token" here.
             reason += " (YAML does not allow tabs for indentation)"
         if error.problem and "could not determine a constructor" in error.problem:
             reason = "YAML tags that build objects are not allowed: " + reason.split("for the tag", 1)[-1].strip()
