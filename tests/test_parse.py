@@ -260,6 +260,8 @@ def test_property_values_stay_as_written_and_json_safe():
         ("---\njust words\n---\n", 2, "not a single value"),
         ("---\nfoo: 1\n", 1, "not closed"),
         ("---\nx: !!python/object/apply:os.system [echo hi]\n---\n", 2, "build objects"),
+        ("---\na: [1, 2\n\n---\n", 2, "flow sequence"),
+        ("---\na: 1\n{0:\u2028\n---\n", 3, "bad YAML"),  # YAML counts U+2028 as a line break; editors do not
     ],
 )
 def test_bad_front_matter_is_one_named_problem(text, line, fragment):

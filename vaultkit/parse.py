@@ -122,11 +122,15 @@ def _load_properties(path: str, yaml_text: str, problems: list[Problem]) -> dict
             # An unclosed quote or bracket fails at the end; the line that opened it is the one to fix.
             mark = error.context_mark
             reason = f"{reason} {error.context}" if error.context else reason
-        line = mark.line + 2 if mark is not None else 1
-        lines = yaml_text.split("\n")
-        if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-            # libyaml says only "found character that cannot start any token" here.
-            reason += " (YAML does not allow tabs for indentation)"
+        line = 1
+        if mark is not None:
+            # From the character index, not mark.line: YAML also breaks lines at \r, \x85 and
+            # \u2028, which editors (and our line numbers) do not all count.
+            index = min(mark.index, len(yaml_text))
+            line = yaml_text.count("\n", 0, index) + 2
+            if "\t" in yaml_text[yaml_text.rfind("\n", 0, index) + 1 : index + 1]:
+                # libyaml says only "found character that cannot start any token" here.
+                reason += " (YAML does not allow tabs for indentation)"
         if error.problem and "could not determine a constructor" in error.problem:
             reason = "YAML tags that build objects are not allowed: " + reason.split("for the tag", 1)[-1].strip()
         problems.append(Problem(path, line, "error", "yaml", f"bad YAML in front matter: {reason}"))
@@ -248,7 +252,7 @@ def _scan_body(body: str, line_offset: int):
     block_ids: list[str] = []
     if not body:
         return links, tags, headings, block_ids
-    tokens = markdown().parse(body, {})
+    tokens = markdown().parse(body, {"extract_only": True})
     heading_level = 0
     for token in tokens:
         if token.type == "heading_open":
@@ -261,23 +265,19 @@ def _scan_body(body: str, line_offset: int):
             heading_level = 0
         if "block_id" in token.meta:
             block_ids.append(token.meta["block_id"])
+        extracted = token.meta.get("extracted")
+        if extracted is not None:
+            for entry in extracted:
+                if entry[0] == "tag":
+                    tags.append(entry[1])
+                else:
+                    links.append(_wikilink(entry[1], line_offset))
+            continue
         children = token.children or ()
         for index, child in enumerate(children):
             kind = child.type
             if kind == "wikilink":
-                meta = child.meta
-                links.append(
-                    Link(
-                        linkpath=_nfc(meta["linkpath"]),
-                        subpath=meta["subpath"],
-                        display=meta["display"],
-                        kind=meta["kind"],
-                        syntax="wiki",
-                        field=None,
-                        line=line_offset + meta["line"] + 1,
-                        raw=meta["raw"],
-                    )
-                )
+                links.append(_wikilink(child.meta, line_offset))
             elif kind == "vk_tag":
                 tags.append(child.content)
             elif kind == "link_open" or kind == "image":
@@ -285,6 +285,19 @@ def _scan_body(body: str, line_offset: int):
                 if link is not None:
                     links.append(link)
     return links, tags, headings, block_ids
+
+
+def _wikilink(meta: dict, line_offset: int) -> Link:
+    return Link(
+        linkpath=_nfc(meta["linkpath"]),
+        subpath=meta["subpath"],
+        display=meta["display"],
+        kind=meta["kind"],
+        syntax="wiki",
+        field=None,
+        line=line_offset + meta["line"] + 1,
+        raw=meta["raw"],
+    )
 
 
 def _markdown_link(token, children, index: int, line_offset: int) -> Link | None:
