@@ -28,7 +28,7 @@ from .parse import parse_note
 from .resolve import Resolver, file_keys, name_key
 from .vault import STATE_DIR, Config, Stat, is_note_path, load_config, scan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: properties.line, for schema problems at `path:line`
 PARSER_VERSION = 1  # bump when parsing changes what it extracts: forces a re-parse
 USER_VERSION = SCHEMA_VERSION * 1000 + PARSER_VERSION
 APPLICATION_ID = 0x564B4954  # "VKIT": tells our database from a foreign one
@@ -41,7 +41,7 @@ CREATE TABLE files(path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGE
 CREATE TABLE notes(path TEXT PRIMARY KEY, title TEXT NOT NULL, type TEXT,
                    headings TEXT NOT NULL, block_ids TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE properties(path TEXT NOT NULL, ordinal INTEGER NOT NULL, key TEXT NOT NULL,
-                        value TEXT NOT NULL, PRIMARY KEY(path, ordinal)) WITHOUT ROWID;
+                        value TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY(path, ordinal)) WITHOUT ROWID;
 CREATE INDEX properties_key ON properties(key);
 CREATE TABLE links(source TEXT NOT NULL, ordinal INTEGER NOT NULL, line INTEGER NOT NULL,
                    kind TEXT NOT NULL, syntax TEXT NOT NULL, field TEXT, linkpath TEXT NOT NULL,
@@ -349,7 +349,7 @@ class Index:
                 )
             )
             property_rows.extend(
-                (note.path, ordinal, key, json.dumps(value, ensure_ascii=False))
+                (note.path, ordinal, key, json.dumps(value, ensure_ascii=False), note.property_lines.get(key, 0))
                 for ordinal, (key, value) in enumerate(note.properties.items())
             )
             for ordinal, link in enumerate(note.links):
@@ -365,7 +365,7 @@ class Index:
             alias_rows.extend((note.path, alias) for alias in note.aliases)
             problem_rows.extend((p.path, p.line, p.severity, p.code, p.message, 0) for p in note.problems)
         db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", note_rows)
-        db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?)", property_rows)
+        db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?, ?)", property_rows)
         db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", link_rows)
         db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", tag_rows)
         db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)", alias_rows)
@@ -444,11 +444,16 @@ class Index:
             block_ids=tuple(json.loads(row[3])),
             links=tuple(link for link, _ in self.links(source=path)),
             problems=tuple(p for p in self.problems() if p.path == path),
+            property_lines=self.property_lines(path),
         )
 
     def properties(self, path: str) -> dict[str, Any]:
         rows = self.db.execute("SELECT key, value FROM properties WHERE path = ? ORDER BY ordinal", (path,))
         return {key: json.loads(value) for key, value in rows}
+
+    def property_lines(self, path: str) -> dict[str, int]:
+        rows = self.db.execute("SELECT key, line FROM properties WHERE path = ? ORDER BY ordinal", (path,))
+        return {key: line for key, line in rows}
 
     def nodes(self) -> list[dict[str, Any]]:
         """Every note (and attachment) as a graph node, in path order."""
@@ -519,11 +524,17 @@ class Index:
                         f"ambiguous link {link.raw}: several files match; took {where.target} (path order)",
                     )
                 )
+        from .schema import schema_problems  # here, not at the top: snapshot imports this module
+        from .snapshot import load_snapshot
+
+        found.extend(schema_problems(load_snapshot(self), self.config.schema))
         found.sort(key=lambda p: (p.path, p.line, p.code, p.message))
         return found
 
-    # Fields whose unresolved links name people not yet in the vault: prospects, not errors.
-    prospect_fields: frozenset[str] = frozenset({"referrals"})
+    @property
+    def prospect_fields(self) -> frozenset[str]:
+        """Fields whose unresolved links name people not yet in the vault: prospects, not errors."""
+        return self.config.schema.prospect_keys()
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row that depends on the vault's content, in a stable order (for tests)."""

@@ -59,6 +59,7 @@ class Note:
     block_ids: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     problems: tuple[Problem, ...] = ()
+    property_lines: dict[str, int] = field(default_factory=dict)  # key -> 1-based line of `key:`
 
     @property
     def type(self) -> str | None:

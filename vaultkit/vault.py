@@ -15,6 +15,7 @@ import yaml
 
 from .errors import VaultError
 from .model import Problem
+from .schema import Schema, build_schema, default_schema
 
 MARKERS = (".obsidian", "vaultkit.yml", ".vaultkit")
 CONFIG_FILE = "vaultkit.yml"
@@ -29,6 +30,7 @@ class Config:
     output: str = "_site"  # the site folder, never indexed
     ignore: tuple[str, ...] = ()  # more folders (vault-relative) to leave out
     raw: dict[str, Any] = field(default_factory=dict)
+    schema: Schema = field(default_factory=default_schema)  # note types, fields, statuses, cadences
 
     @property
     def ignored_folders(self) -> frozenset[str]:
@@ -63,7 +65,8 @@ def load_config(root: Path) -> Config:
     if not path.is_file():
         return Config()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
     except (OSError, UnicodeDecodeError) as error:
         raise VaultError(f"{CONFIG_FILE}: cannot read: {error}") from None
     except yaml.MarkedYAMLError as error:
@@ -81,6 +84,7 @@ def load_config(root: Path) -> Config:
         output=str(data.get("output", "_site")),
         ignore=tuple(str(item) for item in ignore),
         raw=data,
+        schema=build_schema(data, text),
     )
 
 

@@ -1,0 +1,74 @@
+"""A read-only snapshot of the index: the one place the networking model reads the database.
+
+Everything downstream (schema checks, the network, agenda, paths, stats) is a pure
+function of a `Snapshot` plus the schema and "today", so it can be tested from data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .index import Index
+
+
+@dataclass(frozen=True, slots=True)
+class NoteData:
+    path: str
+    title: str
+    properties: dict[str, Any]
+    lines: dict[str, int]  # property name -> 1-based line of `name:`
+    tags: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkData:
+    source: str
+    field: str | None  # front matter property holding the link, None in the body
+    line: int
+    raw: str
+    linkpath: str
+    display: str | None
+    kind: str  # "link" | "embed"
+    target: str | None  # vault-relative path, None when unresolved
+    ambiguous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    notes: dict[str, NoteData]  # in path order
+    links: tuple[LinkData, ...]  # in (source, ordinal) order
+
+
+def load_snapshot(index: Index) -> Snapshot:
+    db = index.db
+    properties: dict[str, dict[str, Any]] = {}
+    lines: dict[str, dict[str, int]] = {}
+    for path, key, value, line in db.execute(
+        "SELECT path, key, value, line FROM properties ORDER BY path, ordinal"
+    ):
+        properties.setdefault(path, {})[key] = json.loads(value)
+        lines.setdefault(path, {})[key] = line
+    tags: dict[str, list[str]] = {}
+    for path, tag in db.execute("SELECT path, tag FROM tags ORDER BY path, tag"):
+        tags.setdefault(path, []).append(tag)
+    aliases: dict[str, list[str]] = {}
+    for path, alias in db.execute("SELECT path, alias FROM aliases ORDER BY path, alias"):
+        aliases.setdefault(path, []).append(alias)
+    notes = {
+        path: NoteData(
+            path, title, properties.get(path, {}), lines.get(path, {}),
+            tuple(tags.get(path, ())), tuple(aliases.get(path, ())),
+        )
+        for path, title in db.execute("SELECT path, title FROM notes ORDER BY path")
+    }
+    links = tuple(
+        LinkData(source, field, line, raw, linkpath, display, kind, target, bool(ambiguous))
+        for source, field, line, raw, linkpath, display, kind, target, ambiguous in db.execute(
+            "SELECT source, field, line, raw, linkpath, display, kind, target, ambiguous FROM links "
+            "ORDER BY source, ordinal"
+        )
+    )
+    return Snapshot(notes, links)
