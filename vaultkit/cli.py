@@ -113,6 +113,24 @@ def _progress():
     return show
 
 
+@cli.command("init")
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path))
+def init_command(directory: Path) -> None:
+    """Create a vault in DIRECTORY (default: here) from the starter vault.
+
+    The starter vault has the folders, the templates Obsidian and `vaultkit new` use,
+    your profile note (me.md) and an example network to try every command on. Refuses
+    to overwrite any file: if one exists, it lists them and writes nothing.
+
+    \b
+    Example:
+      vaultkit init ~/Networking
+    """
+    from .init import init_vault, next_steps
+
+    click.echo(next_steps(init_vault(directory)))
+
+
 @cli.command("index")
 @vault_argument
 @click.option("--full", is_flag=True, help="Throw the index away and rebuild it from every file.")
@@ -259,6 +277,25 @@ def backlinks_command(ctx: click.Context, note: str, no_sync: bool, as_json: boo
     index, _ = synced_index(ctx, None, no_sync)
     path = _note_argument(index, note)
     _print_links(index.links(target=path), as_json, outgoing=False)
+
+
+@cli.command("watch")
+@vault_argument
+@click.pass_context
+def watch_command(ctx: click.Context, vault: Path | None) -> None:
+    """Keep the index up to date while files change, until Ctrl-C.
+
+    Syncs every file first (changes made while nothing watched are picked up),
+    then applies each burst of changes as it happens, one log line per update.
+    Read commands given --no-sync then answer instantly from the fresh index.
+
+    \b
+    Example:
+      vaultkit watch ~/Networking
+    """
+    from .watch import run_watch
+
+    run_watch(open_vault_root(vault or ctx.obj["vault"]))
 
 
 def main() -> None:
