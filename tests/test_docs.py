@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -63,7 +65,10 @@ def test_the_command_walk_finds_the_core_commands():
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_has_a_section(cli_doc: str, name: str):
-    assert name in command_sections(cli_doc), f"docs/cli.md has no `## vaultkit {name}` section"
+    assert name in command_sections(cli_doc), (
+        f"docs/cli.md has no `## vaultkit {name}` section: add one with the command's "
+        "synopsis, options, arguments and an example"
+    )
 
 
 @pytest.mark.parametrize(
@@ -165,3 +170,45 @@ def test_graph_json_keys_are_all_documented(make_vault, vk):
     keys = {key for item in (*graph["nodes"], *graph["edges"]) for key in item}
     undocumented = sorted(key for key in keys if f"| `{key}` |" not in page)
     assert not undocumented, f"graph JSON keys missing from docs/graph-json.md tables: {undocumented}"
+
+
+# -- the built docs site loads nothing from another host ------------------------------
+
+# Tags that make the browser fetch what they name, and CSS that does. Plain `<a href>`
+# links (the theme's footer credits) fetch nothing until clicked.
+FETCHING = [
+    re.compile(r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*?\ssrc=[\"']?(?:https?:)?//[^\s\"'>]+", re.I),
+    re.compile(r"<link\b(?![^>]*rel=[\"']?canonical)[^>]*?\shref=[\"']?(?:https?:)?//[^\s\"'>]+", re.I),
+    re.compile(r"url\(\s*[\"']?(?:https?:)?//[^)]+\)", re.I),
+    re.compile(r"@import\s+[\"'](?:https?:)?//[^\"']+", re.I),
+]
+
+
+def external_requests(text: str) -> list[str]:
+    return [match.group(0) for pattern in FETCHING for match in pattern.finditer(text)]
+
+
+def test_external_request_finder_sees_cdn_scripts_styles_and_fonts():
+    page = (
+        '<script src="https://cdnjs.cloudflare.com/x.js"></script>'
+        '<link rel="stylesheet" href="//fonts.googleapis.com/css?family=Lato">'
+        "<style>@font-face{src:url(https://fonts.gstatic.com/a.woff2)}</style>"
+        '<a href="https://www.mkdocs.org/">MkDocs</a><script src="js/local.js"></script>'
+    )
+    assert len(external_requests(page)) == 3
+
+
+def test_built_docs_site_makes_no_request_to_another_host(tmp_path: Path):
+    site = tmp_path / "site"
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert build.returncode == 0, build.stderr
+    found = {
+        f"{path.relative_to(site)}: {request}"
+        for path in site.rglob("*")
+        if path.suffix in {".html", ".css", ".js"}
+        for request in external_requests(path.read_text(encoding="utf-8", errors="replace"))
+    }
+    assert not found, "the docs site would load from other hosts:\n" + "\n".join(sorted(found))
