@@ -190,18 +190,28 @@ def vars_of(record) -> dict:
 
 @cli.command("graph")
 @vault_argument
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "dot", "graphml", "mermaid"]), default="json", show_default=True,
+    help="json (the documented contract), dot (Graphviz), graphml (Gephi, yEd, networkx), mermaid.",
+)
 @no_sync_option
 @click.pass_context
 def graph_command(ctx: click.Context, vault: Path | None, fmt: str, no_sync: bool) -> None:
-    """Print the link graph: every note as a node, every link as an edge.
+    """Print the referral graph: every note as a node, every link as a typed edge.
 
     \b
     Example:
       vaultkit graph --format json > graph.json
+      vaultkit graph --format dot | dot -Tsvg > network.svg
     """
     index, _ = synced_index(ctx, vault, no_sync)
-    click.echo(json.dumps(graph_json(index), indent=1, ensure_ascii=False))
+    graph = graph_json(index)
+    if fmt == "json":
+        click.echo(json.dumps(graph, indent=1, ensure_ascii=False))
+    else:
+        from .export import FORMATS
+
+        click.echo(FORMATS[fmt](graph), nl=False)
 
 
 def _note_argument(index: Index, spec: str) -> str:

@@ -1,11 +1,14 @@
 """The link graph as data: the `vaultkit graph --format json` contract.
 
 One node per vault file, one edge per link occurrence. Paths are vault-relative
-POSIX paths; `target` is null for an unresolved link. Documented in docs/cli.md.
+POSIX paths; `target` is null for an unresolved link. Each edge carries its
+referral-graph `relation`, typed by the property it stands in (schema.py).
+Documented in docs/graph-json.md.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .index import Index
@@ -15,8 +18,13 @@ def graph_json(index: Index) -> dict[str, Any]:
     tags: dict[str, list[str]] = {}
     for path, tag in index.db.execute("SELECT path, tag FROM tags ORDER BY path, tag"):
         tags.setdefault(path, []).append(tag)
+    schema = index.config.schema
+    declared = dict(index.db.execute("SELECT path, value FROM properties WHERE key = ?", (schema.type_key,)))
+    types: dict[str, str | None] = {}
     nodes = []
     for node in index.nodes():
+        value = declared.get(node["path"])
+        types[node["path"]] = schema.type_of(node["path"], {schema.type_key: json.loads(value)} if value else {})
         node["tags"] = tags.get(node["path"], [])
         nodes.append(node)
     edges = [
@@ -29,6 +37,7 @@ def graph_json(index: Index) -> dict[str, Any]:
             "kind": link.kind,
             "syntax": link.syntax,
             "field": link.field,
+            "relation": schema.relation_of(types.get(where.source), link.field),
             "line": link.line,
             "ambiguous": where.ambiguous,
             "raw": link.raw,
