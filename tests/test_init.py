@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from vaultkit.init import SOURCE_COPY, find_conflicts, init_vault, template_dir, template_files
+from vaultkit.index import Index
+from vaultkit.init import SOURCE_COPY, InitConflict, find_conflicts, init_vault, template_dir, template_files
 from vaultkit.parse import parse_note, split_front_matter
 
 TEMPLATE = SOURCE_COPY
@@ -234,3 +238,35 @@ def test_init_vault_returns_the_files_it_wrote(tmp_path):
     result = init_vault(tmp_path / "v")
     assert list(result.files) == template_files(TEMPLATE)
     assert ".obsidian/templates.json" in result.files and ".gitignore" in result.files
+
+
+def test_heading_links_in_the_example_point_at_real_headings(vk, tmp_path):
+    vault = tmp_path / "v"
+    vk("init", vault)
+    assert vk("index", vault).exit_code == 0
+    with Index.open(vault) as index:
+        with_heading = [(link, where) for link, where in index.links() if link.subpath.startswith("#")]
+        assert with_heading, "the example should show a heading link"
+        for link, where in with_heading:
+            headings = {h.text for h in index.note(where.target).headings}
+            assert link.subpath[1:] in headings, (where.source, link.raw)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_init_writes_everything_or_nothing(tmp_path, data):
+    files = template_files(TEMPLATE)
+    taken = data.draw(st.sets(st.sampled_from(files), max_size=4))
+    target = Path(tempfile.mkdtemp(dir=tmp_path))
+    for rel in taken:
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        (target / rel).write_text("mine", encoding="utf-8")
+    before = tree(target)
+    if taken:
+        with pytest.raises(InitConflict) as raised:
+            init_vault(target)
+        assert raised.value.conflicts == sorted(taken)
+        assert tree(target) == before
+    else:
+        init_vault(target)
+        assert tree(target) == tree(TEMPLATE)
