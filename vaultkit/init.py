@@ -10,6 +10,7 @@ exists it writes nothing at all and names the conflicts.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from dataclasses import dataclass
@@ -95,7 +96,7 @@ def init_vault(target: Path | str, template: Path | None = None) -> InitResult:
         raise InitConflict(target, conflicts)
     try:
         for rel in files:
-            _copy_new(template / rel, target / rel)
+            create_file(target / rel, (template / rel).read_bytes())
     except FileExistsError as error:
         # Something created the file between the check and the copy: still never overwrite.
         raise InitConflict(target, [Path(error.filename).relative_to(target).as_posix()]) from None
@@ -104,23 +105,23 @@ def init_vault(target: Path | str, template: Path | None = None) -> InitResult:
     return InitResult(target=target, files=tuple(files))
 
 
-def _copy_new(source: Path, destination: Path) -> None:
-    """Write a new file atomically (temp file + link), failing if the destination exists.
+def create_file(destination: Path, data: bytes) -> None:
+    """Write a new file atomically (temp file + hard link); FileExistsError if it exists.
 
     A hard link to the finished temp file never replaces an existing file, unlike a
-    rename; where the file system has no hard links, fall back to an exclusive create.
+    rename, so a file that appears meanwhile is never overwritten; where the file system
+    has no hard links, fall back to an exclusive create.
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
-    data = source.read_bytes()
-    handle, temp = tempfile.mkstemp(dir=destination.parent, prefix=".vaultkit-init-", suffix=".tmp")
+    handle, temp = tempfile.mkstemp(dir=destination.parent, prefix=".vaultkit-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a note should be like any new file
+        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a note should be like any new file
         try:
             os.link(temp, destination)
         except FileExistsError:
-            raise FileExistsError(17, "exists", str(destination)) from None
+            raise FileExistsError(errno.EEXIST, "file exists", str(destination)) from None
         except OSError:
             with open(destination, "xb") as out:
                 out.write(data)
@@ -128,11 +129,14 @@ def _copy_new(source: Path, destination: Path) -> None:
         os.unlink(temp)
 
 
-def _umask() -> int:
-    # os.umask can only be read by setting it; restore it at once (the CLI is single-threaded).
+def _read_umask() -> int:
+    # os.umask can only be read by setting it; restore it at once, at import time.
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()
 
 
 def next_steps(result: InitResult) -> str:
