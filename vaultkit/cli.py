@@ -308,5 +308,11 @@ def watch_command(ctx: click.Context, vault: Path | None) -> None:
     run_watch(open_vault_root(vault or ctx.obj["vault"]))
 
 
+from .site.commands import build_command, serve_command  # noqa: E402 - the site's commands
+
+cli.add_command(build_command)
+cli.add_command(serve_command)
+
+
 def main() -> None:
     cli(prog_name="vaultkit")

@@ -1,0 +1,355 @@
+"""The static site, through `vaultkit build` on real vaults: pages, privacy, safe output.
+
+Page content is checked on a copy of the example vault (vault-template/), and a link
+checker walks the whole output: every internal href and src must name a file in OUT.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from vaultkit.site.render import LinkView, render_body
+from vaultkit.site.urls import assign_outputs, href, is_safe_output, slugify
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "vault-template"
+TODAY = "2026-10-01"
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.refs.append((tag, value))
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def broken_links(out: Path) -> list[str]:
+    """Every internal href/src of every page that does not resolve to a file in OUT."""
+    broken = []
+    for page in sorted(out.rglob("*.html")):
+        parser = _Refs()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, ref in parser.refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith("//"):
+                continue
+            if not parts.path:
+                continue  # a fragment on the same page
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.is_file() or out.resolve() not in target.parents:
+                broken.append(f"{page.relative_to(out)}: <{tag}> {ref}")
+    return broken
+
+
+def everything(out: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(out.rglob("*")) if p.is_file())
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    if not (TEMPLATE / "me.md").is_file():
+        pytest.fail("vault-template/ (the example vault) is missing")
+    vault = tmp_path / "example"
+    shutil.copytree(TEMPLATE, vault)
+    return vault
+
+
+def build(vk, vault: Path, *args) -> Path:
+    result = vk("build", vault, "--today", TODAY, *args)
+    assert result.exit_code == 0, result
+    return vault / "_site"
+
+
+def read(out: Path, rel: str) -> str:
+    return (out / rel).read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    inline = re.sub(r"</?(a|span|strong|em|b|code)\b[^>]*>", "", html)
+    return " ".join(re.sub(r"<[^>]+>", " ", inline).split())
+
+
+# -- the example vault --------------------------------------------------------------
+
+
+def test_example_vault_pages(example: Path, vk) -> None:
+    out = build(vk, example)
+    assert broken_links(out) == []
+    dashboard = read(out, "index.html")
+    assert "Content-Security-Policy" in dashboard and "default-src 'none'" in html.unescape(dashboard)
+    assert "<svg" in dashboard and "Pipeline" in dashboard and "Agenda" in dashboard
+    contact = read(out, "people/daniel-okafor.html")
+    page = text_of(contact)
+    assert "Daniel Okafor" in page and "Instructional Designer" in page
+    assert "Path from you:" in page
+    assert "Referred you to: Marcus Hill, Ruth Alvarez" in page  # his referrals, from the interview note
+    assert 'href="../interviews/2026-09-22-daniel-okafor.html"' in contact  # the interviews timeline
+    assert 'href="../companies/lumen-learning.html"' in contact  # company property as a link
+    assert "Backlinks" in page
+    marcus = text_of(read(out, "people/marcus-hill.html"))
+    assert "Referred by: Daniel Okafor" in marcus and "2nd degree" in marcus
+    company = text_of(read(out, "companies/lumen-learning.html"))
+    assert "People you know here" in company and "Daniel Okafor" in company and "Best way in:" in company
+    lead = text_of(read(out, "leads/harbor-bank-research-operations-coordinator.html"))
+    assert "Provenance:" in lead
+    interview = text_of(read(out, "interviews/2026-09-22-daniel-okafor.html"))
+    assert "New names: Marcus Hill, Ruth Alvarez" in interview
+    # Email and phone stay out unless vaultkit.yml shows them.
+    assert "daniel.okafor@example.com" not in everything(out)
+    assert "555-0117" not in everything(out)
+    # Data the pages need is loaded as scripts, never fetched.
+    assert read(out, "data/graph.js").startswith("window.VK_GRAPH=")
+    assert read(out, "data/search.js").startswith("window.VK_SEARCH=")
+    assert "fetch(" not in everything(out / "static").replace("vendor", "")
+    tags = read(out, "tags/index.html")
+    assert "#teaching" in tags
+    assert "Daniel Okafor" in read(out, "tags/teaching.html")
+    assert "Marcus Hill" in read(out, "tree.html")
+
+
+def test_no_reference_to_another_host(example: Path, vk) -> None:
+    out = build(vk, example)
+    for page in out.rglob("*.html"):
+        parser = _Refs()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, ref in parser.refs:
+            # Only <a> may point elsewhere (a person's click); nothing loads from another host.
+            assert tag == "a" or not urlsplit(ref).scheme, (page, tag, ref)
+
+
+# -- rendering ----------------------------------------------------------------------
+
+
+HOSTILE = """---
+type: contact
+---
+# Mallory
+<script>window.pwned = 1; console.log("PWNED")</script>
+<img src="x" onerror="window.pwned = 2; console.log('PWNED')">
+<svg onload="window.pwned = 3"><script>window.pwned = 4</script></svg>
+<iframe src="javascript:window.pwned = 5"></iframe>
+<a href="javascript:window.pwned = 6">click me</a> [md link](javascript:window.pwned=7)
+<a href="JaVaScRiPt:window.pwned = 8">again</a> <object data="x.swf"></object>
+<div style="background:url(javascript:alert(1))" onclick="window.pwned = 9">styled</div>
+<form action="javascript:alert(1)"><button>go</button></form>
+<math><mtext><style><img src=x onerror=alert(1)></style></mtext></math>
+![x](https://tracker.example/pixel.png)
+"""
+
+
+def test_hostile_html_cannot_script(make_vault, vk) -> None:
+    vault = make_vault({"people/Mallory.md": HOSTILE, "Index.md": "[[Mallory]]"})
+    out = build(vk, vault)
+    html = read(out, "people/mallory.html")
+    body = html.split('<div class="vk-body">', 1)[1].split("</div>\n</div>\n<aside", 1)[0]
+    lowered = body.lower()
+    for needle in ("<script", "onerror", "onload", "onclick", 'href="javascript', 'src="javascript', "<iframe", "<svg", "<object",
+                   "<form", "style=", "tracker.example/pixel.png\""):
+        assert needle not in lowered, needle
+    assert "tracker.example" in body  # shown as a link, not loaded as an image
+    assert "click me" in body
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("[[Ana]]", '<a class="vk-link" href="people/ana.html">Ana</a>'),
+        ("[[Ana|my friend]]", ">my friend</a>"),
+        ("[[Ana#Work history]]", 'href="people/ana.html#work-history"'),
+        ("[[Nobody]]", '<span class="vk-unresolved" title="no note yet">Nobody</span>'),
+        ("[[Secret]]", "<p>Secret</p>"),
+        ("![[photo.png]]", '<img class="vk-embed-image" src="a/photo.png" alt="photo.png">'),
+        ("#career-change", '<a class="vk-tag" href="tags/career-change.html">#career-change</a>'),
+        ("a %%hidden%% b", "<p>a  b</p>"),
+        ("`[[Ana]]`", "<code>[[Ana]]</code>"),
+        ("> [!tip] Ask for names\n> always", '<div class="callout callout-tip"><div class="callout-title">Ask for names'),
+        ("> [!faq]- Folded\n> text", '<details class="callout callout-faq"><summary class="callout-title">Folded'),
+        ("| a | b |\n|---|---|\n| 1 | 2 |", "<td>1</td>"),
+        ("[site](https://example.com)", '<a href="https://example.com" class="vk-external">site</a>'),
+        ("[x](javascript:alert(1))", "[x](javascript:alert(1))"),
+        ("[md](Ana.md)", '<a class="vk-link" href="people/ana.html">md</a>'),
+        ("[md](Secret.md)", "<p><span>md</span></p>"),
+        ("<b onclick=x>bold</b>", "<b>bold</b>"),
+    ],
+)
+def test_render_rules(markdown: str, expected: str) -> None:
+    def lookup(linkpath: str, subpath: str, kind: str) -> LinkView:
+        name = linkpath.removesuffix(".md")
+        if name == "Ana":
+            frag = "#work-history" if subpath else ""
+            return LinkView("ok", "people/ana.html" + frag)
+        if name == "photo.png":
+            return LinkView("ok", "a/photo.png", is_image=True)
+        if name == "Secret":
+            return LinkView("hidden")
+        return LinkView("unresolved")
+
+    html = render_body(markdown, lookup, lambda tag: f"tags/{tag}.html")
+    assert expected in html, html
+
+
+def test_embedded_note_is_transcluded(make_vault, vk) -> None:
+    vault = make_vault(
+        {
+            "Host.md": "Before\n\n![[Guest#Part two]]\n\nAfter",
+            "Guest.md": "# Part one\nnot this\n# Part two\nonly **this** part\n# Part three\nnor this",
+        }
+    )
+    out = build(vk, vault)
+    html = read(out, "host.html")
+    assert 'class="vk-embed"' in html and "only <strong>this</strong> part" in html
+    assert "not this" not in html and "nor this" not in html
+
+
+# -- paths --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("Ana López", "ana-lópez"), ("  A  b ", "a-b"), ("What? #1", "what-1"), ("../x", "x"), ("", "-"),
+     ("C++ & C#", "c-c")],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_outputs_are_unique_and_avoid_the_site_s_own_files() -> None:
+    outputs = assign_outputs(["A b.md", "a-b.md", "index.md", "x/Photo.PNG"], ["index.html"])
+    assert outputs == {"A b.md": "a-b.html", "a-b.md": "a-b-2.html", "index.md": "index-2.html",
+                       "x/Photo.PNG": "x/photo.png"}
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [("index.html", "people/ana.html", "people/ana.html"),
+     ("people/ana.html", "index.html", "../index.html"),
+     ("people/ana.html", "people/bo b.html", "bo%20b.html"),
+     ("a/b/c.html", "tags/x.html", "../../tags/x.html")],
+)
+def test_relative_hrefs(source: str, target: str, expected: str) -> None:
+    assert href(source, target) == expected
+
+
+@pytest.mark.parametrize("path", ["../x", "/etc/passwd", "a/../../x", "C:/x", "a\\b", "", "a/./b"])
+def test_unsafe_output_paths(path: str) -> None:
+    assert not is_safe_output(path)
+
+
+# -- privacy ------------------------------------------------------------------------
+
+
+PRIVATE_VAULT = {
+    "me.md": "---\ntype: profile\n---\nMe. I know [[Ana]].",
+    "people/Ana.md": '---\ntype: contact\nemail: ana@example.com\nphone: "+1 555 0100"\nlinkedin: ana-li\n'
+    "publish: true\n---\nAna knows [[Hidden Person]] and [[Diary|my diary]]. Word: zebracorn.",
+    "people/Hidden Person.md": "---\ntype: contact\nprivate: true\ntitle: Very Secret Title\n"
+    "aliases: [Secret Alias]\n---\nsecret body text",
+    "private/Diary.md": "---\ntitle: Diary Secret Title\n---\ndiary secret text [[Ana]]",
+    "people/Bo.md": '---\ntype: contact\nreferred_by: "[[Hidden Person]]"\n---\nBo, not published in a share.',
+}
+
+
+def test_private_notes_never_reach_the_site(make_vault, vk) -> None:
+    vault = make_vault(PRIVATE_VAULT)
+    out = build(vk, vault)
+    site = everything(out)
+    for secret in ("Very Secret Title", "Secret Alias", "secret body text", "Diary Secret Title",
+                   "diary secret text", "hidden-person", "diary.html", "ana@example.com", "555 0100"):
+        assert secret not in site, secret
+    ana = read(out, "people/ana.html")
+    assert "Ana knows Hidden Person and my diary." in text_of(ana)  # plain text, as written
+    assert not (out / "people" / "hidden-person.html").exists()
+    assert "Backlinks" in ana and "Diary" not in ana
+    assert "ana-li" in ana  # linkedin is shown in a private build
+    assert broken_links(out) == []
+
+
+def test_contact_fields_can_be_opted_in(make_vault, vk) -> None:
+    vault = make_vault({**PRIVATE_VAULT, "vaultkit.yml": "site:\n  show: [email]\n"})
+    out = build(vk, vault)
+    ana = read(out, "people/ana.html")
+    assert "ana@example.com" in ana and "555 0100" not in ana
+
+
+def test_share_publishes_only_opted_in_notes_and_redacts(make_vault, vk) -> None:
+    vault = make_vault(PRIVATE_VAULT)
+    out = build(vk, vault, "--share")
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    assert "people/ana.html" in pages
+    assert "people/bo.html" not in pages and "me.html" not in pages
+    site = everything(out)
+    assert "ana-li" not in site and "zebracorn" in site
+    assert "Bo, not published" not in site
+    assert broken_links(out) == []
+
+
+def test_dry_run_lists_exactly_what_would_be_published(make_vault, vk) -> None:
+    vault = make_vault(PRIVATE_VAULT)
+    result = vk("build", vault, "--share", "--dry-run", "--json")
+    assert result.exit_code == 0, result
+    data = result.json()
+    assert [n["path"] for n in data["notes"]] == ["people/Ana.md"]
+    assert "email" in data["hidden_fields"] and "linkedin" in data["hidden_fields"]
+    assert not (vault / "_site").exists()
+    plain = vk("build", vault, "--dry-run")
+    assert plain.stdout.splitlines() == ["me.md -> me.html", "people/Ana.md -> people/ana.html",
+                                         "people/Bo.md -> people/bo.html"]
+    built = build(vk, vault)
+    assert sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html") if "/" in
+                  p.relative_to(built).as_posix() and p.parent.name == "people") == ["people/ana.html", "people/bo.html"]
+
+
+# -- safe output --------------------------------------------------------------------
+
+
+def test_refuses_a_folder_it_did_not_write(make_vault, vk, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "hello"})
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "thesis.docx").write_text("precious")
+    result = vk("build", vault, "-o", foreign)
+    assert result.exit_code == 2
+    assert "not empty" in result.stderr
+    assert sorted(p.name for p in foreign.iterdir()) == ["thesis.docx"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert vk("build", vault, "-o", empty).exit_code == 0
+    assert (empty / "a.html").is_file()
+
+
+def test_rebuild_deletes_only_what_it_wrote(make_vault, vk) -> None:
+    vault = make_vault({"a.md": "[[b]]", "b.md": "hello"})
+    out = build(vk, vault)
+    (out / "mine.txt").write_text("the user's own file")
+    manifest = json.loads((out / ".vaultkit-site.json").read_text())
+    assert "b.html" in manifest["files"]
+    (vault / "b.md").unlink()
+    out = build(vk, vault)
+    assert not (out / "b.html").exists()
+    assert (out / "mine.txt").read_text() == "the user's own file"
+    assert broken_links(out) == []
+    assert '<span class="vk-unresolved" title="no note yet">b</span>' in read(out, "a.html")
+
+
+def test_unchanged_rebuild_writes_nothing(make_vault, vk) -> None:
+    vault = make_vault({"a.md": "[[b]]", "b.md": "hello"})
+    build(vk, vault)
+    result = vk("build", vault, "--today", TODAY, "--json")
+    assert result.json()["written"] == 0

@@ -1,0 +1,314 @@
+"""The build pipeline: sync the index, read every note, filter, then emit pages.
+
+`Site` keeps what a later build can reuse (note bodies, rendered bodies, each page's
+input fingerprint), so `serve` rebuilds only the pages a change affects. A fresh
+`Site` renders everything; both end with byte-identical output (property-tested).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ..index import Index
+from ..vault import Config, load_config, open_vault_root
+from . import charts
+from .content import TextCache, load_content
+from .network import STAGE_LABELS, network_facts
+from .output import Output
+from .pages import (
+    PageLinks,
+    Plan,
+    dashboard_inputs,
+    digest,
+    graph_data,
+    note_inputs,
+    search_data,
+    tag_groups,
+    tag_inputs,
+    tree_html,
+)
+from .privacy import SiteConfig, published_attachments, published_notes
+from .render import excerpt_text, plain_text, render_body
+from .urls import assign_outputs, href, root_prefix
+
+PACKAGE = Path(__file__).parent
+STATIC = PACKAGE / "static"
+GLOBAL_PAGES = ("index.html", "graph.html", "tree.html", "search.html", "tags/index.html")
+DATA_FILES = ("data/graph.js", "data/search.js")
+SEARCH_TEXT_LIMIT = 6000  # characters of each note's text in the search index
+
+
+def static_files() -> list[str]:
+    return sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())
+
+
+@lru_cache(maxsize=None)
+def vendor_style_hashes() -> tuple[str, ...]:
+    """CSP hashes of the <style> elements the vendored graph library injects.
+
+    force-graph adds its own small stylesheets at run time; a hash source lets exactly
+    those through while `style-src` stays closed to anything else.
+    """
+    source = (STATIC / "vendor" / "force-graph.min.js").read_text(encoding="utf-8")
+    hashes = ["'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"]  # the empty <style> it appends first
+    for literal in re.findall(r'\}\(("\.(?:force-graph-container|float-tooltip-kap)(?:[^"\\]|\\.)*")', source):
+        css = json.loads(literal)
+        hashes.append("'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'")
+    return tuple(hashes)
+
+
+def content_security_policy() -> str:
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self' " + " ".join(vendor_style_hashes()) + "; "
+        "img-src 'self' data:; font-src 'none'; connect-src 'none'; frame-src 'none'; object-src 'none'; "
+        "media-src 'self'; base-uri 'none'; form-action 'self'"
+    )
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe inside a <script> element: no `</script>`, no `<!--`."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def js_assignment(name: str, data: Any) -> str:
+    return f"window.{name}=" + script_json(data) + ";\n"
+
+
+@dataclass
+class BuildReport:
+    notes: int = 0
+    pages: int = 0
+    written: int = 0
+    rendered: int = 0
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    out: str = ""
+
+    def summary(self) -> str:
+        return (
+            f"{self.pages:,} pages from {self.notes:,} notes: {self.rendered:,} rendered, {self.written:,} files "
+            f"written, {len(self.removed):,} removed, in {self.seconds:.2f} s -> {self.out}"
+        )
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What a build would publish: for `--dry-run`."""
+
+    notes: list[tuple[str, str]]  # (vault path, output path)
+    attachments: list[tuple[str, str]]
+    hidden_fields: list[str]
+
+
+class Site:
+    """One vault's site. `build()` as often as needed; it reuses what did not change."""
+
+    def __init__(self, vault: Path | str | None, out: Path | str | None = None, share: bool = False,
+                 today: str | None = None, config: Config | None = None, incremental: bool = False):
+        self.root = open_vault_root(vault)
+        self.config = config or load_config(self.root)
+        self.site_config = SiteConfig.from_raw(self.config.raw)
+        self.out = Path(out).resolve() if out else (self.root / self.config.output)
+        self.share = share
+        self.today = today
+        self.texts = TextCache()
+        # Rendered bodies by input key, kept only when builds repeat (`serve`).
+        self.bodies: dict[str, str] | None = {} if incremental else None
+        self.page_keys: dict[str, str] = {}
+        self.output = Output(self.out)
+        self._opened = False
+        self._index: Index | None = None
+        self.jinja = Environment(
+            loader=FileSystemLoader(str(PACKAGE / "templates")),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.jinja.globals.update(csp=content_security_policy(), stage_labels=STAGE_LABELS)
+        self.jinja.filters["script_json"] = script_json
+
+    # -- the index ---------------------------------------------------------------
+    def index(self) -> Index:
+        if self._index is None:
+            self._index = Index.open(self.root, self.config)
+        return self._index
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+    # -- planning ------------------------------------------------------------------
+    def plan(self, changed: list[str] | None = None) -> Plan:
+        index = self.index()
+        index.sync(paths=changed)
+        content = load_content(index, self.texts)
+        published = published_notes(content, self.site_config, self.share)
+        attachments = published_attachments(content, self.site_config, published)
+        reserved = [*GLOBAL_PAGES, *DATA_FILES, *(f"static/{f}" for f in static_files())]
+        outputs = assign_outputs(published | attachments, reserved)
+        today = self.today or date.today().isoformat()
+        facts = network_facts(content.notes, published, today)
+        excerpts = {
+            path: excerpt_text(content.texts[path])
+            for path in published
+            if content.notes[path].type in ("contact", "profile")
+        }
+        return Plan(
+            content=content,
+            config=self.site_config,
+            share=self.share,
+            today=today,
+            published=published,
+            attachments=attachments,
+            outputs=outputs,
+            facts=facts,
+            hidden_fields=self.site_config.hidden_fields(self.share),
+            excerpts=excerpts,
+        )
+
+    def publication(self) -> Publication:
+        plan = self.plan()
+        return Publication(
+            notes=sorted((p, plan.outputs[p]) for p in plan.published),
+            attachments=sorted((p, plan.outputs[p]) for p in plan.attachments),
+            hidden_fields=sorted(plan.hidden_fields - {"private", "publish"}),
+        )
+
+    # -- building ------------------------------------------------------------------
+    def build(self, changed: list[str] | None = None) -> BuildReport:
+        started = time.perf_counter()
+        if not self._opened:
+            self.output.open()
+            self._opened = True
+        plan = self.plan(changed)
+        report = BuildReport(notes=len(plan.published), out=str(self.out))
+        out = self.output
+        rendered_keys: dict[str, str] = {}
+
+        def emit(path: str, key: str, render) -> None:
+            report.pages += 1
+            rendered_keys[path] = key
+            if self.page_keys.get(path) == key and out.exists(path):
+                out.keep(path)
+                return
+            report.rendered += 1
+            if out.write(path, render()):
+                report.written += 1
+
+        live_bodies: set[str] = set()
+        for path in sorted(plan.published):
+            inputs = note_inputs(plan, path)
+            live_bodies.add(inputs["body_key"])
+            emit(plan.outputs[path], digest(inputs), lambda i=inputs, p=path: self._note_page(plan, p, i))
+        for path in sorted(plan.attachments):
+            source = self.root / path
+            stat = source.stat()
+            emit(plan.outputs[path], f"{stat.st_mtime_ns}:{stat.st_size}", source.read_bytes)
+        groups = tag_groups(plan)
+        for tag_out, group in sorted(groups.items()):
+            inputs = tag_inputs(plan, tag_out, group)
+            emit(tag_out, digest(inputs), lambda i=inputs: self._page("tag.html", i))
+        self._global_pages(plan, groups, emit)
+        for name in static_files():
+            data = (STATIC / name).read_bytes()
+            emit(f"static/{name}", hashlib.blake2b(data, digest_size=16).hexdigest(), lambda d=data: d)
+        self.page_keys = rendered_keys
+        report.removed = out.finish()
+        if self.bodies is not None:
+            self.bodies = {k: v for k, v in self.bodies.items() if k in live_bodies}
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _body(self, plan: Plan, path: str, key: str) -> Markup:
+        html = self.bodies.get(key) if self.bodies is not None else None
+        if html is None:
+            links = PageLinks(plan, plan.outputs[path])
+            html = render_body(
+                plan.content.texts[path],
+                lambda lp, sp, kind: links.view(path, lp, sp, kind),
+                lambda tag: href(plan.outputs[path], _tag_out(tag)),
+                lambda lp, sp: links.embed(path, lp, sp),
+            )
+            if self.bodies is not None:
+                self.bodies[key] = html
+        return Markup(html)
+
+    def _note_page(self, plan: Plan, path: str, inputs: dict[str, Any]) -> str:
+        body = self._body(plan, path, inputs["body_key"])
+        local = charts.local_graph(inputs["title"], inputs["local"])
+        return self._page("note.html", inputs, body=body, local_graph=Markup(local))
+
+    def _page(self, template: str, page: dict[str, Any], **extra: Any) -> str:
+        out = page["out"]
+        return self.jinja.get_template(template).render(
+            page=page,
+            root=root_prefix(out),
+            site_title=self.site_config.title,
+            share=self.share,
+            **extra,
+        )
+
+    def _global_pages(self, plan: Plan, groups: dict[str, dict], emit) -> None:
+        dashboard = dashboard_inputs(plan, "index.html")
+        emit("index.html", digest(dashboard), lambda: self._page("dashboard.html", dashboard,
+                                                                 charts_html=_charts_markup(dashboard)))
+        graph = graph_data(plan)
+        graph_js = js_assignment("VK_GRAPH", graph)
+        emit("data/graph.js", digest(graph_js), lambda: graph_js)
+        graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
+                      "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
+                      "tags": sorted({t for n in graph["nodes"] for t in n[7]}, key=str.lower)[:300],
+                      "relations": sorted({e[2] for e in graph["edges"]}), "previews": {}}
+        emit("graph.html", digest(graph_page), lambda: self._page("graph.html", graph_page))
+        tree, tree_page = tree_html(plan, "tree.html")
+        emit("tree.html", digest([tree, tree_page]), lambda: self._page("tree.html", tree_page, tree=Markup(tree)))
+        texts = plan.content.texts
+        search = search_data(plan, lambda p: plain_text(texts[p])[:SEARCH_TEXT_LIMIT])
+        search_js = js_assignment("VK_SEARCH", search)
+        emit("data/search.js", digest(search_js), lambda: search_js)
+        search_page = {"kind": "search", "title": "Search", "out": "search.html", "previews": {}}
+        emit("search.html", digest(search_page), lambda: self._page("search.html", search_page))
+        tags_page = {
+            "kind": "tags", "title": "Tags", "out": "tags/index.html", "previews": {},
+            "items": sorted(
+                ({"tag": g["tag"], "href": href("tags/index.html", o), "count": len(g["notes"])}
+                 for o, g in groups.items()),
+                key=lambda i: i["tag"].lower(),
+            ),
+        }
+        emit("tags/index.html", digest(tags_page), lambda: self._page("tags.html", tags_page))
+
+
+def _charts_markup(dashboard: dict[str, Any]) -> dict[str, Markup]:
+    return {key: Markup(dashboard[key]) for key in ("pipeline_chart", "degree_chart", "months_chart")}
+
+
+def _tag_out(tag: str) -> str:
+    from .urls import tag_output
+
+    return tag_output(tag)
+
+
+def build_site(vault: Path | str | None, out: Path | str | None = None, share: bool = False,
+               today: str | None = None) -> BuildReport:
+    site = Site(vault, out, share=share, today=today)
+    try:
+        return site.build()
+    finally:
+        site.close()

@@ -1,0 +1,125 @@
+"""The one way the site touches OUT: write-if-changed files and a manifest.
+
+Every file vaultkit writes is listed in `OUT/.vaultkit-site.json`. A rebuild
+deletes only files that the previous manifest lists and the new build no longer
+writes; a folder that is not empty and has no manifest is not ours, and we refuse
+to build into it. Writes go to a temporary file in the same folder and are moved
+into place with `os.replace`, so a reader never sees half a page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import VaultkitError
+from .urls import is_safe_output
+
+MANIFEST = ".vaultkit-site.json"
+
+
+class OutputError(VaultkitError):
+    pass
+
+
+class Output:
+    """OUT, and what has been written to it during this build."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.previous: set[str] = set()
+        self.written: set[str] = set()
+        self.changed: set[str] = set()
+
+    def open(self) -> None:
+        """Check that OUT is ours (or new, or empty) and read the previous manifest."""
+        folder = self.folder
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"{folder}: exists and is not a folder")
+        manifest = folder / MANIFEST
+        if manifest.is_file():
+            try:
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+                files = data["files"]
+                if not isinstance(files, list):
+                    raise TypeError
+            except (OSError, ValueError, KeyError, TypeError):
+                raise OutputError(f"{manifest}: unreadable site manifest; delete {folder} and build again") from None
+            self.previous = {f for f in files if isinstance(f, str) and is_safe_output(f)}
+        elif folder.is_dir() and any(folder.iterdir()):
+            raise OutputError(
+                f"{folder}: folder is not empty and was not written by vaultkit (no {MANIFEST}); "
+                "choose an empty or new folder with -o"
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        self._real = os.path.realpath(folder)
+
+    def known(self) -> set[str]:
+        return self.previous | self.written
+
+    def exists(self, path: str) -> bool:
+        return (self.folder / path).is_file()
+
+    def write(self, path: str, data: str | bytes) -> bool:
+        """Write `path` (an output path) unless it already holds exactly `data`."""
+        if not is_safe_output(path):
+            raise OutputError(f"refusing to write {path!r}: outside the site folder")
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        target = self.folder / path
+        parent = target.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        real_parent = os.path.realpath(parent)
+        if not (real_parent == self._real or real_parent.startswith(self._real + os.sep)):
+            raise OutputError(f"refusing to write {path!r}: a symlink leads outside the site folder")
+        self.written.add(path)
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+        if target.is_symlink():
+            target.unlink()
+        fd, temp = tempfile.mkstemp(prefix=".vk-", dir=parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        self.changed.add(path)
+        return True
+
+    def keep(self, path: str) -> None:
+        """A file from the previous build that this build leaves as it is."""
+        self.written.add(path)
+
+    def finish(self) -> list[str]:
+        """Delete what the previous build wrote and this one did not; write the manifest."""
+        removed = sorted(self.previous - self.written)
+        for path in removed:
+            target = self.folder / path
+            try:
+                target.unlink()
+            except FileNotFoundError:
+                pass
+            parent = target.parent
+            while parent != self.folder:
+                try:
+                    parent.rmdir()  # only when empty: never a folder someone else filled
+                except OSError:
+                    break
+                parent = parent.parent
+        manifest = json.dumps({"generator": "vaultkit", "files": sorted(self.written)}, indent=0)
+        self._write_manifest(manifest)
+        self.previous, self.written = set(self.written), set()
+        return removed
+
+    def _write_manifest(self, text: str) -> None:
+        fd, temp = tempfile.mkstemp(prefix=".vk-", dir=self.folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, self.folder / MANIFEST)

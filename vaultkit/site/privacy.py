@@ -1,0 +1,93 @@
+"""What may reach the site: the `site:` settings of vaultkit.yml and the publish filter.
+
+The filter runs before any emitter (Quartz's filter plugins): every later stage sees
+only the published notes, so a private note cannot leak through a backlink, a graph
+node, a search entry, a referral path or a link's title. A link to a note that is
+not published renders as the plain text the linking note wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import VaultkitError
+from .content import Content
+
+CONTACT_FIELDS = ("email", "phone")  # hidden unless `site.show` names them
+DEFAULT_REDACT = ("email", "phone", "linkedin", "address", "birthday")
+
+
+class SiteConfigError(VaultkitError):
+    pass
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "My network"
+    private_folders: tuple[str, ...] = ("private",)
+    show: tuple[str, ...] = ()  # contact fields to show after all: "email", "phone"
+    redact: tuple[str, ...] = DEFAULT_REDACT  # fields a --share build leaves out
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any]) -> "SiteConfig":
+        site = raw.get("site") or {}
+        if not isinstance(site, dict):
+            raise SiteConfigError("vaultkit.yml: `site` must be a mapping of settings")
+
+        def names(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+            value = site.get(key, default)
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, (list, tuple)):
+                raise SiteConfigError(f"vaultkit.yml: site.{key} must be a list")
+            return tuple(str(item).strip().strip("/") for item in value if str(item).strip().strip("/"))
+
+        title = site.get("title", cls.title)
+        return cls(
+            title=str(title),
+            private_folders=names("private_folders", cls.private_folders),
+            show=tuple(name.lower() for name in names("show", ())),
+            redact=tuple(name.lower() for name in names("redact", DEFAULT_REDACT)),
+        )
+
+    def hidden_fields(self, share: bool) -> frozenset[str]:
+        hidden = {name for name in CONTACT_FIELDS if name not in self.show}
+        if share:
+            hidden.update(self.redact)
+        hidden.update({"private", "publish"})
+        return frozenset(hidden)
+
+
+def _true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes"))
+
+
+def is_private(path: str, properties: dict[str, Any], config: SiteConfig) -> bool:
+    if _true(properties.get("private")):
+        return True
+    lowered = path.lower()
+    return any(lowered == f.lower() or lowered.startswith(f.lower() + "/") for f in config.private_folders)
+
+
+def published_notes(content: Content, config: SiteConfig, share: bool) -> set[str]:
+    """The notes that reach the site: not private and, in a share build, `publish: true`."""
+    out = set()
+    for path, note in content.notes.items():
+        if is_private(path, note.properties, config):
+            continue
+        if share and not _true(note.properties.get("publish")):
+            continue
+        out.add(path)
+    return out
+
+
+def published_attachments(content: Content, config: SiteConfig, notes: set[str]) -> set[str]:
+    """Attachments that a published note links or embeds, and that are not in a private folder."""
+    out = set()
+    for path in notes:
+        for link in content.notes[path].links:
+            target = link.target
+            if target is not None and target in content.attachments and not is_private(target, {}, config):
+                out.add(target)
+    return out

@@ -1,0 +1,338 @@
+"""Note bodies to safe HTML, with the markdown-it-py configuration the index uses.
+
+The tokens come from `vaultkit.markdown.markdown()` (the very parser the index
+uses, so a link the index sees is the link the page shows); this module adds only
+*render* rules, on a renderer of its own, so the shared parser is never changed.
+Every rendered body then goes through the nh3 (Ammonia) sanitiser with an allow
+list: raw HTML in a note can format text but can never run script, load a frame,
+or point a link at `javascript:`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import unquote
+
+import nh3
+from markdown_it.renderer import RendererHTML
+
+from ..markdown import SCHEME_RE, markdown
+from .urls import heading_anchor
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif")
+CALLOUT_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
+    "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "u", "ul", "figure", "figcaption",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "details": {"open"},
+}
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    # Images may only come from inside the site: an outside image would be a request
+    # to another host (and a tracking pixel in a hostile note).
+    if tag == "img" and attribute == "src" and (SCHEME_RE.match(value) or value.startswith("//")):
+        return None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ALLOWED_ATTRIBUTES,
+    attribute_filter=_attribute_filter,
+    generic_attribute_prefixes={"data-vk"},
+    url_schemes={"http", "https", "mailto", "tel"},
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def sanitize(html: str) -> str:
+    return _CLEANER.clean(html)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """How one link renders, decided by the page builder.
+
+    `href` None with `state` "unresolved": styled as a missing note; "hidden": the
+    target exists but is not published, so the link is plain text and nothing of the
+    target (not even its title) shows.
+    """
+
+    state: str  # "ok" | "unresolved" | "hidden"
+    href: str | None = None
+    preview: str | None = None  # key into the page's preview table
+    is_image: bool = False
+    title: str | None = None
+
+
+# (linkpath, subpath, kind) -> LinkView; the builder resolves with the index's resolver.
+LinkLookup = Callable[[str, str, str], LinkView]
+# target note path -> (title, body markdown) for embeds, or None
+EmbedLookup = Callable[[str, str], tuple[str, str, str] | None]
+
+
+class _Renderer(RendererHTML):
+    pass
+
+
+def _renderer() -> _Renderer:
+    renderer = _Renderer()
+    rules = {
+        "wikilink": _render_wikilink,
+        "vk_tag": _render_tag,
+        "vk_comment": lambda self, *args: "",
+        "heading_open": _render_heading_open,
+        "link_open": _render_link_open,
+        "link_close": _render_link_close,
+        "image": _render_image,
+        "blockquote_open": _render_blockquote_open,
+        "blockquote_close": _render_blockquote_close,
+    }
+    for name, rule in rules.items():
+        renderer.rules[name] = rule.__get__(renderer)  # as markdown-it's add_render_rule binds them
+    return renderer
+
+
+
+def render_body(
+    body: str,
+    lookup: LinkLookup,
+    tag_href: Callable[[str], str],
+    embed: EmbedLookup | None = None,
+) -> str:
+    """A note body (no front matter) as sanitised HTML."""
+    md = markdown()
+    env = {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}}
+    tokens = md.parse(body, env)
+    _mark_callouts(tokens)
+    return sanitize(_RENDERER.render(tokens, md.options, env))
+
+
+def excerpt_text(body: str, limit: int = 280) -> str:
+    """The first words of a note as plain text: for previews and embeds' fallbacks."""
+    text = plain_text(body)
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+_MARKUP = re.compile(r"!?\[\[([^\]|]*\|)?([^\]]*)\]\]|[#*_>`~]|^\s*[-+]\s|%%.*?%%|<[^>]*>", re.MULTILINE | re.DOTALL)
+
+
+def plain_text(body: str) -> str:
+    """Body text with the Markdown marks removed, whitespace collapsed (for search)."""
+    text = _MARKUP.sub(lambda m: m.group(2) if m.group(2) is not None else " ", body)
+    return " ".join(text.split())
+
+
+def section(body: str, subpath: str) -> str:
+    """The part of `body` under heading `#Heading` (to the next heading as high), or all of it."""
+    if not subpath.startswith("#") or subpath.startswith("#^"):
+        return body
+    wanted = subpath.lstrip("#").split("#")[-1].strip().lower()
+    lines = body.split("\n")
+    start, level = None, 0
+    for number, line in enumerate(lines):
+        match = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", line)
+        if not match:
+            continue
+        if start is None and match.group(2).strip().lower() == wanted:
+            start, level = number + 1, len(match.group(1))
+        elif start is not None and len(match.group(1)) <= level:
+            return "\n".join(lines[start:number])
+    return "\n".join(lines[start:]) if start is not None else body
+
+
+# -- render rules ---------------------------------------------------------------
+
+
+def _render_wikilink(self, tokens, idx, options, env) -> str:
+    meta = tokens[idx].meta
+    linkpath, subpath, kind = meta["linkpath"], meta["subpath"], meta["kind"]
+    shown = meta["display"] if meta["display"] is not None else linkpath + (subpath if not linkpath else "")
+    if not shown and subpath:
+        shown = subpath.lstrip("#^")
+    view: LinkView = env["vk_lookup"](linkpath, subpath, kind)
+    if kind == "embed" and view.state == "ok":
+        if view.is_image:
+            alt = meta["display"] if meta["display"] is not None else linkpath
+            return f'<img class="vk-embed-image" src="{escape(view.href)}" alt="{escape(alt)}">'
+        embed = env.get("vk_embed")
+        found = embed(linkpath, subpath) if embed else None
+        if found is not None:
+            title, inner_body, target_href = found
+            inner = _render_embedded(inner_body, env)
+            return (
+                f'<div class="vk-embed"><div class="vk-embed-title"><a class="vk-link" href="{escape(target_href)}">'
+                f"{escape(title)}</a></div>{inner}</div>"
+            )
+    if view.state == "ok":
+        preview = f' data-vk-preview="{escape(view.preview)}"' if view.preview else ""
+        return f'<a class="vk-link" href="{escape(view.href)}"{preview}>{escape(shown)}</a>'
+    if view.state == "unresolved":
+        return f'<span class="vk-unresolved" title="no note yet">{escape(shown)}</span>'
+    return escape(shown)
+
+
+def _render_embedded(body: str, outer_env: dict) -> str:
+    """An embedded note's text, one level deep: its own embeds and links show as text."""
+    md = markdown()
+
+    def flat(linkpath: str, subpath: str, kind: str) -> LinkView:
+        return LinkView("hidden")
+
+    env = {
+        "vk_lookup": flat,
+        "vk_tag_href": outer_env["vk_tag_href"],
+        "vk_embed": None,
+        "vk_ids": outer_env["vk_ids"],
+        "vk_in_embed": True,
+    }
+    tokens = md.parse(body, env)
+    _mark_callouts(tokens)
+    return _RENDERER.render(tokens, md.options, env)
+
+
+def _render_tag(self, tokens, idx, options, env) -> str:
+    tag = tokens[idx].content
+    return f'<a class="vk-tag" href="{escape(env["vk_tag_href"](tag))}">#{escape(tag)}</a>'
+
+
+def _render_heading_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
+    if inline is not None and inline.type == "inline" and not env.get("vk_in_embed"):
+        anchor = heading_anchor(inline.content)
+        ids = env["vk_ids"]
+        count = ids.get(anchor, 0)
+        ids[anchor] = count + 1
+        token.attrSet("id", anchor if not count else f"{anchor}-{count}")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _internal(href: str) -> bool:
+    return bool(href) and not SCHEME_RE.match(href) and not href.startswith("//") and not href.startswith("#")
+
+
+def _split_href(href: str) -> tuple[str, str]:
+    href = unquote(href)
+    at = href.find("#")
+    return (href, "") if at < 0 else (href[:at], href[at:])
+
+
+def _render_link_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    href = token.attrGet("href") or ""
+    if _internal(href):
+        linkpath, subpath = _split_href(href)
+        view: LinkView = env["vk_lookup"](linkpath.strip(), subpath, "link")
+        _close_for(tokens, idx).meta["vk_state"] = view.state
+        if view.state == "ok":
+            preview = f' data-vk-preview="{escape(view.preview)}"' if view.preview else ""
+            return f'<a class="vk-link" href="{escape(view.href)}"{preview}>'
+        if view.state == "unresolved":
+            return '<span class="vk-unresolved" title="no note yet">'
+        return "<span>"
+    if SCHEME_RE.match(href) or href.startswith("//"):
+        token.attrSet("class", "vk-external")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_link_close(self, tokens, idx, options, env) -> str:
+    state = tokens[idx].meta.get("vk_state") if tokens[idx].meta else None
+    if state in ("unresolved", "hidden"):
+        return "</span>"
+    return "</a>"
+
+
+def _close_for(tokens, idx):
+    depth = 0
+    for token in tokens[idx:]:
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+            if depth == 0:
+                return token
+    return tokens[idx]
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    if _internal(src):
+        linkpath, subpath = _split_href(src)
+        view: LinkView = env["vk_lookup"](linkpath.strip(), subpath, "embed")
+        if view.state == "ok" and view.is_image:
+            return f'<img src="{escape(view.href)}" alt="{escape(alt)}">'
+        return escape(alt)
+    # An image from another host would be a request to it: show a link instead.
+    if SCHEME_RE.match(src) or src.startswith("//"):
+        return f'<a class="vk-external" href="{escape(src)}">{escape(alt or src)}</a>'
+    return escape(alt)
+
+
+def _mark_callouts(tokens) -> None:
+    """`> [!note] Title` blockquotes become callouts: mark them and drop the marker line."""
+    stack = []
+    for idx, token in enumerate(tokens):
+        if token.type == "blockquote_open":
+            stack.append(token)
+            if idx + 2 < len(tokens) and tokens[idx + 1].type == "paragraph_open" and tokens[idx + 2].type == "inline":
+                inline = tokens[idx + 2]
+                first_line, _, rest = inline.content.partition("\n")
+                match = CALLOUT_RE.match(first_line.strip())
+                if match:
+                    kind = match.group(1).lower()
+                    title = match.group(3).strip() or kind.capitalize()
+                    token.meta["callout"] = (kind, title, match.group(2))
+                    children = inline.children or []
+                    cut = next((i for i, c in enumerate(children) if c.type in ("softbreak", "hardbreak")), None)
+                    inline.children = children[cut + 1 :] if cut is not None else []
+                    inline.content = rest
+                    if not inline.children:
+                        tokens[idx + 1].hidden = True
+                        tokens[idx + 3].hidden = True if idx + 3 < len(tokens) else False
+        elif token.type == "blockquote_close" and stack:
+            opener = stack.pop()
+            if "callout" in opener.meta:
+                token.meta["callout"] = opener.meta["callout"]
+
+
+def _render_blockquote_open(self, tokens, idx, options, env) -> str:
+    callout = tokens[idx].meta.get("callout") if tokens[idx].meta else None
+    if not callout:
+        return self.renderToken(tokens, idx, options, env)
+    kind, title, fold = callout
+    tag = "details" if fold else "div"
+    opened = " open" if fold == "+" else ""
+    head = f'<summary class="callout-title">{escape(title)}</summary>' if fold else (
+        f'<div class="callout-title">{escape(title)}</div>'
+    )
+    return f'<{tag} class="callout callout-{escape(kind)}"{opened}>{head}<div class="callout-body">'
+
+
+def _render_blockquote_close(self, tokens, idx, options, env) -> str:
+    callout = tokens[idx].meta.get("callout") if tokens[idx].meta else None
+    if not callout:
+        return self.renderToken(tokens, idx, options, env)
+    return "</div></details>" if callout[2] else "</div></div>"
+
+
+_RENDERER = _renderer()
