@@ -26,7 +26,7 @@ from typing import Any
 from .model import Heading, Link, Note, Problem
 from .parse import parse_note
 from .resolve import Resolver, file_keys, name_key
-from .vault import STATE_DIR, Config, Stat, is_note_path, load_config, scan
+from .vault import STATE_DIR, Config, Stat, conflict_copy_problems, is_note_path, load_config, scan
 
 SCHEMA_VERSION = 2  # 2: properties.line, for schema problems at `path:line`
 PARSER_VERSION = 1  # bump when parsing changes what it extracts: forces a re-parse
@@ -153,6 +153,7 @@ class Index:
         self.db = db
         self.warnings = warnings
         self._resolver: Resolver | None = None
+        self._resolver_version = -1  # data_version when the resolver was built
 
     # -- opening ---------------------------------------------------------------
     @classmethod
@@ -188,6 +189,7 @@ class Index:
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
+            self._resolver_version = self._data_version()
             paths = [row[0] for row in self.db.execute("SELECT path FROM files")]
             aliases: dict[str, list[str]] = {}
             for path, alias in self.db.execute("SELECT path, alias FROM aliases"):
@@ -206,11 +208,69 @@ class Index:
         `paths` (vault-relative files or folders) limits the work to them: the
         watcher knows what changed. `full` throws the index away and rebuilds it.
         """
+        try:
+            return self._sync_once(paths, full, progress)
+        except sqlite3.DatabaseError as error:
+            # Damage past the first page (SQLITE_CORRUPT, exactly DatabaseError) shows only
+            # when a query reads it. The index is a cache: start it over. Locked, read-only
+            # or full disks are OperationalError, and the user must hear of those.
+            if type(error) is not sqlite3.DatabaseError:
+                raise
+            path = self.root / STATE_DIR / "index.sqlite"
+            self.warnings.append(f"{path}: damaged index ({error}); rebuilding it")
+            self.db.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            self.db = _connect(path)
+            self._resolver = None
+            return self._sync_once(None, True, progress)
+
+    def _sync_once(
+        self,
+        paths: Iterable[str] | None,
+        full: bool,
+        progress: Callable[[int, int], None] | None,
+    ) -> SyncReport:
         started = time.perf_counter()
         report = SyncReport(warnings=list(self.warnings))
         self.warnings.clear()
         if full:
             self._reset()
+        # Another process (a second watcher, `vaultkit index`) may write the index while
+        # we read the disk. Its commits bump `data_version`; if that happened, the diff
+        # is redone under the write lock, so that an older view never overwrites a newer.
+        paths = None if paths is None else list(paths)
+        version = self._data_version()
+        on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress)
+
+        try:
+            with self._transaction():
+                if self._data_version() != version:
+                    on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress)
+                if self._data_version() != self._resolver_version:
+                    self._resolver = None  # built before another process's commit
+                self._apply(parsed, removed, indexed, report)
+                if scope is None:
+                    self.db.execute("DELETE FROM problems WHERE from_scan = 1")
+                else:
+                    for prefix in scope:
+                        self.db.execute(
+                            f"DELETE FROM problems WHERE from_scan = 1 AND {IN_SUBTREE}", _subtree(prefix),
+                        )
+                self.db.executemany(
+                    "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 1)",
+                    [(p.path, p.line, p.severity, p.code, p.message) for p in scan_problems],
+                )
+        except BaseException:
+            self._resolver = None  # rolled back: the in-memory table may be ahead of the index
+            raise
+        self._count(report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _diff(self, paths: Iterable[str] | None, progress: Callable[[int, int], None] | None):
+        """What changed between the disk and the index, with the changed files read."""
+        recheck = paths is not None  # see below
         on_disk, scan_problems, scope = self._scan(paths)
         indexed = self._indexed(scope)
         todo: list[tuple[str, Stat, str | None]] = []
@@ -218,28 +278,17 @@ class Index:
             old = indexed.get(path)
             if old is None:
                 todo.append((path, stat, None))
-            elif (old[0], old[1]) != stat:
+            elif (old[0], old[1]) != stat or recheck:
+                # Named paths are re-hashed even when their stat looks unchanged: a save
+                # within the file system's timestamp tick, at the same size, keeps the
+                # stat ("racily clean" in git's words). The hash decides; no re-parse.
                 todo.append((path, stat, old[2] or None))
         removed = sorted(set(indexed) - set(on_disk))
         parsed = self._read_all(todo, progress)
+        return on_disk, scan_problems, scope, indexed, removed, parsed
 
-        with self._transaction():
-            self._apply(parsed, removed, indexed, report)
-            if scope is None:
-                self.db.execute("DELETE FROM problems WHERE from_scan = 1")
-            else:
-                for prefix in scope:
-                    self.db.execute(
-                        "DELETE FROM problems WHERE from_scan = 1 AND (path = ? OR path LIKE ? ESCAPE '\\')",
-                        (prefix, _like_prefix(prefix)),
-                    )
-            self.db.executemany(
-                "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 1)",
-                [(p.path, p.line, p.severity, p.code, p.message) for p in scan_problems],
-            )
-        self._count(report)
-        report.seconds = time.perf_counter() - started
-        return report
+    def _data_version(self) -> int:
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
 
     def _scan(self, paths: Iterable[str] | None) -> tuple[dict[str, Stat], list[Problem], list[str] | None]:
         if paths is None:
@@ -263,7 +312,7 @@ class Index:
         found: dict[str, tuple[int, int, str]] = {}
         for prefix in scope:
             rows = self.db.execute(
-                query + " WHERE path = ? OR path LIKE ? ESCAPE '\\'", (prefix, _like_prefix(prefix))
+                f"{query} WHERE {IN_SUBTREE}", _subtree(prefix)
             )
             found.update((row[0], row[1:]) for row in rows)
         return found
@@ -524,6 +573,7 @@ class Index:
                         f"ambiguous link {link.raw}: several files match; took {where.target} (path order)",
                     )
                 )
+        found.extend(conflict_copy_problems(self.file_paths()))
         from .schema import schema_problems  # here, not at the top: snapshot imports this module
         from .snapshot import load_snapshot
 
@@ -577,9 +627,14 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
-def _like_prefix(prefix: str) -> str:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "/%"
+# A path and everything below it, as a range on the (binary-collated) path index.
+# Not LIKE: it ignores case, so `Notes/%` would also take in `notes/`, and it cannot
+# use the index, which made a sync of thousands of paths quadratic.
+IN_SUBTREE = "(path = ? OR (path > ? AND path < ?))"
+
+
+def _subtree(prefix: str) -> tuple[str, str, str]:
+    return prefix, prefix + "/", prefix + "0"  # "0" sorts right after "/"
 
 
 def _connect(path: Path) -> sqlite3.Connection:

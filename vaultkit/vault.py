@@ -7,6 +7,8 @@ repository, reading `vaultkit.yml`, and walking the folder tree.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,7 +114,7 @@ def scan(root: Path, config: Config, under: str = "") -> tuple[dict[str, Stat], 
             return
         for entry in entries:
             name = entry.name
-            if name.startswith("."):
+            if not is_vault_name(name):
                 continue
             path = f"{rel}/{name}" if rel else name
             try:
@@ -146,7 +148,7 @@ def scan(root: Path, config: Config, under: str = "") -> tuple[dict[str, Stat], 
 
     if under:
         under = under.strip("/")
-        if any(under == folder or under.startswith(folder + "/") for folder in ignored) or _hidden(under):
+        if not in_vault(under, config):
             return files, problems
         full = os.path.join(root, under)
         if os.path.isdir(full) and not os.path.islink(full):
@@ -164,8 +166,66 @@ def scan(root: Path, config: Config, under: str = "") -> tuple[dict[str, Stat], 
     return files, problems
 
 
-def _hidden(path: str) -> bool:
-    return any(part.startswith(".") for part in path.split("/"))
+def is_vault_name(name: str) -> bool:
+    """Whether a file or folder of this name can be part of the vault.
+
+    Not dot-names (R14: `.obsidian`, `.git`, `.trash`, `.vaultkit`, vim's `.Note.md.swp`),
+    nor an editor's scratch files: vim's backup `Note.md~` and its write probe `4913`,
+    Emacs's autosave `#Note.md#`. They come and go within a second of a save; indexing
+    them would only make ghost nodes (and the watcher could never keep up with them).
+    """
+    return not (
+        name.startswith(".")
+        or name.endswith("~")
+        or name == "4913"
+        or (name.startswith("#") and name.endswith("#"))
+        or name.endswith((".swp", ".swo", ".swx"))
+    )
+
+
+def in_vault(path: str, config: Config) -> bool:
+    """Whether a vault-relative path can hold vault files: what `scan` would walk into.
+
+    The watcher asks this of every event's path, so that it never wakes up for a
+    change the index would ignore anyway.
+    """
+    path = path.strip("/")
+    if not path or any(path == folder or path.startswith(folder + "/") for folder in config.ignored_folders):
+        return False
+    return all(is_vault_name(part) for part in path.split("/"))
+
+
+# Sync tools keep both sides of a conflict as two files: Syncthing names the loser
+# `Note.sync-conflict-20261125-123456-ABCDEFG.md`; Dropbox, Nextcloud and Obsidian Sync
+# name it `Note (conflicted copy 2026-11-25).md` (or `(Ana's conflicted copy ...)`).
+CONFLICT_COPY = re.compile(
+    r"^(?P<stem>.+?)(?:\.sync-conflict-\d{8}-\d{6}-[0-9A-Za-z]+"
+    r"| \((?:[^()]*\s)?conflicted copy\b[^()]*\))(?P<ext>\.[^./]+)?$",
+    re.IGNORECASE,
+)
+
+
+def conflict_copy_problems(paths: Iterable[str]) -> list[Problem]:
+    """A warning for every file that a sync tool made as a conflict copy of another.
+
+    A pure function of the file list: the copy is a possible duplicate of the note it
+    was copied from, which the user should merge by hand and then delete.
+    """
+    present = set(paths)
+    problems = []
+    for path in sorted(present):
+        folder, _, name = path.rpartition("/")
+        match = CONFLICT_COPY.match(name)
+        if match is None:
+            continue
+        original = f"{folder}/" if folder else ""
+        original += match["stem"] + (match["ext"] or "")
+        if original in present:
+            message = f"sync conflict copy of {original}: a possible duplicate; merge the two and delete this one"
+        else:
+            message = f"sync conflict copy of {original} (which is gone): rename it back or delete it"
+        problems.append(Problem(path, 0, "warning", "conflict-copy", message))
+    return problems
 
 
 def is_note_path(path: str) -> bool:
