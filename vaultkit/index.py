@@ -23,6 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from .errors import VaultError
 from .model import Heading, Link, Note, Problem
 from .parse import parse_note
 from .resolve import Resolver, file_keys, name_key
@@ -161,19 +162,26 @@ class Index:
         root = Path(root)
         config = config or load_config(root)
         state = root / STATE_DIR
-        state.mkdir(exist_ok=True)
-        gitignore = state / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n")
         path = state / "index.sqlite"
         warnings: list[str] = []
         try:
-            db = _connect(path)
-        except sqlite3.DatabaseError as error:
-            warnings.append(f"{path}: unreadable index ({error}); rebuilding it")
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            db = _connect(path)
+            state.mkdir(exist_ok=True)
+            gitignore = state / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n")
+            try:
+                db = _connect(path)
+            except sqlite3.DatabaseError as error:
+                warnings.append(f"{path}: unreadable index ({error}); rebuilding it")
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                db = _connect(path)
+        except (OSError, sqlite3.Error) as error:
+            # `.vaultkit` is a file, `index.sqlite` a folder, the vault read-only: say so, no traceback.
+            raise VaultError(
+                f"{state}: cannot keep the index there ({getattr(error, 'strerror', None) or error}); "
+                f"it is only a cache: remove {state} or make the vault writable"
+            ) from None
         return cls(root, config, db, warnings)
 
     def close(self) -> None:
@@ -208,6 +216,29 @@ class Index:
         `paths` (vault-relative files or folders) limits the work to them: the
         watcher knows what changed. `full` throws the index away and rebuilds it.
         """
+        try:
+            return self._sync_once(paths, full, progress)
+        except sqlite3.DatabaseError as error:
+            # Damage past the first page (SQLITE_CORRUPT, exactly DatabaseError) shows only
+            # when a query reads it. The index is a cache: start it over. Locked, read-only
+            # or full disks are OperationalError, and the user must hear of those.
+            if type(error) is not sqlite3.DatabaseError:
+                raise
+            path = self.root / STATE_DIR / "index.sqlite"
+            self.warnings.append(f"{path}: damaged index ({error}); rebuilding it")
+            self.db.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            self.db = _connect(path)
+            self._resolver = None
+            return self._sync_once(None, True, progress)
+
+    def _sync_once(
+        self,
+        paths: Iterable[str] | None,
+        full: bool,
+        progress: Callable[[int, int], None] | None,
+    ) -> SyncReport:
         try:
             return self._sync_once(paths, full, progress)
         except sqlite3.DatabaseError as error:
