@@ -250,7 +250,7 @@ class Site:
         return Markup(html)
 
     def _note_page(self, plan: Plan, path: str, inputs: dict[str, Any]) -> str:
-        body = self._body(plan, path, inputs["body_key"])
+        body = _without_title_heading(self._body(plan, path, inputs["body_key"]), inputs["title"])
         local = charts.local_graph(inputs["title"], inputs["local"])
         return self._page("note.html", inputs, body=body, local_graph=Markup(local))
 
@@ -293,6 +293,17 @@ class Site:
             ),
         }
         emit("tags/index.html", digest(tags_page), lambda: self._page("tags.html", tags_page))
+
+
+_FIRST_H1 = re.compile(r"\s*<h1[^>]*>(.*?)</h1>\n?", re.DOTALL)
+
+
+def _without_title_heading(body: Markup, title: str) -> Markup:
+    """Notes often open with `# Their Name`: the page already shows the title."""
+    match = _FIRST_H1.match(body)
+    if match and Markup(match.group(1)).striptags() == Markup.escape(title).striptags():
+        return Markup(body[match.end():])
+    return body
 
 
 def _charts_markup(dashboard: dict[str, Any]) -> dict[str, Markup]:

@@ -114,7 +114,7 @@ def local_graph(center: str, neighbours: list[dict], size: int = 300) -> str:
     import math
 
     c = size / 2
-    radius = size / 2 - 40
+    radius = size / 2 - 95  # room for the labels either side
     parts = [
         f'<svg class="vk-local-graph" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" '
         'aria-label="local graph">'
@@ -129,7 +129,7 @@ def local_graph(center: str, neighbours: list[dict], size: int = 300) -> str:
         colour = TYPE_COLOURS.get(item.get("type"), TYPE_COLOURS[None])
         anchor = "start" if x > c + 1 else ("end" if x < c - 1 else "middle")
         dx = 9 if anchor == "start" else (-9 if anchor == "end" else 0)
-        label = item["title"] if len(item["title"]) <= 22 else item["title"][:21] + "…"
+        label = item["title"] if len(item["title"]) <= 14 else item["title"][:13] + "…"
         parts.append(
             f'<a href="{escape(item["href"])}"><circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}">'
             f'<title>{escape(item["title"])} ({escape(item["relation"])})</title></circle>'

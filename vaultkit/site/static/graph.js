@@ -26,7 +26,16 @@
     .linkColor(function () { return "rgba(120,130,150,0.35)"; })
     .cooldownTicks(0)
     .enableNodeDrag(false)
-    .onNodeClick(function (n) { window.location.href = n.url; });
+    .onNodeClick(function (n) { window.location.href = n.url; })
+    .nodeCanvasObjectMode(function () { return "after"; })
+    .nodeCanvasObject(function (n, ctx, scale) {
+      // Names once there is room for them: always in a small graph, when zoomed in a big one.
+      if (nodes.length > 150 && scale < 2.5 && n.type !== "profile") return;
+      ctx.font = (11 / scale) + "px system-ui, sans-serif";
+      ctx.fillStyle = "#333";
+      ctx.textAlign = "center";
+      ctx.fillText(n.title.length > 24 ? n.title.slice(0, 23) + "…" : n.title, n.x, n.y + 9 / scale + 4);
+    });
   window.vkGraph = graph;
   var form = document.getElementById("vk-filters");
   var count = document.getElementById("vk-graph-count");
