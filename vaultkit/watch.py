@@ -24,6 +24,7 @@ import logging
 import os
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,6 +48,10 @@ from .index import Index, SyncReport
 from .vault import CONFIG_FILE, Config, in_vault, load_config
 
 logger = logging.getLogger("vaultkit.watch")
+
+# watchdog 7 warns, with a page-long repr, when a new folder is registered twice (from
+# its create event and from the walk that catches files made before the watch): harmless.
+warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning, module="watchdog")
 
 QUIET_SECONDS = 0.05  # a save is a few events within a millisecond or two; 50 ms is plenty
 MAX_DELAY_SECONDS = 1.0  # under a constant stream of events, apply what came at least this often
