@@ -152,20 +152,105 @@ def _with_line(rule):
 
 
 def _inline_core_rule(state) -> None:
-    """markdown-it's core `inline` step, telling the inline rules each block's line."""
+    """markdown-it's core `inline` step, telling the inline rules each block's line.
+
+    With `env["extract_only"]` (the index, which wants links and tags, not HTML),
+    inline text that provably holds nothing but plain text and wiki-links is scanned
+    by `extract_plain_inline` instead of being tokenised: the same result, found by
+    the same rules, several times faster. A hypothesis test holds the two equal.
+    """
     md, env = state.md, state.env
+    extract_only = env.get("extract_only", False)
     previous = None
     for token in state.tokens:
         if token.type == "inline":
-            env["_line"] = token.map[0] if token.map else 0
+            env["_line"] = line = token.map[0] if token.map else 0
             if token.children is None:
                 token.children = []
-            md.inline.parse(token.content, md, env, token.children)
+            content = token.content
+            if extract_only and is_plain_inline(content, bool(env.get("references"))):
+                token.meta["extracted"] = extract_plain_inline(content, line)
+            else:
+                md.inline.parse(content, md, env, token.children)
             if previous is not None and previous.type == "paragraph_open":
                 match = BLOCK_ID_RE.search(token.content)
                 if match:
                     token.meta["block_id"] = match.group(1)
         previous = token
+
+
+# Characters that let some inline rule other than ours consume text: code spans,
+# HTML and autolinks, escapes, math, comments. Without them (and with every `[`
+# and `]` part of a `[[` or `]]`), only the wiki-link and tag rules can match.
+_HARD_INLINE = re.compile(r"[`<\\$%]")
+
+
+def is_plain_inline(content: str, references: bool = True) -> bool:
+    """True when only the wiki-link and tag rules can match in `content`.
+
+    Without link reference definitions in the note, a `[` can only start a link
+    when `](` or `][` follows a label, so other brackets (`[!note]`, `- [ ] task`)
+    are plain text.
+    """
+    if _HARD_INLINE.search(content):
+        return False
+    if "[" not in content and "]" not in content:
+        return True
+    if not references:
+        return "](" not in content and "][" not in content
+    rest = content.replace("[[", "").replace("]]", "")
+    return "[" not in rest and "]" not in rest
+
+
+def extract_plain_inline(content: str, line: int) -> list[tuple]:
+    """Wiki-links and tags of plain inline text, exactly as the inline rules find them.
+
+    Returns ("wikilink", meta) and ("tag", name, line) entries in document order;
+    `line` is the 0-based line of the block, as in token.meta["line"].
+    """
+    found: list[tuple] = []
+    if "[[" not in content and "#" not in content:
+        return found
+    pos, size = 0, len(content)
+    while pos < size:
+        link_at = content.find("[[", pos)
+        tag_at = content.find("#", pos)
+        if link_at < 0 and tag_at < 0:
+            break
+        if tag_at >= 0 and (link_at < 0 or tag_at < link_at - (1 if content[link_at - 1 : link_at] == "!" else 0)):
+            if tag_at == 0 or content[tag_at - 1].isspace():
+                match = TAG_RE.match(content, tag_at)
+                if match and not match.group(1).isdigit():
+                    found.append(("tag", match.group(1), line + content.count("\n", 0, tag_at)))
+                    pos = match.end()
+                    continue
+            pos = tag_at + 1
+            continue
+        start = link_at - 1 if link_at > 0 and content[link_at - 1] == "!" else link_at
+        end = content.find("]]", link_at + 2)
+        if end < 0:
+            pos = link_at + 1
+            continue
+        inner = content[link_at + 2 : end]
+        if not inner.strip() or "\n" in inner or "[[" in inner:
+            pos = link_at + 1
+            continue
+        linkpath, subpath, display = split_wikilink(inner)
+        found.append(
+            (
+                "wikilink",
+                {
+                    "linkpath": linkpath,
+                    "subpath": subpath,
+                    "display": display,
+                    "kind": "embed" if start < link_at else "link",
+                    "raw": content[start : end + 2],
+                    "line": line + content.count("\n", 0, start),
+                },
+            )
+        )
+        pos = end + 2
+    return found
 
 
 @lru_cache(maxsize=None)

@@ -1,0 +1,86 @@
+"""The index's fast path must find exactly what the parser finds.
+
+`parse_note` extracts plain-prose chunks with vaultkit.fastscan and inline text with
+`extract_plain_inline`; `parse_note_slowly` below switches both off, so every note
+is tokenised by markdown-it-py. Hypothesis builds documents from every kind of
+Markdown line (and raw character soup) and the two must agree on every link, tag,
+heading and block id, lines included.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from vaultkit import fastscan, markdown
+from vaultkit.parse import parse_note
+
+
+def parse_note_slowly(text: str):
+    saved = fastscan.split_chunks, markdown.is_plain_inline
+    fastscan_split = lambda body: None  # noqa: E731 - parse every note whole
+    try:
+        import vaultkit.parse as parse_module
+
+        parse_module.split_chunks = fastscan_split
+        markdown.is_plain_inline = lambda content, references=True: False
+        return parse_note("note.md", text)
+    finally:
+        parse_module.split_chunks = saved[0]
+        markdown.is_plain_inline = saved[1]
+
+
+def extracted(note):
+    return note.links, note.tags, note.headings, note.block_ids
+
+
+inline_piece = st.sampled_from(
+    [
+        "[[Ana]]", "[[Ana|A]]", "![[pic.png]]", "[[Bo#H]]", "[[#Local]]", "[[x\\|y]]", "[[ ]]", "[[a", "b]]",
+        "[[a [[b]]", "[[[c]]]", "#tag", "#1984", "a#b", "#x/y", " #t", "^blk-1", " ^id", "text", "more words",
+        "`code [[c]]`", "<b>", "<!-- [[h]] -->", "\\[\\[e\\]\\]", "$m [[m]]$", "%%c [[c]]%%", "%%", "[md](N.md)",
+        "[ref]", "[x]: y.md", "*em*", "**b**", "_u_", "~~s~~", "&amp;", "é", "|", "| a | b |", "  ", "\t", "!",
+        "[", "]", "#", "[!note]", "[ ] ", "[x]", "](y)", "][", "[a]", "%%x%%",
+    ]
+)
+inline_text = st.lists(inline_piece, max_size=6).map("".join)
+line_start = st.sampled_from(
+    [
+        "", "", "", "# ", "## ", "###### ", "####### ", "#", "- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "> ",
+        ">", "> > ", "> - ", "- > ", "- - ", "    ", "  ", "   ", "\t", "```", "~~~", "```py", "    ```", "> ```",
+        "- ```", "---", "***", "===", "___", "| --- | --- |", "|---|", "- [ ] ", "%%", "$$", "<div>", "<!--",
+        "-->", "[r]: Ana.md", "-", "1.",
+    ]
+)
+block_id_end = st.sampled_from(["", "", " ^id1", " ^b-2", "^x"])
+line = st.one_of(st.just(""), st.tuples(line_start, inline_text, block_id_end).map("".join))
+document = st.lists(line, max_size=14).map("\n".join)
+# Documents of mostly simple lines, so that the fast path runs on hard cases often.
+simple_start = st.sampled_from(["", "", "", "# ", "## ", "- ", "* ", "1. ", "2. ", "3) ", "> ", ">", "#"])
+simple_piece = st.sampled_from(["[ ]", "[!tip]", "%%c%%", "[[Ana]]", "[[B|b]]", "![[p.png]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id"])
+simple_line = st.one_of(
+    st.just(""),
+    st.tuples(simple_start, st.lists(simple_piece, max_size=4).map("".join), block_id_end).map("".join),
+)
+simple_document = st.lists(simple_line, max_size=12).map("\n".join)
+raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:", max_size=80)
+
+
+@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(document, simple_document, raw_soup))
+@example("text ^a\n2. b")
+@example("> q ^a\n2. b")
+@example("- a\nlazy ^id\n2. b")
+@example("- ```\n  code [[x]]\n\n```\n[[y]]\n\n[[z]]")
+@example("``` a`b\n[[x]]\n\n```\n[[y]]\n\n[[z]]")
+@example("> q [[a]]\nlazy ^blk\n\n# H #t ##\n\n- [[b]] ^i\n- c")
+def test_fast_extraction_equals_the_parser(text: str) -> None:
+    assert extracted(parse_note("note.md", text)) == extracted(parse_note_slowly(text))
+
+
+def test_the_fast_path_is_taken_for_plain_prose() -> None:
+    """Guard against the fast path silently never running (then the test above proves nothing)."""
+    body = "# Title\n\nSee [[Ana]] and #tag.\n\n- [[Bob]] ^b1\n> quote [[Cy]]\n"
+    chunks = fastscan.split_chunks(body)
+    assert chunks is not None
+    assert all(fastscan.scan_simple_chunk(lines, start) is not None for start, lines in chunks)
