@@ -314,5 +314,144 @@ cli.add_command(build_command)
 cli.add_command(serve_command)
 
 
+# -- the networking campaign: agenda, path, stats, new ------------------------------------
+today_option = click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Answer as of this date (YYYY-MM-DD) instead of today: reproducible output.",
+)
+
+
+def campaign(ctx: click.Context, vault: Path | None, no_sync: bool, today):
+    """The synced index, its snapshot, and the network as of `today`."""
+    from datetime import date
+
+    from .network import build_network
+    from .snapshot import load_snapshot
+
+    index, _ = synced_index(ctx, vault, no_sync)
+    snapshot = load_snapshot(index)
+    day = today.date() if today is not None else date.today()
+    return index, snapshot, build_network(snapshot, index.config.schema, day)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""  # gone since the sync: nothing to find in it
+
+
+@cli.command("agenda")
+@vault_argument
+@today_option
+@no_sync_option
+@json_option
+@click.pass_context
+def agenda_command(ctx: click.Context, vault: Path | None, today, no_sync: bool, as_json: bool) -> None:
+    """What to do next: thank-yous owed, upcoming interviews, follow-ups, next names, dead ends, hygiene.
+
+    \b
+    Example:
+      vaultkit agenda
+      vaultkit agenda --today 2026-12-05 --json
+    """
+    from .agenda import agenda, format_agenda, mention_candidates
+
+    index, snapshot, network = campaign(ctx, vault, no_sync, today)
+    texts = {path: _read_text(index.root / path) for path in mention_candidates(network, snapshot)}
+    items = agenda(network, snapshot, texts)
+    if as_json:
+        click.echo(json.dumps([item.to_json() for item in items], indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_agenda(items, network.today), nl=False)
+
+
+@cli.command("path")
+@click.argument("target")
+@click.option("--limit", default=5, show_default=True, help="How many paths to show (0: all).")
+@today_option
+@no_sync_option
+@json_option
+@click.pass_context
+def path_command(ctx: click.Context, target: str, limit: int, today, no_sync: bool, as_json: bool) -> None:
+    """Ranked introduction paths from you to a person, or to the people you can reach at a company.
+
+    \b
+    Example:
+      vaultkit path "Harbor Bank"
+      vaultkit path "Leo Martins" --json
+    """
+    from .paths import format_paths, paths_to
+
+    index, _, network = campaign(ctx, None, no_sync, today)
+    note = _note_argument(index, target)
+    if network.profile is None:
+        raise UsageError("no profile note (me.md, or a note with `type: profile`): paths start from you")
+    if network.types.get(note) not in ("contact", "company"):
+        raise UsageError(f"{note} is not a contact or a company note")
+    found = paths_to(network, note, limit)
+    if as_json:
+        click.echo(json.dumps([p.to_json(network) for p in found], indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_paths(network, note, found), nl=False)
+
+
+@cli.command("stats")
+@vault_argument
+@today_option
+@no_sync_option
+@json_option
+@click.pass_context
+def stats_command(ctx: click.Context, vault: Path | None, today, no_sync: bool, as_json: bool) -> None:
+    """Network size by degree, interviews per week, referral yield, conversion, top connectors.
+
+    \b
+    Example:
+      vaultkit stats --json
+    """
+    from .stats import campaign_stats, format_stats
+
+    _, _, network = campaign(ctx, vault, no_sync, today)
+    stats = campaign_stats(network)
+    click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else format_stats(stats), nl=not as_json)
+
+
+@cli.command("new")
+@click.argument("note_type", metavar="TYPE", type=click.Choice(["contact", "interview", "company", "event", "lead"]))
+@click.argument("name", required=False)
+@click.option("--field", "fields", multiple=True, metavar="KEY=VALUE", help="Set a front matter field (repeatable).")
+@click.option("--from-link", "from_link", metavar="NAME", help="Turn a prospect named in an interview's referrals into a contact.")
+@no_sync_option
+@click.pass_context
+def new_command(ctx, note_type: str, name: str | None, fields, from_link: str | None, no_sync: bool) -> None:
+    """Create a note from the vault's template (templates/Contact.md, ...), never overwriting.
+
+    \b
+    Example:
+      vaultkit new contact "Ana Lopez" --field company="[[Acme]]"
+      vaultkit new interview "Ana Lopez" --field date=2026-12-01
+      vaultkit new contact --from-link "Fatima Said"
+    """
+    from datetime import datetime
+
+    from .new import find_template, parse_field_options, plan_note, prospect_fields, write_new_note
+
+    values = parse_field_options(fields)
+    if from_link:
+        if note_type != "contact":
+            raise UsageError("--from-link makes a contact: vaultkit new contact --from-link NAME")
+        index, _, network = campaign(ctx, None, no_sync, None)
+        name, prospect = prospect_fields(network, from_link)
+        values = {**prospect, **values}
+    elif not name:
+        raise UsageError("name the note: vaultkit new TYPE NAME")
+    else:
+        index, _ = synced_index(ctx, None, no_sync)
+    root, schema = index.root, index.config.schema
+    relative, text = plan_note(schema, note_type, name, find_template(root, schema, note_type), values, datetime.now())
+    write_new_note(root, relative, text)
+    click.echo(relative)
+
+
 def main() -> None:
     cli(prog_name="vaultkit")

@@ -38,6 +38,7 @@ class Referral:
     target: str | None  # the named person's note, None for a prospect (no note yet)
     name: str  # the name as written
     line: int
+    linked: bool = True  # False for a plain-text name, which vaultkit cannot follow
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +210,8 @@ def _interview(path, note, schema, today, links_in, person_target, titles) -> In
         target = person_target(link)
         if link.target is not None and (target is None or target == person):
             continue  # a link back to the person interviewed, or to a non-person, is not a new name
-        name = link.display or link.linkpath.rsplit("/", 1)[-1]
+        # A prospect goes by the name its link asks for: the note that would resolve it.
+        name = link.linkpath.rsplit("/", 1)[-1] if target is None else ""
         if (target or name.lower()) in seen:
             continue
         seen.add(target or name.lower())
@@ -219,7 +221,7 @@ def _interview(path, note, schema, today, links_in, person_target, titles) -> In
         # Plain names (no link) still count as names given; they are prospects.
         if isinstance(item, str) and item.strip() and "[[" not in item and item.strip().lower() not in seen:
             seen.add(item.strip().lower())
-            referrals.append(Referral(path, person, None, item.strip(), line))
+            referrals.append(Referral(path, person, None, item.strip(), line, linked=False))
     return Interview(
         path=path,
         person=person,
@@ -268,9 +270,9 @@ def _degrees(contacts, referred_by, has_unknown_referrer, linked_from_profile, p
 def _last_contacted(snapshot, types, schema, interviews, today) -> dict[str, date]:
     """The newest dated note (on or before today) that involves each person.
 
-    A note involves a person when it links to them (an interview `with` them or `via`
-    them, a call log, an event note) or, for the person's own `met_at` event, when
-    they link to it. Cancelled interviews do not count: nobody talked.
+    A note involves a person when it links to them (a call log, an event note; for an
+    interview, only the person it is `with`) or, for the person's own `met_at` event,
+    when they link to it. Cancelled interviews do not count: nobody talked.
     """
     cancelled = {i.path for i in interviews if i.status == "cancelled"}
     dated: dict[str, date] = {}
@@ -290,9 +292,12 @@ def _last_contacted(snapshot, types, schema, interviews, today) -> dict[str, dat
             last[person] = when
 
     met_at = schema.key("contact", "met_at")
+    with_key = schema.key("interview", "with")
     for link in snapshot.links:
         if link.target is None or link.target == link.source:
             continue
+        if types.get(link.source) == "interview" and link.field != with_key:
+            continue  # being named, or getting you in (`via`), is not talking with you
         if link.source in dated:
             touch(link.target, dated[link.source])
         if link.field == met_at and link.target in dated:

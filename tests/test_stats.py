@@ -1,0 +1,60 @@
+"""`vaultkit stats` and the derived network (degree, stage, chains) it reports."""
+
+from __future__ import annotations
+
+from _golden import TEMPLATE_TODAY, check_golden, copy_template
+
+VAULT = {
+    "me.md": "---\ntype: profile\n---\n",
+    "people/Ana.md": "---\ntype: contact\n---\n",
+    "people/Bo.md": '---\ntype: contact\nreferred_by: "[[Ana]]"\n---\n',
+    "people/Cy.md": "---\ntype: contact\nstage: following-up\n---\n",
+    "people/Di.md": "---\ntype: contact\n---\n",
+    "interviews/a.md": '---\ntype: interview\nwith: "[[Ana]]"\ndate: 2026-01-05\nstatus: done\nreferrals: ["[[Bo]]", "[[New One]]"]\n---\n',
+    "interviews/b.md": '---\ntype: interview\nwith: "[[Bo]]"\ndate: 2026-01-14\nreferrals: ["[[Cy]]"]\n---\n',
+    "interviews/c.md": '---\ntype: interview\nwith: "[[Cy]]"\ndate: 2026-01-20\nstatus: done\nreferrals: []\n---\n',
+    "interviews/d.md": '---\ntype: interview\nwith: "[[Di]]"\ndate: 2026-02-01\nstatus: requested\n---\n',
+}
+
+
+def test_stats_json(make_vault, vk):
+    result = vk("stats", make_vault(VAULT), "--today", "2026-01-25", "--json")
+    assert result.exit_code == 0, result
+    stats = result.json()
+    assert stats["contacts"] == 4
+    assert stats["by_degree"] == {"1": 2, "2": 1, "3": 1}  # Ana, Di; Bo (Ana named him); Cy (Bo named her)
+    # b.md has no status and a past date: it was held. Cy's stage is set by hand.
+    assert stats["by_stage"] == {"not-asked": 0, "requested": 1, "scheduled": 0, "interviewed": 2, "following-up": 1}
+    assert stats["interviews"] == {"done": 3, "scheduled": 0, "requested": 1, "cancelled": 0}
+    assert stats["per_week"] == [
+        {"week": "2026-W02", "interviews": 1}, {"week": "2026-W03", "interviews": 1},
+        {"week": "2026-W04", "interviews": 1},
+    ]
+    assert stats["referral_yield"] == {"names": 3, "interviews": 3, "per_interview": 1.0, "goal": 1.0, "dead_ends": 1}
+    assert stats["conversion"] == {"asked": 4, "interviewed": 3, "rate": 0.75}
+    assert stats["top_connectors"][0] == {"path": "people/Ana.md", "name": "Ana", "named": 1}
+    assert stats["longest_chain"]["names"] == ["Ana", "Bo", "Cy"]
+
+
+def test_stats_today_moves_the_picture(make_vault, vk):
+    vault = make_vault(VAULT)
+    early = vk("stats", vault, "--today", "2026-01-10", "--json").json()
+    assert early["interviews"]["done"] == 1  # b.md (no status) is still in the future
+
+
+def test_referral_cycles_do_not_hang(make_vault, vk):
+    vault = make_vault({
+        "people/A.md": '---\ntype: contact\nreferred_by: "[[B]]"\n---\n',
+        "people/B.md": '---\ntype: contact\nreferred_by: "[[A]]"\n---\n',
+    })
+    stats = vk("stats", vault, "--json").json()
+    assert stats["by_degree"] == {"unknown": 2}
+    assert stats["longest_chain"]["length"] == 2
+
+
+def test_golden_stats_on_the_starter_vault(tmp_path, vk):
+    vault = copy_template(tmp_path)
+    result = vk("stats", vault, "--today", TEMPLATE_TODAY)
+    assert result.exit_code == 0, result
+    check_golden("stats.txt", result.stdout)
+    check_golden("stats.json", vk("stats", vault, "--today", TEMPLATE_TODAY, "--json", "--no-sync").stdout)

@@ -1,0 +1,410 @@
+"""The agenda: the informational-interview method as rules over the network.
+
+`agenda(network, snapshot)` is pure ("today" is the network's). Each item says what
+to do, for whom, by when, why, and which note to open. The rules (docs/agenda.md):
+
+- thank-you: a done interview with no `thank_you_sent` — due that day, overdue after;
+- upcoming: a scheduled interview, with a preparation checklist (a past one: mark it);
+- follow-up: an explicit `follow_up` date reached (unless you have been in touch since),
+  or no contact for the cadence of the person's stage or tag;
+- next-name: a person named in `referrals` (or a contact with `referred_by`) with no
+  interview yet, with a ready outreach draft that names the referrer;
+- dead-end: a done interview that gave no new name;
+- hygiene: possible duplicate people, people linked but without a note, names given
+  as plain text, ambiguous links.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .network import Interview, Network
+from .schema import STAGE_LABELS
+from .snapshot import Snapshot
+
+KINDS = ("thank-you", "upcoming", "follow-up", "next-name", "dead-end", "hygiene")
+TITLES = {
+    "thank-you": "Thank-you notes owed",
+    "upcoming": "Upcoming interviews",
+    "follow-up": "Follow-ups due",
+    "next-name": "Next names to contact",
+    "dead-end": "Dead ends (no new name)",
+    "hygiene": "Vault hygiene",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    kind: str
+    note: str  # vault-relative path, or the name of a prospect with no note yet
+    person: str | None
+    due: date | None
+    reason: str
+    overdue: bool = False
+    details: tuple[str, ...] = ()  # checklist lines, the notes involved
+    draft: str | None = None  # a ready outreach message
+    referred_by: tuple[str, ...] = ()  # paths (or names) of who named the person
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "note": self.note,
+            "person": self.person,
+            "due": self.due.isoformat() if self.due else None,
+            "overdue": self.overdue,
+            "reason": self.reason,
+            "details": list(self.details),
+            "draft": self.draft,
+            "referred_by": list(self.referred_by),
+        }
+
+
+def agenda(network: Network, snapshot: Snapshot, texts: dict[str, str] | None = None) -> list[Item]:
+    """Every agenda item, grouped by kind in KINDS order, then by due date and person.
+
+    `texts` (note path -> text) lets hygiene find people mentioned in plain text but never
+    linked; the caller reads only the notes `mention_candidates` says are worth reading.
+    """
+    items = (
+        thank_yous(network)
+        + upcoming(network)
+        + follow_ups(network)
+        + next_names(network)
+        + dead_ends(network)
+        + hygiene(network, snapshot)
+        + unlinked_mentions(network, snapshot, texts or {})
+    )
+    order = {kind: n for n, kind in enumerate(KINDS)}
+    return sorted(items, key=lambda i: (order[i.kind], i.due or date.max, (i.person or "").lower(), i.note))
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _who(network: Network, interview: Interview) -> str:
+    return network.name(interview.person) if interview.person else interview.person_name
+
+
+def thank_yous(network: Network) -> list[Item]:
+    today = network.today
+    items = []
+    for interview in network.interviews:
+        if interview.status != "done" or interview.thank_you_sent is not None:
+            continue
+        if interview.date is not None and interview.date > today:
+            continue
+        late = (today - interview.date).days if interview.date else 0
+        when = f"on {interview.date.isoformat()}" if interview.date else "(no date)"
+        reason = f"interview done {when}; no thank-you sent" + (f" (overdue by {_days(late)})" if late > 0 else " (send it today)")
+        details = ["set `thank_you_sent` to the day you send it"]
+        if interview.via:
+            details.insert(0, f"thank {network.name(interview.via)} too, who introduced you")
+        items.append(
+            Item("thank-you", interview.path, _who(network, interview), interview.date, reason, late > 0, tuple(details))
+        )
+    return items
+
+
+def upcoming(network: Network) -> list[Item]:
+    today = network.today
+    profile = network.notes.get(network.profile) if network.profile else None
+    schema = network.schema
+    pitch = schema.get("profile", profile.properties, "pitch") if profile else None
+    items = []
+    for interview in network.interviews:
+        if interview.status != "scheduled":
+            continue
+        who = _who(network, interview)
+        if interview.date is not None and interview.date < today:
+            items.append(
+                Item(
+                    "upcoming", interview.path, who, interview.date,
+                    f"was scheduled for {interview.date.isoformat()}: set `status: done` (and send a thank-you) "
+                    "or reschedule",
+                    overdue=True,
+                )
+            )
+            continue
+        if interview.date is None:
+            reason = "scheduled, with no date"
+        else:
+            days = (interview.date - today).days
+            reason = f"interview with {who} " + ("today" if days == 0 else f"on {interview.date.isoformat()} (in {_days(days)})")
+        person = network.people.get(interview.person) if interview.person else None
+        checklist = []
+        if isinstance(pitch, str) and pitch.strip():
+            checklist.append(f"pitch: {' '.join(pitch.split())}")
+        else:
+            checklist.append("pitch: rehearse who you are, where you are going, and why you asked them")
+        if person and person.company:
+            checklist.append(f"read up on {network.name(person.company)} ({person.company})")
+        checklist.append(f"their story: how did {who} get into this work?")
+        checklist.append("ask: any advice for my transition?")
+        checklist.append("ask: who else should I talk to? (and may I mention your name?)")
+        if interview.via:
+            checklist.append(f"{network.name(interview.via)} introduced you: say so, and thank them after")
+        items.append(Item("upcoming", interview.path, who, interview.date, reason, False, tuple(checklist)))
+    return items
+
+
+def follow_ups(network: Network) -> list[Item]:
+    today = network.today
+    schema = network.schema
+    items: dict[str, Item] = {}
+    # Explicit dates first: on the contact, or on one of their interviews.
+    explicit: dict[str, tuple[date, str]] = {}
+    for person in network.people.values():
+        if person.kind == "contact" and person.follow_up:
+            explicit[person.path] = (person.follow_up, person.path)
+    for interview in network.interviews:
+        if interview.person in network.people and interview.follow_up and interview.status != "cancelled":
+            current = explicit.get(interview.person)
+            if current is None or interview.follow_up > current[0]:
+                explicit[interview.person] = (interview.follow_up, interview.path)
+    for path, (when, note) in explicit.items():
+        person = network.people[path]
+        if when > today:
+            continue
+        if person.last_contacted and person.last_contacted >= when:
+            continue  # you have been in touch since the date came up
+        late = (today - when).days
+        reason = f"follow-up date {when.isoformat()} reached" + (f" ({_days(late)} ago)" if late else " (today)")
+        items[path] = Item("follow-up", note, person.name, when, reason, late > 0)
+    # Cadences: not heard from in N days, by stage or tag.
+    for person in network.people.values():
+        if person.kind != "contact" or person.path in items or person.path in explicit:
+            continue
+        days = schema.cadence(person.stage, person.tags)
+        if days is None or person.last_contacted is None:
+            continue
+        due = person.last_contacted + timedelta(days=days)
+        if due > today:
+            continue
+        since = (today - person.last_contacted).days
+        if person.stage == "requested":
+            reason = f"asked on {person.last_contacted.isoformat()}, no interview yet after {_days(since)}: a polite nudge"
+        else:
+            reason = (
+                f"not heard from since {person.last_contacted.isoformat()} ({_days(since)}; "
+                f"you follow up every {_days(days)} when {STAGE_LABELS[person.stage]})"
+            )
+        items[person.path] = Item("follow-up", person.path, person.name, due, reason, due < today)
+    return list(items.values())
+
+
+def next_names(network: Network) -> list[Item]:
+    interviewed = {i.person for i in network.interviews if i.person and i.status != "cancelled"}
+    named: dict[str, dict[str, Any]] = {}  # key -> {"note", "person", "referrers", "sources", "first"}
+
+    def add(key: str, note: str, person: str, referrer: str | None, source: str | None, when: date | None) -> None:
+        entry = named.setdefault(key, {"note": note, "person": person, "referrers": [], "sources": [], "first": when})
+        if referrer and referrer not in entry["referrers"]:
+            entry["referrers"].append(referrer)
+        if source and source not in entry["sources"]:
+            entry["sources"].append(source)
+        if when and (entry["first"] is None or when < entry["first"]):
+            entry["first"] = when
+
+    dates = {i.path: i.date for i in network.interviews}
+    for referral in network.referrals:
+        if referral.target is not None:
+            if referral.target in interviewed or network.people[referral.target].stage_set_by_hand:
+                continue
+            add(referral.target, referral.target, network.name(referral.target), referral.referrer,
+                referral.interview, dates.get(referral.interview))
+        else:
+            add("?" + referral.name.lower(), referral.name, referral.name, referral.referrer,
+                referral.interview, dates.get(referral.interview))
+    for person in network.people.values():
+        if person.kind == "contact" and person.referred_by and person.path not in interviewed:
+            if person.stage == "not-asked":
+                for referrer in person.referred_by:
+                    add(person.path, person.path, person.name, referrer, None, None)
+    profile = network.notes.get(network.profile) if network.profile else None
+    target = network.schema.get("profile", profile.properties, "target_industry") if profile else None
+    if isinstance(target, list):
+        target = ", ".join(str(t) for t in target)
+    items = []
+    for entry in named.values():
+        referrers = [network.name(r) for r in entry["referrers"]]
+        by = " and ".join(referrers) if referrers else "someone"
+        prospect = entry["note"] not in network.notes
+        if prospect:
+            reason = f"named by {by}; no note yet: vaultkit new contact --from-link \"{entry['person']}\""
+        else:
+            reason = f"named by {by}; no interview yet"
+        first = entry["person"].split()[0] if entry["person"].split() else entry["person"]
+        field_text = f" into {target}" if isinstance(target, str) and target.strip() else ""
+        draft = (
+            f"Hi {first}, {by} suggested I get in touch with you. I'm changing careers{field_text}, "
+            "and I would love to hear how you got into your work. Would you have 20 minutes for a call "
+            "in the next couple of weeks? I'm gathering information and advice, not asking for a job. "
+            "Thank you!"
+        )
+        items.append(
+            Item("next-name", entry["note"], entry["person"], None, reason, False,
+                 tuple(entry["sources"]), draft, tuple(entry["referrers"]))
+        )
+    return items
+
+
+def dead_ends(network: Network) -> list[Item]:
+    items = []
+    for interview in network.interviews:
+        if interview.status == "done" and not interview.referrals and (
+            interview.date is None or interview.date <= network.today
+        ):
+            who = _who(network, interview)
+            items.append(
+                Item(
+                    "dead-end", interview.path, who, None,
+                    f"{who} gave no new name: ask again in your follow-up (\"who else should I talk to?\")",
+                )
+            )
+    return items
+
+
+def _name_key(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
+
+
+def _similar(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    first_a, _, rest_a = a.partition(" ")
+    first_b, _, rest_b = b.partition(" ")
+    if rest_a and rest_a == rest_b and (first_a.startswith(first_b) or first_b.startswith(first_a)):
+        return True  # Sam Lee / Samuel Lee
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
+
+
+def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:
+    items: list[Item] = []
+    contacts = [p for p in network.people.values() if p.kind == "contact"]
+    # Possible duplicates: compare names only within a block of the same last word, so the
+    # cost stays linear-ish in a big vault; and any two contacts sharing an email.
+    blocks: dict[str, list[tuple[str, str]]] = {}
+    for person in contacts:
+        key = _name_key(person.name)
+        blocks.setdefault(key.rsplit(" ", 1)[-1], []).append((key, person.path))
+    pairs: dict[tuple[str, str], str] = {}
+    for block in blocks.values():
+        for i, (key_a, path_a) in enumerate(block):
+            for key_b, path_b in block[i + 1 :]:
+                if _similar(key_a, key_b):
+                    pairs.setdefault(tuple(sorted((path_a, path_b))), "similar names")
+    emails: dict[str, list[str]] = {}
+    email_key = network.schema.key("contact", "email")
+    for person in contacts:
+        value = network.notes[person.path].properties.get(email_key)
+        if isinstance(value, str) and "@" in value:
+            emails.setdefault(value.strip().lower(), []).append(person.path)
+    for email, paths in emails.items():
+        for i, a in enumerate(paths):
+            for b in paths[i + 1 :]:
+                pairs[tuple(sorted((a, b)))] = f"same email {email}"
+    for (a, b), why in sorted(pairs.items()):
+        items.append(
+            Item("hygiene", a, network.name(a), None,
+                 f"may be the same person as {network.name(b)} ({b}): {why}; merge them or add an alias",
+                 details=(a, b))
+        )
+    # People linked in people fields (with, via, referred_by, heard_from) but without a note.
+    people_keys = {
+        network.schema.key(t, f)
+        for t, f in (("interview", "with"), ("interview", "via"), ("contact", "referred_by"), ("lead", "heard_from"))
+    }
+    missing: dict[str, list[str]] = {}
+    for link in snapshot.links:
+        if link.target is None and link.field in people_keys and network.types.get(link.source):
+            missing.setdefault(link.linkpath, []).append(f"{link.source}:{link.line}")
+    for name, places in sorted(missing.items()):
+        items.append(
+            Item("hygiene", name, name, None,
+                 f"[[{name}]] is linked as a person but has no note: vaultkit new contact \"{name}\"",
+                 details=tuple(places))
+        )
+    # Names given as plain text in referrals: vaultkit cannot follow them.
+    for referral in network.referrals:
+        if not referral.linked:
+            items.append(
+                Item("hygiene", referral.interview, referral.name, None,
+                     f"{referral.name!r} is named in referrals as plain text; write \"[[{referral.name}]]\" "
+                     "so vaultkit can follow the name",
+                     details=(f"{referral.interview}:{referral.line}",))
+            )
+    # Ambiguous links: never a silent pick.
+    for link in snapshot.links:
+        if link.ambiguous and network.types.get(link.source):
+            items.append(
+                Item("hygiene", link.source, None, None,
+                     f"{link.raw} could mean several notes; vaultkit took {link.target}: write the folder in the link",
+                     details=(f"{link.source}:{link.line}",))
+            )
+    return items
+
+
+def never_linked(network: Network, snapshot: Snapshot) -> list[str]:
+    """Contacts no other note links to: their names may stand in plain text somewhere."""
+    linked = {link.target for link in snapshot.links if link.target and link.target != link.source}
+    return sorted(p.path for p in network.people.values() if p.kind == "contact" and p.path not in linked)
+
+
+def mention_candidates(network: Network, snapshot: Snapshot) -> list[str]:
+    """The notes worth reading for plain-text mentions (none when everyone is linked)."""
+    if not never_linked(network, snapshot):
+        return []
+    return sorted(path for path, kind in network.types.items() if kind in ("interview", "contact", "event", "profile"))
+
+
+def unlinked_mentions(network: Network, snapshot: Snapshot, texts: dict[str, str]) -> list[Item]:
+    items = []
+    for person in never_linked(network, snapshot):
+        name = network.name(person)
+        pattern = re.compile(r"(?<![\w\[|])" + re.escape(name) + r"(?![\w\]])")
+        for path, text in sorted(texts.items()):
+            if path == person:
+                continue
+            without_links = WIKILINK.sub(" ", text)
+            match = pattern.search(without_links)
+            if match:
+                line = without_links.count("\n", 0, match.start()) + 1
+                items.append(
+                    Item("hygiene", path, name, None,
+                         f"{name} is mentioned in plain text but no note links to them: write [[{name}]]",
+                         details=(f"{path}:{line}", person))
+                )
+    return items
+
+
+WIKILINK = re.compile(r"!?\[\[[^\]\n]*\]\]")
+
+
+def format_agenda(items: list[Item], today: date) -> str:
+    if not items:
+        return f"Nothing to do on {today.isoformat()}: time to ask someone new for an interview.\n"
+    lines = [f"Agenda for {today.isoformat()}"]
+    for kind in KINDS:
+        group = [i for i in items if i.kind == kind]
+        if not group:
+            continue
+        lines += ["", f"{TITLES[kind]} ({len(group)})"]
+        for item in group:
+            flag = "!" if item.overdue else "-"
+            due = f"[{item.due.isoformat()}] " if item.due else ""
+            who = f"{item.person}: " if item.person else ""
+            lines.append(f"  {flag} {due}{who}{item.reason}")
+            lines.append(f"      {item.note}")
+            for detail in item.details:
+                if detail != item.note:
+                    lines.append(f"      · {detail}")
+            if item.draft:
+                lines.append(f"      draft: {item.draft}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,190 @@
+"""`vaultkit new`: a note from the vault's own template files, as Obsidian's Templates plugin makes it.
+
+The planning is pure (`plan_note`: template text, name, fields and the clock in; path
+and text out). `write_new_note` is the one writing edge: it never overwrites, and it
+writes atomically (a temp file in the same folder, then a no-clobber link or rename).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from .errors import UsageError
+from .parse import split_front_matter
+from .schema import Schema
+
+TYPES = ("contact", "interview", "company", "event", "lead")
+FORBIDDEN = re.compile(r'[\\/:*"<>|?#^\[\]]')  # what Obsidian refuses in a file name
+ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}\b")
+PLAIN = re.compile(r"^[\w][\w .,'@+\-/()&]*$")
+
+BUILT_IN = {
+    "contact": "---\ntype: {label}\ncompany:\nrole:\nreferred_by:\nfollow_up:\ntags: []\n---\n# {{{{title}}}}\n",
+    "interview": (
+        '---\ntype: {label}\nwith:\ndate: "{{{{date}}}}"\nstatus: requested\nvia:\nreferrals: []\n'
+        "thank_you_sent:\n---\n# {{{{title}}}}\n\n## Their story\n\n## Closing questions\n"
+        "1. Any advice for my transition?\n2. Who else should I talk to?\n"
+    ),
+    "company": "---\ntype: {label}\nindustry:\nwebsite:\n---\n# {{{{title}}}}\n",
+    "event": '---\ntype: {label}\ndate: "{{{{date}}}}"\nlocation:\n---\n# {{{{title}}}}\n',
+    "lead": "---\ntype: {label}\ncompany:\nrole:\nheard_from:\nsource:\nstatus: new\nurl:\n---\n# {{{{title}}}}\n",
+}
+
+
+def file_name(name: str) -> str:
+    """A note name Obsidian accepts: no \\ / : * " < > | ? # ^ [ ], no leading dot."""
+    cleaned = " ".join(FORBIDDEN.sub(" ", name).split()).strip().lstrip(".").strip()
+    if not cleaned:
+        raise UsageError(f"{name!r} leaves no usable file name once \\ / : * \" < > | ? # ^ [ ] are removed")
+    return cleaned
+
+
+def render(template: str, title: str, now: datetime) -> str:
+    """Obsidian's core Templates variables: {{title}}, {{date}}, {{time}} (and {{date:FORMAT}})."""
+
+    def replace(match: re.Match) -> str:
+        name, _, fmt = match.group(1).strip().partition(":")
+        name = name.strip().lower()
+        if name == "title":
+            return title
+        if name in ("date", "time"):
+            default = "YYYY-MM-DD" if name == "date" else "HH:mm"
+            return _moment(fmt.strip() or default, now)
+        return match.group(0)
+
+    return re.sub(r"\{\{([^{}]+)\}\}", replace, template)
+
+
+def _moment(fmt: str, now: datetime) -> str:
+    """The few moment.js tokens templates use."""
+    tokens = {"YYYY": "%Y", "MM": "%m", "DD": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
+    return re.sub("|".join(tokens), lambda m: now.strftime(tokens[m.group(0)]), fmt)
+
+
+def yaml_value(value: str) -> str:
+    """A front matter value: links always quoted (YAML reads bare [[x]] as a list)."""
+    if "[[" not in value and PLAIN.match(value) and value.lower() not in ("true", "false", "yes", "no", "null", "on", "off"):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def set_fields(text: str, fields: dict[str, str]) -> str:
+    """Set top-level front matter properties, replacing a template's empty (or given) line."""
+    if not fields:
+        return text
+    yaml_text, body, _ = split_front_matter(text)
+    lines = [] if yaml_text is None else yaml_text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for key, value in fields.items():
+        new_line = f"{key}: {yaml_value(value)}"
+        pattern = re.compile(r"^['\"]?" + re.escape(key) + r"['\"]?\s*:")
+        for number, line in enumerate(lines):
+            if pattern.match(line):
+                end = number + 1
+                while end < len(lines) and (lines[end].startswith((" ", "\t", "-")) or not lines[end].strip()):
+                    end += 1  # the old value's continuation lines (a block list)
+                lines[number:end] = [new_line]
+                break
+        else:
+            lines.append(new_line)
+    rest = body if yaml_text is not None else text
+    return "---\n" + "\n".join(lines) + "\n---\n" + rest
+
+
+def plan_note(
+    schema: Schema, note_type: str, name: str, template: str | None, fields: dict[str, str], now: datetime
+) -> tuple[str, str]:
+    """(vault-relative path, text) of a new note."""
+    spec = schema.types[note_type]
+    title = file_name(name)
+    if note_type == "interview" and not ISO_PREFIX.match(title):
+        # Interviews are named "<date> <person>", as in the starter vault.
+        day = fields.get(schema.key("interview", "date"), "")
+        day = day if ISO_PREFIX.match(day) else f"{now:%Y-%m-%d}"
+        fields = {schema.key("interview", "with"): f"[[{title}]]", **fields}
+        title = f"{day[:10]} {title}"
+    if template is None:
+        template = BUILT_IN[note_type].format(label=spec.label)
+    text = set_fields(render(template, title, now), fields)
+    folder = spec.folder.strip("/")
+    return (f"{folder}/{title}.md" if folder else f"{title}.md"), text
+
+
+def template_folder(root: Path) -> str:
+    """Where Obsidian's Templates plugin keeps templates (`.obsidian/templates.json`), else `templates`."""
+    try:
+        folder = json.loads((root / ".obsidian" / "templates.json").read_text(encoding="utf-8")).get("folder")
+    except (OSError, ValueError, AttributeError):
+        folder = None
+    return folder.strip("/") if isinstance(folder, str) and folder.strip("/") else "templates"
+
+
+def find_template(root: Path, schema: Schema, note_type: str) -> str | None:
+    folder = root / template_folder(root)
+    label = schema.types[note_type].label
+    for name in dict.fromkeys((note_type.capitalize(), label, label.capitalize(), note_type)):
+        candidate = folder / f"{name}.md"
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    return None
+
+
+def write_new_note(root: Path, relative: str, text: str) -> Path:
+    """Write atomically, never over an existing file (exit 2 with a clear message)."""
+    target = root / relative
+    if target.exists():
+        raise UsageError(f"{relative} already exists; vaultkit new never overwrites a note")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".vaultkit-new-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(temp, target)  # atomic and no-clobber: fails if the name appeared meanwhile
+        except FileExistsError:
+            raise UsageError(f"{relative} already exists; vaultkit new never overwrites a note") from None
+        except OSError:
+            if target.exists():
+                raise UsageError(f"{relative} already exists; vaultkit new never overwrites a note") from None
+            os.replace(temp, target)  # a file system without hard links
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return target
+
+
+def parse_field_options(options: tuple[str, ...]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for option in options:
+        key, sep, value = option.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--field {option!r}: write --field key=value")
+        fields[key.strip()] = value.strip()
+    return fields
+
+
+def prospect_fields(network, name: str) -> tuple[str, dict[str, str]]:
+    """The contact fields for a prospect: `referred_by` the person interviewed, and the interview."""
+    wanted = name.strip().removeprefix("[[").removesuffix("]]").strip().lower()
+    for referral in network.referrals:
+        if referral.target is None and referral.linked and referral.name.lower() == wanted:
+            schema = network.schema
+            fields = {}
+            if referral.referrer:
+                fields[schema.key("contact", "referred_by")] = f"[[{network.name(referral.referrer)}]]"
+            interview = network.name(referral.interview)
+            fields[schema.key("contact", "how_met")] = (
+                f"named by {network.name(referral.referrer) if referral.referrer else 'someone'} in [[{interview}]]"
+            )
+            return referral.name, fields
+    prospects = sorted({r.name for r in network.referrals if r.target is None and r.linked})
+    hint = f" (prospects: {', '.join(prospects[:10])})" if prospects else " (there are no prospects)"
+    raise UsageError(f"no interview names {name!r} in its referrals without a note{hint}")
