@@ -34,6 +34,9 @@ demo: $(STAMP)
 	$(BIN)/vaultkit init $(DEMO)
 	$(BIN)/vaultkit index $(DEMO)
 	$(BIN)/vaultkit check $(DEMO) || true
+	$(BIN)/vaultkit build $(DEMO)
+	@echo "serving the example network's site on 127.0.0.1 (Ctrl-C to stop)"
+	$(BIN)/vaultkit serve $(DEMO) --port $${PORT:-8000}
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

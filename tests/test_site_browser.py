@@ -216,3 +216,25 @@ def test_a_hostile_note_runs_no_script(watched, make_vault) -> None:
         assert page.is_visible("body")
     assert not any("PWNED" in text for _, text in watched.console)
     assert watched.foreign() == []
+
+
+def test_serve_reloads_the_open_tab(browser, make_vault) -> None:
+    from vaultkit.site import Site
+    from vaultkit.site.serve import LiveSite
+
+    vault = make_vault({"Ana.md": "---\ntype: contact\n---\nfirst words", "Bo.md": "knows [[Ana]]"})
+    live = LiveSite(Site(vault, today="2026-10-01", incremental=True), port=0)
+    live.start()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto(live.url + "ana.html")
+        page.wait_for_selector("text=first words")
+        (vault / "Ana.md").write_text("---\ntype: contact\n---\nsecond words")
+        page.wait_for_selector("text=second words", timeout=20_000)  # reloaded by itself
+        assert errors == []
+    finally:
+        context.close()
+        live.stop()

@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..errors import VaultkitError
 from ..index import Index
 from ..vault import Config, load_config, open_vault_root
 from . import charts
@@ -148,15 +149,28 @@ class Site:
             self._index = Index.open(self.root, self.config)
         return self._index
 
+    def use_index(self, index: Index) -> None:
+        """Build from an index someone else keeps in sync (the watcher's, in `serve`)."""
+        self.close()
+        self._index = index
+        self._borrowed = True
+
+    _borrowed = False
+
     def close(self) -> None:
-        if self._index is not None:
+        if self._index is not None and not self._borrowed:
             self._index.close()
-            self._index = None
+        self._index = None
 
     # -- planning ------------------------------------------------------------------
-    def plan(self, changed: list[str] | None = None) -> Plan:
+    def plan(self, changed: list[str] | None = None, synced: bool = False) -> Plan:
         index = self.index()
-        index.sync(paths=changed)
+        if not synced:
+            index.sync(paths=changed)
+        try:
+            self.site_config = SiteConfig.from_raw(load_config(self.root).raw)
+        except VaultkitError:
+            pass  # a broken vaultkit.yml while serving: keep the settings we had
         content = load_content(index, self.texts)
         published = published_notes(content, self.site_config, self.share)
         attachments = published_attachments(content, self.site_config, published)
@@ -191,12 +205,15 @@ class Site:
         )
 
     # -- building ------------------------------------------------------------------
-    def build(self, changed: list[str] | None = None) -> BuildReport:
+    def build(self, changed: list[str] | None = None, synced: bool = False) -> BuildReport:
+        """Build (or rebuild) the site. `changed` limits the index sync to those vault
+        paths; `synced` skips it (the caller's watcher already synced). Either way every
+        page whose inputs changed is rendered again, and no other."""
         started = time.perf_counter()
         if not self._opened:
             self.output.open()
             self._opened = True
-        plan = self.plan(changed)
+        plan = self.plan(changed, synced)
         report = BuildReport(notes=len(plan.published), out=str(self.out))
         out = self.output
         rendered_keys: dict[str, str] = {}

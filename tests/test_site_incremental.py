@@ -1,0 +1,140 @@
+"""Incremental builds and `serve`: a rebuilt site is byte-for-byte a clean build, and
+the live server rebuilds, injects its reload script, and never writes it to disk."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import urllib.request
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vaultkit.site import Site
+from vaultkit.site.serve import LiveSite
+
+TODAY = "2026-10-01"
+NAMES = ["Ana", "Bo", "Cy", "Dee", "Acme"]
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def clean_build(vault: Path, tmp: Path) -> dict[str, bytes]:
+    copy = tmp / "clean"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(vault, copy, ignore=shutil.ignore_patterns(".vaultkit", "_site"))
+    site = Site(copy, today=TODAY)
+    try:
+        site.build()
+    finally:
+        site.close()
+    return tree(copy / "_site")
+
+
+def note_text(kind: str, links: list[str], private: bool, referrer: str | None, tag: str | None) -> str:
+    front = [f"type: {kind}"]
+    if private:
+        front.append("private: true")
+    if referrer:
+        front.append(f'referred_by: "[[{referrer}]]"')
+    if kind == "contact" and links:
+        front.append(f'company: "[[{links[0]}]]"')
+    body = " ".join(f"[[{name}]]" for name in links) + (f" #{tag}" if tag else "") + "\nsome words"
+    if len(links) > 1:
+        body += f"\n\n![[{links[1]}]]"
+    return "---\n" + "\n".join(front) + "\n---\n" + body + "\n"
+
+
+notes = st.builds(
+    note_text,
+    st.sampled_from(["contact", "company", "interview", "note"]),
+    st.lists(st.sampled_from(NAMES + ["Nobody"]), max_size=3),
+    st.booleans(),
+    st.none() | st.sampled_from(NAMES),
+    st.none() | st.sampled_from(["a", "b"]),
+)
+edits = st.lists(st.tuples(st.sampled_from(NAMES), st.none() | notes), min_size=1, max_size=4)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=st.dictionaries(st.sampled_from(NAMES), notes, max_size=5), steps=st.lists(edits, min_size=1, max_size=3))
+def test_incremental_build_equals_clean_build(tmp_path_factory, start, steps) -> None:
+    tmp = tmp_path_factory.mktemp("incremental")
+    vault = tmp / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    for name, text in start.items():
+        (vault / f"{name}.md").write_text(text)
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        for step in steps:
+            changed = []
+            for name, text in step:
+                path = vault / f"{name}.md"
+                if text is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.write_text(text)
+                changed.append(f"{name}.md")
+            report = site.build(changed=changed)
+            assert tree(vault / "_site") == clean_build(vault, tmp)
+        # An unchanged rebuild renders nothing again.
+        assert site.build(changed=[]).rendered == 0
+    finally:
+        site.close()
+
+
+def test_a_one_note_edit_renders_only_the_pages_it_affects(make_vault) -> None:
+    vault = make_vault(
+        {f"n{i}.md": f"note {i} links [[n{(i + 1) % 20}]]" for i in range(20)} | {"lonely.md": "no links"}
+    )
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        (vault / "lonely.md").write_text("still no links, new words")
+        report = site.build(changed=["lonely.md"])
+        # The note itself and the global pages (dashboard, graph data, search, ...); no other note.
+        assert report.rendered < 10
+        assert site.build(changed=[]).rendered == 0
+        (vault / "n3.md").write_text("note 3 now links [[lonely]]")
+        report = site.build(changed=["n3.md"])
+        assert 'href="lonely.html"' in (vault / "_site" / "n3.html").read_text()
+        assert "n3.html" in (vault / "_site" / "lonely.html").read_text()  # its new backlink
+    finally:
+        site.close()
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - 127.0.0.1 only
+        return response.read().decode("utf-8")
+
+
+def test_serve_rebuilds_and_reloads(make_vault) -> None:
+    vault = make_vault({"Ana.md": "---\ntype: contact\n---\nfirst words", "Bo.md": "knows [[Ana]]"})
+    site = Site(vault, today=TODAY, incremental=True)
+    live = LiveSite(site, port=0)
+    live.start()
+    try:
+        assert live.url.startswith("http://127.0.0.1:")
+        page = _get(live.url + "ana.html")
+        assert "first words" in page
+        assert '<script src="/__vaultkit/livereload.js"></script></body>' in page
+        assert "__vkVersion" in _get(live.url + "__vaultkit/livereload.js")
+        version = _get(live.url + "__vaultkit/version.js")
+        (vault / "Ana.md").write_text("---\ntype: contact\n---\nsecond words")
+        deadline = time.monotonic() + 20
+        # The version moves once the rebuild is complete: the open tab then reloads.
+        while _get(live.url + "__vaultkit/version.js") == version and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _get(live.url + "__vaultkit/version.js") != version
+        assert "second words" in _get(live.url + "ana.html")
+        # The reload script is the server's: the built files never contain it.
+        for path in (vault / "_site").rglob("*"):
+            if path.is_file():
+                assert b"__vaultkit" not in path.read_bytes(), path
+    finally:
+        live.stop()
