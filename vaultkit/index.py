@@ -84,14 +84,66 @@ class SyncReport:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteRows:
+    """A note as the rows the index stores; links resolved when a resolver was given."""
+
+    note: tuple[Any, ...]
+    properties: list[tuple[Any, ...]]
+    links: list[tuple[Any, ...]]
+    tags: list[tuple[str, str]]
+    aliases: tuple[str, ...]
+    problems: list[tuple[Any, ...]]
+    resolved: bool
+
+
+def note_rows(note: Note, resolver: Resolver | None, alias_fallback: bool = False) -> NoteRows:
+    links = []
+    for ordinal, link in enumerate(note.links):
+        found = resolver.resolve(link.linkpath, note.path, alias_fallback) if resolver else None
+        links.append(
+            (
+                note.path, ordinal, link.line, link.kind, link.syntax, link.field, link.linkpath,
+                link.subpath, link.display, link.raw, name_key(link.linkpath),
+                found.target if found else None, int(found.ambiguous) if found else 0,
+                int(found.via_alias) if found else 0,
+            )
+        )
+    return NoteRows(
+        note=(
+            note.path,
+            note.title,
+            note.type,
+            json.dumps([[h.level, h.text, h.line] for h in note.headings], ensure_ascii=False),
+            json.dumps(list(note.block_ids), ensure_ascii=False),
+        ),
+        properties=[
+            (note.path, ordinal, key, json.dumps(value, ensure_ascii=False), note.property_lines.get(key, 0))
+            for ordinal, (key, value) in enumerate(note.properties.items())
+        ],
+        links=links,
+        tags=[(note.path, tag) for tag in note.tags],
+        aliases=note.aliases,
+        problems=[(p.path, p.line, p.severity, p.code, p.message, 0) for p in note.problems],
+        resolved=resolver is not None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedFile:
-    """What reading one file yields: its hash and, for a note that changed, the Note."""
+    """What reading one file yields: its hash and, for a note that changed, the Note
+    (or, from a worker process, the rows it becomes: cheaper to send back)."""
 
     path: str
     stat: Stat
     hash: str
     note: Note | None
     unchanged: bool = False
+    rows: NoteRows | None = None
+
+    def as_rows(self, resolver: Resolver, alias_fallback: bool) -> NoteRows | None:
+        if self.rows is not None:
+            return self.rows
+        return None if self.note is None else note_rows(self.note, resolver, alias_fallback)
 
 
 def read_file(root: str, path: str, stat: Stat, old_hash: str | None) -> ParsedFile:
@@ -140,9 +192,30 @@ def _with_problem(note: Note, problem: Problem) -> Note:
     return replace(note, problems=(problem, *note.problems))
 
 
+# The resolver of the file set a parallel sync ends with, set before the worker
+# processes fork, so that they resolve links too and send back finished rows.
+_worker_resolver: Resolver | None = None
+
+
 def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> list[ParsedFile]:
     root, items = args
-    return [read_file(root, path, stat, old) for path, stat, old in items]
+    results = []
+    for path, stat, old in items:
+        item = read_file(root, path, stat, old)
+        if item.note is not None:
+            rows = note_rows(item.note, _worker_resolver)
+            item = ParsedFile(item.path, item.stat, item.hash, None, item.unchanged, rows)
+        results.append(item)
+    return results
+
+
+def _resolved(rows: NoteRows, resolver: Resolver, alias_fallback: bool) -> NoteRows:
+    """Rows from a worker that could not resolve links (alias fallback): resolve them here."""
+    links = []
+    for row in rows.links:
+        found = resolver.resolve(row[6], row[0], alias_fallback)
+        links.append((*row[:11], found.target, int(found.ambiguous), int(found.via_alias)))
+    return NoteRows(rows.note, rows.properties, links, rows.tags, rows.aliases, rows.problems, True)
 
 
 class Index:
@@ -154,6 +227,7 @@ class Index:
         self.db = db
         self.warnings = warnings
         self._resolver: Resolver | None = None
+        self.workers: int | None = None  # processes for large syncs; None: one per core
         self._resolver_version = -1  # data_version when the resolver was built
 
     # -- opening ---------------------------------------------------------------
@@ -239,29 +313,6 @@ class Index:
         full: bool,
         progress: Callable[[int, int], None] | None,
     ) -> SyncReport:
-        try:
-            return self._sync_once(paths, full, progress)
-        except sqlite3.DatabaseError as error:
-            # Damage past the first page (SQLITE_CORRUPT, exactly DatabaseError) shows only
-            # when a query reads it. The index is a cache: start it over. Locked, read-only
-            # or full disks are OperationalError, and the user must hear of those.
-            if type(error) is not sqlite3.DatabaseError:
-                raise
-            path = self.root / STATE_DIR / "index.sqlite"
-            self.warnings.append(f"{path}: damaged index ({error}); rebuilding it")
-            self.db.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            self.db = _connect(path)
-            self._resolver = None
-            return self._sync_once(None, True, progress)
-
-    def _sync_once(
-        self,
-        paths: Iterable[str] | None,
-        full: bool,
-        progress: Callable[[int, int], None] | None,
-    ) -> SyncReport:
         started = time.perf_counter()
         report = SyncReport(warnings=list(self.warnings))
         self.warnings.clear()
@@ -315,7 +366,15 @@ class Index:
                 # stat ("racily clean" in git's words). The hash decides; no re-parse.
                 todo.append((path, stat, old[2] or None))
         removed = sorted(set(indexed) - set(on_disk))
-        parsed = self._read_all(todo, progress)
+
+        def final_paths() -> list[str]:
+            if scope is None:
+                return list(on_disk)
+            gone = set(removed)
+            kept = [row[0] for row in self.db.execute("SELECT path FROM files") if row[0] not in gone]
+            return sorted(set(kept) | set(on_disk))
+
+        parsed = self._read_all(todo, progress, final_paths)
         return on_disk, scan_problems, scope, indexed, removed, parsed
 
     def _data_version(self) -> int:
@@ -349,11 +408,14 @@ class Index:
         return found
 
     def _read_all(
-        self, todo: list[tuple[str, Stat, str | None]], progress: Callable[[int, int], None] | None
+        self,
+        todo: list[tuple[str, Stat, str | None]],
+        progress: Callable[[int, int], None] | None,
+        final_paths: Callable[[], list[str]],
     ) -> list[ParsedFile]:
         root = str(self.root)
         todo.sort()
-        workers = min(os.cpu_count() or 1, 8)
+        workers = self.workers or min(os.cpu_count() or 1, 8)
         notes = sum(1 for item in todo if is_note_path(item[0]))
         if notes < PARALLEL_THRESHOLD or workers < 2 or sys.platform == "win32":
             results = []
@@ -365,11 +427,18 @@ class Index:
         size = max(16, min(256, len(todo) // (workers * 8) or 1))
         chunks = [(root, todo[i : i + size]) for i in range(0, len(todo), size)]
         results = []
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            for chunk in pool.map(_read_chunk, chunks):
-                results.extend(chunk)
-                if progress:
-                    progress(len(results), len(todo))
+        global _worker_resolver
+        # With the alias fallback a link's target depends on every note's aliases, known
+        # only after parsing: then the links are resolved afterwards, in this process.
+        _worker_resolver = None if self.config.alias_fallback else Resolver(final_paths())
+        try:
+            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                for chunk in pool.map(_read_chunk, chunks):
+                    results.extend(chunk)
+                    if progress:
+                        progress(len(results), len(todo))
+        finally:
+            _worker_resolver = None
         return results
 
     def _apply(
@@ -386,7 +455,7 @@ class Index:
         report.added = len(new_paths)
         report.removed = len(removed)
         report.changed = sum(1 for item in parsed if item.path in indexed and not item.unchanged)
-        report.parsed = sum(1 for item in parsed if item.note is not None)
+        report.parsed = sum(1 for item in parsed if item.note is not None or item.rows is not None)
 
         stale = [(path,) for path in (*removed, *replaced)]
         for table in NOTE_TABLES:
@@ -403,48 +472,29 @@ class Index:
         for path in removed:
             resolver.set_aliases(path, ())
         for item in parsed:
-            if item.note is not None:
-                resolver.set_aliases(item.path, item.note.aliases)
-        aliases_changed = self.config.alias_fallback and (
-            bool(removed) or any(item.note is not None for item in parsed)
-        )
+            if item.note is not None or item.rows is not None:
+                resolver.set_aliases(item.path, item.rows.aliases if item.rows else item.note.aliases)
+        aliases_changed = self.config.alias_fallback and (bool(removed) or report.parsed > 0)
 
         db.executemany(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
             [(i.path, i.stat[0], i.stat[1], i.hash, int(is_note_path(i.path))) for i in parsed],
         )
-        note_rows, property_rows, link_rows, tag_rows, alias_rows, problem_rows = [], [], [], [], [], []
+        note_table, property_rows, link_rows, tag_rows, alias_rows, problem_rows = [], [], [], [], [], []
         alias_fallback = self.config.alias_fallback
         for item in parsed:
-            note = item.note
-            if note is None:
+            rows = item.as_rows(resolver, alias_fallback)
+            if rows is None:
                 continue
-            note_rows.append(
-                (
-                    note.path,
-                    note.title,
-                    note.type,
-                    json.dumps([[h.level, h.text, h.line] for h in note.headings], ensure_ascii=False),
-                    json.dumps(list(note.block_ids), ensure_ascii=False),
-                )
-            )
-            property_rows.extend(
-                (note.path, ordinal, key, json.dumps(value, ensure_ascii=False), note.property_lines.get(key, 0))
-                for ordinal, (key, value) in enumerate(note.properties.items())
-            )
-            for ordinal, link in enumerate(note.links):
-                found = resolver.resolve(link.linkpath, note.path, alias_fallback)
-                link_rows.append(
-                    (
-                        note.path, ordinal, link.line, link.kind, link.syntax, link.field, link.linkpath,
-                        link.subpath, link.display, link.raw, name_key(link.linkpath),
-                        found.target, int(found.ambiguous), int(found.via_alias),
-                    )
-                )
-            tag_rows.extend((note.path, tag) for tag in note.tags)
-            alias_rows.extend((note.path, alias) for alias in note.aliases)
-            problem_rows.extend((p.path, p.line, p.severity, p.code, p.message, 0) for p in note.problems)
-        db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", note_rows)
+            if not rows.resolved:
+                rows = _resolved(rows, resolver, alias_fallback)
+            note_table.append(rows.note)
+            property_rows.extend(rows.properties)
+            link_rows.extend(rows.links)
+            tag_rows.extend(rows.tags)
+            alias_rows.extend((item.path, alias) for alias in rows.aliases)
+            problem_rows.extend(rows.problems)
+        db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", note_table)
         db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?, ?)", property_rows)
         db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", link_rows)
         db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", tag_rows)
