@@ -13,6 +13,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote
 
 # Characters that are awkward in file names or URLs on some system; spaces become `-`.
@@ -72,11 +73,23 @@ def assign_outputs(paths: Iterable[str], taken: Iterable[str]) -> dict[str, str]
 
 
 def href(from_output: str, to_output: str, fragment: str = "") -> str:
-    """A relative, percent-encoded link from one output file to another."""
-    start = posixpath.dirname(from_output) or "."
-    rel = posixpath.relpath(to_output, start)
-    url = quote(rel, safe="/-._~()")
+    """A relative, percent-encoded link from one output file to another.
+
+    Plain segment arithmetic (both are normalised output paths): `posixpath.relpath`
+    asks the OS for the working folder on every call, and pages make thousands.
+    """
+    here = from_output.split("/")[:-1]
+    there = to_output.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    url = "../" * (len(here) - common) + _quote("/".join(there[common:]))
     return url + ("#" + quote(fragment, safe="-._~()") if fragment else "")
+
+
+@lru_cache(maxsize=65536)
+def _quote(path: str) -> str:
+    return quote(path, safe="/-._~()")
 
 
 def root_prefix(from_output: str) -> str:

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Benchmark `vaultkit build` against `mkdocs build` (Material + a wiki-link plugin).
+
+    python benchmarks/site_build.py [--sizes 1000,10000,50000] [--no-mkdocs] [--work DIR]
+
+For each size: a vault from benchmarks/generate.py; a cold `vaultkit build` (no index,
+no site: a fresh process, its peak memory from getrusage); a one-note edit rebuilt the
+way `serve` does (a warm `Site`, then `build(changed=[...])`); and, as the anchor in the
+same run, `mkdocs build` and `mkdocs build --dirty` after the same edit, with
+mkdocs-material and mkdocs-roamlinks-plugin installed into a separate venv (never the
+project's). Prints one table; writes nothing outside --work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+MKDOCS_PACKAGES = ["mkdocs-material", "mkdocs-roamlinks-plugin"]
+
+
+def run(cmd: list[str], **kwargs) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - started
+
+
+def child_peak_mb(cmd: list[str]) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB) of a command run in a fresh child process."""
+    code = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "s = time.perf_counter() - t\n"
+        "print(json.dumps([s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))\n"
+    )
+    out = subprocess.run([PYTHON, "-c", code, *cmd], check=True, capture_output=True, text=True).stdout
+    seconds, peak = json.loads(out)
+    return seconds, peak
+
+
+def generate(work: Path, size: int) -> Path:
+    vault = work / f"vault-{size}"
+    if not vault.exists():
+        run([PYTHON, str(HERE / "generate.py"), str(vault), "--notes", str(size)])
+    return vault
+
+
+def some_note(vault: Path) -> Path:
+    people = sorted((vault / "people").glob("*.md")) if (vault / "people").is_dir() else []
+    return people[len(people) // 2] if people else sorted(vault.rglob("*.md"))[0]
+
+
+def bench_vaultkit(vault: Path) -> dict[str, float]:
+    shutil.rmtree(vault / ".vaultkit", ignore_errors=True)
+    shutil.rmtree(vault / "_site", ignore_errors=True)
+    vaultkit = str(Path(PYTHON).with_name("vaultkit"))
+    cold, peak = child_peak_mb([vaultkit, "build", str(vault), "--today", "2026-05-01"])
+    sys.path.insert(0, str(ROOT))
+    from vaultkit.site import Site
+
+    site = Site(vault, today="2026-05-01", incremental=True)
+    try:
+        site.build()
+        note = some_note(vault)
+        text = note.read_text(encoding="utf-8")
+        note.write_text(text + "\nOne more line from the benchmark.\n", encoding="utf-8")
+        started = time.perf_counter()
+        report = site.build(changed=[note.relative_to(vault).as_posix()])
+        edit = time.perf_counter() - started
+        note.write_text(text, encoding="utf-8")
+    finally:
+        site.close()
+    return {"cold_s": cold, "peak_mb": peak, "edit_s": edit, "edit_rendered": report.rendered}
+
+
+def mkdocs_venv(work: Path) -> Path:
+    venv = work / "mkdocs-venv"
+    mkdocs = venv / "bin" / "mkdocs"
+    if not mkdocs.exists():
+        run([PYTHON, "-m", "venv", str(venv)])
+        run([str(venv / "bin" / "pip"), "install", "--quiet", *MKDOCS_PACKAGES])
+    return mkdocs
+
+
+def bench_mkdocs(work: Path, vault: Path, mkdocs: Path) -> dict[str, float]:
+    project = work / f"mkdocs-{vault.name}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir()
+    docs = project / "docs"
+    shutil.copytree(vault, docs, ignore=shutil.ignore_patterns(".vaultkit", "_site", ".obsidian"))
+    (project / "mkdocs.yml").write_text(
+        "site_name: bench\ntheme:\n  name: material\nplugins:\n  - search\n  - roamlinks\n", encoding="utf-8"
+    )
+    cold = run([str(mkdocs), "build", "-q", "-d", str(project / "site")], cwd=project)
+    note = some_note(docs)
+    note.write_text(note.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    dirty = run([str(mkdocs), "build", "-q", "--dirty", "-d", str(project / "site")], cwd=project)
+    return {"cold_s": cold, "dirty_s": dirty}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--no-mkdocs", action="store_true", help="skip the mkdocs anchor")
+    parser.add_argument("--mkdocs-max", type=int, default=10000, help="largest vault mkdocs is run on")
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "vaultkit-site-bench")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    mkdocs = None if args.no_mkdocs else mkdocs_venv(args.work)
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        vault = generate(args.work, size)
+        row = {"notes": size, **{f"vaultkit_{k}": v for k, v in bench_vaultkit(vault).items()}}
+        if mkdocs is not None and size <= args.mkdocs_max:
+            row.update({f"mkdocs_{k}": v for k, v in bench_mkdocs(args.work, vault, mkdocs).items()})
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    print()
+    print("| notes | vaultkit cold | peak MiB | one-edit rebuild | pages rendered | mkdocs cold | mkdocs --dirty |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        mk = (f"{r['mkdocs_cold_s']:.1f} s | {r['mkdocs_dirty_s']:.1f} s" if "mkdocs_cold_s" in r else "— | —")
+        print(f"| {r['notes']:,} | {r['vaultkit_cold_s']:.2f} s | {r['vaultkit_peak_mb']:.0f} | "
+              f"{r['vaultkit_edit_s'] * 1000:.0f} ms | {r['vaultkit_edit_rendered']} | {mk} |")
+
+
+if __name__ == "__main__":
+    main()
