@@ -29,8 +29,8 @@ from .parse import parse_note
 from .resolve import Resolver, file_keys, name_key
 from .vault import STATE_DIR, Config, Stat, conflict_copy_problems, is_note_path, load_config, scan
 
-SCHEMA_VERSION = 2  # 2: properties.line, for schema problems at `path:line`
-PARSER_VERSION = 1  # bump when parsing changes what it extracts: forces a re-parse
+SCHEMA_VERSION = 3  # 2: properties.line, for schema problems at `path:line`; 3: meta
+PARSER_VERSION = 2  # bump when parsing changes what it extracts: forces a re-parse
 USER_VERSION = SCHEMA_VERSION * 1000 + PARSER_VERSION
 APPLICATION_ID = 0x564B4954  # "VKIT": tells our database from a foreign one
 MAX_NOTE_BYTES = 16 * 1024 * 1024
@@ -57,6 +57,7 @@ CREATE TABLE aliases(path TEXT NOT NULL, alias TEXT NOT NULL, PRIMARY KEY(path, 
 CREATE TABLE problems(path TEXT NOT NULL, line INTEGER NOT NULL, severity TEXT NOT NULL,
                       code TEXT NOT NULL, message TEXT NOT NULL, from_scan INTEGER NOT NULL);
 CREATE INDEX problems_path ON problems(path);
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 NOTE_TABLES = ("notes", "properties", "tags", "aliases")
 
@@ -332,6 +333,7 @@ class Index:
                 if self._data_version() != self._resolver_version:
                     self._resolver = None  # built before another process's commit
                 self._apply(parsed, removed, indexed, report)
+                self._apply_settings(report)
                 if scope is None:
                     self.db.execute("DELETE FROM problems WHERE from_scan = 1")
                 else:
@@ -535,6 +537,32 @@ class Index:
         )
         report.rerouted = len(updates)
 
+    def _apply_settings(self, report: SyncReport) -> None:
+        """Re-resolve every link when the settings resolution depends on have changed.
+
+        Turning `alias_fallback` on or off in vaultkit.yml changes targets without any
+        note changing, so the settings the links were resolved with are kept in `meta`.
+        """
+        settings = json.dumps({"alias_fallback": self.config.alias_fallback})
+        stored = self.db.execute("SELECT value FROM meta WHERE key = 'resolution'").fetchone()
+        if stored is not None and stored[0] == settings:
+            return
+        if stored is not None:
+            resolver, fallback = self.resolver, self.config.alias_fallback
+            updates = []
+            for source, ordinal, linkpath, target, ambiguous, via_alias in self.db.execute(
+                "SELECT source, ordinal, linkpath, target, ambiguous, via_alias FROM links"
+            ).fetchall():
+                found = resolver.resolve(linkpath, source, fallback)
+                if (found.target, int(found.ambiguous), int(found.via_alias)) != (target, ambiguous, via_alias):
+                    updates.append((found.target, int(found.ambiguous), int(found.via_alias), source, ordinal))
+            self.db.executemany(
+                "UPDATE links SET target = ?, ambiguous = ?, via_alias = ? WHERE source = ? AND ordinal = ?",
+                updates,
+            )
+            report.rerouted += len(updates)
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('resolution', ?)", (settings,))
+
     def _count(self, report: SyncReport) -> None:
         db = self.db
         report.notes = db.execute("SELECT count(*) FROM notes").fetchone()[0]
@@ -573,7 +601,14 @@ class Index:
             headings=tuple(Heading(*h) for h in json.loads(row[2])),
             block_ids=tuple(json.loads(row[3])),
             links=tuple(link for link, _ in self.links(source=path)),
-            problems=tuple(p for p in self.problems() if p.path == path),
+            problems=tuple(
+                Problem(*row)
+                for row in self.db.execute(
+                    "SELECT path, line, severity, code, message FROM problems WHERE path = ? AND from_scan = 0 "
+                    "ORDER BY line, code, message",
+                    (path,),
+                )
+            ),
             property_lines=self.property_lines(path),
         )
 
@@ -631,7 +666,17 @@ class Index:
             for row in self.db.execute("SELECT path, line, severity, code, message FROM problems")
         ]
         resolver = self.resolver
-        for link, where in self.links():
+        all_links = self.links()
+        # A name given in an interview's referrals is a prospect wherever it is linked:
+        # the prospect inbox, not a broken link (PRODUCT.md, "Next names").
+        prospects = {
+            link.linkpath.lower()
+            for link, where in all_links
+            if where.target is None and link.field in self.prospect_fields
+        }
+        for link, where in all_links:
+            if where.target is None and link.linkpath.lower() in prospects:
+                continue
             if where.target is None:
                 aliased = resolver.alias_targets(link.linkpath) if link.syntax == "wiki" else []
                 if aliased:
