@@ -69,6 +69,7 @@ class SyncReport:
     removed: int = 0
     parsed: int = 0
     rerouted: int = 0  # links of unchanged notes re-resolved because a target appeared or went
+    # Totals, filled by syncs of the whole vault (a sync of named paths leaves them 0):
     notes: int = 0
     links: int = 0
     unresolved: int = 0
@@ -348,7 +349,10 @@ class Index:
         except BaseException:
             self._resolver = None  # rolled back: the in-memory table may be ahead of the index
             raise
-        self._count(report)
+        if paths is None:
+            # Totals cost a pass over the links table: worth it for `vaultkit index`, not
+            # for the watcher's syncs of a few paths, which leave them at 0.
+            self._count(report)
         report.seconds = time.perf_counter() - started
         return report
 
