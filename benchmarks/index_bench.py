@@ -54,8 +54,9 @@ WIKI_LINK = r"\[\[[^\]]+\]\]"
 # The issue's goals at 10k notes (issue 2), printed next to the figures.
 GOALS_AT_10K = {
     "cold": ("cold index ≤ 3 s", lambda r: r["cold"]["wall"] <= 3.0),
-    "peak": ("peak memory < 300 MB", lambda r: max(r["cold"]["main_mb"], r["cold"]["worker_mb"]) < 300),
-    "nochange": ("no-change re-sync < 0.3 s", lambda r: r["cli_nochange"]["wall"] < 0.3),
+    "peak": ("peak memory < 300 MB (the largest process of the cold run)",
+             lambda r: max(r["cold"]["main_mb"], r["cold"]["worker_mb"]) * 1.048576 < 300),
+    "nochange": ("no-change re-sync < 0.3 s (`vaultkit index`, wall)", lambda r: r["cli_nochange"]["wall"] < 0.3),
     "edit": ("one-edit re-sync < 50 ms in a running process", lambda r: r["resync"]["edit_paths"] < 0.05),
 }
 
