@@ -1,6 +1,8 @@
 """The link graph as data: the `vaultkit graph --format json` contract.
 
-One node per vault file, one edge per link occurrence. Paths are vault-relative
+One node per vault file, one edge per link occurrence. A node's `type` is the
+canonical type the schema gives the note (its `type:` through vaultkit.yml's labels,
+else its folder), the same type the networking model and the site use. Paths are vault-relative
 POSIX paths; `target` is null for an unresolved link. Each edge carries its
 referral-graph `relation`, typed by the property it stands in (schema.py).
 Documented in docs/graph-json.md.
@@ -23,8 +25,12 @@ def graph_json(index: Index) -> dict[str, Any]:
     types: dict[str, str | None] = {}
     nodes = []
     for node in index.nodes():
-        value = declared.get(node["path"])
-        types[node["path"]] = schema.type_of(node["path"], {schema.type_key: json.loads(value)} if value else {})
+        if node["kind"] == "note":
+            value = declared.get(node["path"])
+            types[node["path"]] = schema.type_of(node["path"], {schema.type_key: json.loads(value)} if value else {})
+            node["type"] = types[node["path"]]  # the schema's type, as the agenda and the site see it
+        else:
+            node["type"] = None
         node["tags"] = tags.get(node["path"], [])
         nodes.append(node)
     edges = [

@@ -107,6 +107,21 @@ def paths_to(network: Network, target: str, limit: int = 5) -> list[IntroPath]:
     return _paths_to_person(network, graph, distance, previous, target, limit)
 
 
+def best_paths(network: Network) -> dict[str, IntroPath]:
+    """Each reachable person's warmest path (what `paths_to` ranks first), from one Dijkstra."""
+    me = network.profile
+    if me is None:
+        return {}
+    graph = people_graph(network)
+    distance, previous = shortest_from(graph, me)
+    best = {}
+    for person in network.people:
+        found = _paths_to_person(network, graph, distance, previous, person, 1)
+        if found:
+            best[person] = found[0]
+    return best
+
+
 def _paths_to_person(network, graph, distance, previous, target, limit) -> list[IntroPath]:
     me = network.profile
     if target == me or target not in graph:

@@ -34,12 +34,28 @@ class LinkData:
     kind: str  # "link" | "embed"
     target: str | None  # vault-relative path, None when unresolved
     ambiguous: bool
+    subpath: str = ""  # `#Heading` or `#^block`; never changes the target
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     notes: dict[str, NoteData]  # in path order
     links: tuple[LinkData, ...]  # in (source, ordinal) order
+
+    def only(self, paths: set[str] | frozenset[str]) -> "Snapshot":
+        """The vault as if it held only the notes in `paths` (the published ones, for the site).
+
+        Links written in other notes go, and so do links to notes outside `paths`: a
+        degree, a referral or an introduction path computed from the result can never
+        pass through a note that is not in it. Unresolved links stay what they are.
+        """
+        return Snapshot(
+            {path: note for path, note in self.notes.items() if path in paths},
+            tuple(
+                link for link in self.links
+                if link.source in paths and (link.target is None or link.target in paths)
+            ),
+        )
 
 
 def load_snapshot(index: Index) -> Snapshot:
@@ -65,9 +81,9 @@ def load_snapshot(index: Index) -> Snapshot:
         for path, title in db.execute("SELECT path, title FROM notes ORDER BY path")
     }
     links = tuple(
-        LinkData(source, field, line, raw, linkpath, display, kind, target, bool(ambiguous))
-        for source, field, line, raw, linkpath, display, kind, target, ambiguous in db.execute(
-            "SELECT source, field, line, raw, linkpath, display, kind, target, ambiguous FROM links "
+        LinkData(source, field, line, raw, linkpath, display, kind, target, bool(ambiguous), subpath)
+        for source, field, line, raw, linkpath, display, kind, target, ambiguous, subpath in db.execute(
+            "SELECT source, field, line, raw, linkpath, display, kind, target, ambiguous, subpath FROM links "
             "ORDER BY source, ordinal"
         )
     )

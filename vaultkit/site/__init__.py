@@ -1,7 +1,8 @@
 """The static site: `vaultkit build` and `vaultkit serve`.
 
 A pipeline in the Quartz style: sync the index, read every note (`content`), filter
-what may be published (`privacy`), derive the networking facts (`network`), then
+what may be published (`privacy`), compute vaultkit's networking model
+(network, agenda, paths, stats) over the published notes only, then
 emit pages (`pages` + Jinja2 templates) through one write-if-changed output
 (`output`). See docs/site.md.
 """

@@ -23,11 +23,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..errors import VaultkitError
+from ..agenda import agenda, mention_candidates
 from ..index import Index
+from ..network import build_network, referral_children
+from ..paths import best_paths
+from ..schema import STAGE_LABELS
+from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
 from . import charts
 from .content import TextCache, load_content
-from .network import STAGE_LABELS, network_facts
 from .output import Output
 from .pages import (
     PageLinks,
@@ -177,7 +181,13 @@ class Site:
         reserved = [*GLOBAL_PAGES, *DATA_FILES, *(f"static/{f}" for f in static_files())]
         outputs = assign_outputs(published | attachments, reserved)
         today = self.today or date.today().isoformat()
-        facts = network_facts(content.notes, published, today)
+        # The networking model over the published notes only: no degree, path or agenda
+        # item can then pass through (or name) a note that is not published.
+        visible = content.snapshot.only(published)
+        network = build_network(visible, content.schema, date.fromisoformat(today))
+        # Whole files, as `vaultkit agenda` reads them: a name in another note's front
+        # matter is a plain-text mention too.
+        texts = {path: _read_text(self.root / path) for path in mention_candidates(network, visible)}
         excerpts = {
             path: excerpt_text(content.texts[path])
             for path in published
@@ -191,8 +201,12 @@ class Site:
             published=published,
             attachments=attachments,
             outputs=outputs,
-            facts=facts,
-            hidden_fields=self.site_config.hidden_fields(self.share),
+            network=network,
+            agenda=agenda(network, visible, texts),
+            stats=campaign_stats(network),
+            paths=best_paths(network),
+            children=referral_children(network),
+            hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
             excerpts=excerpts,
         )
 
@@ -321,6 +335,13 @@ def _without_title_heading(body: Markup, title: str) -> Markup:
     if match and Markup(match.group(1)).striptags() == Markup.escape(title).striptags():
         return Markup(body[match.end():])
     return body
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""  # gone since the sync: nothing to find in it
 
 
 def _charts_markup(dashboard: dict[str, Any]) -> dict[str, Markup]:

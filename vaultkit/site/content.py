@@ -2,14 +2,14 @@
 
 As in mkdocs and Quartz, the build reads all content before it emits any page, so
 cross-page data (backlinks, referral chains, the graph) is complete when pages are
-rendered. `load_content` does a handful of whole-table queries, never one query per
-note, and reads note bodies from disk (the index does not keep them).
+rendered. `load_content` reads the index through the networking model's `Snapshot`
+(a handful of whole-table queries, never one per note), types notes with the vault's
+schema, and reads note bodies from disk (the index does not keep them).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,29 +17,19 @@ from typing import Any
 from ..index import Index
 from ..parse import split_front_matter
 from ..resolve import Resolver
-
-
-@dataclass(frozen=True, slots=True)
-class SiteLink:
-    source: str
-    ordinal: int
-    kind: str  # "link" | "embed"
-    field: str | None  # front matter property, None in the body
-    linkpath: str
-    subpath: str
-    display: str | None
-    target: str | None  # None: unresolved
+from ..schema import Schema, note_types
+from ..snapshot import LinkData, Snapshot, load_snapshot
 
 
 @dataclass(slots=True)
 class SiteNote:
     path: str
     title: str
-    type: str | None
+    type: str | None  # canonical, from the schema: `type:` through vaultkit.yml's labels, else the folder
     properties: dict[str, Any]
     tags: tuple[str, ...]
     aliases: tuple[str, ...]
-    links: list[SiteLink] = field(default_factory=list)
+    links: list[LinkData] = field(default_factory=list)
 
 
 @dataclass
@@ -52,7 +42,9 @@ class Content:
     digests: dict[str, str]  # note path -> digest of the whole file as read
     resolver: Resolver
     alias_fallback: bool
-    backlinks: dict[str, list[SiteLink]] = field(default_factory=dict)
+    snapshot: Snapshot
+    schema: Schema
+    backlinks: dict[str, list[LinkData]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.backlinks:
@@ -95,33 +87,21 @@ class TextCache:
 
 
 def load_content(index: Index, cache: TextCache | None = None) -> Content:
-    db = index.db
     cache = cache or TextCache()
-    notes: dict[str, SiteNote] = {}
-    for path, title, note_type in db.execute("SELECT path, title, type FROM notes ORDER BY path"):
-        notes[path] = SiteNote(path, title, note_type, {}, (), ())
-    for path, key, value in db.execute("SELECT path, key, value FROM properties ORDER BY path, ordinal"):
-        note = notes.get(path)
+    snapshot = load_snapshot(index)
+    schema = index.config.schema
+    types = note_types(snapshot, schema)
+    notes = {
+        path: SiteNote(path, note.title, types[path], note.properties, note.tags, note.aliases)
+        for path, note in snapshot.notes.items()
+    }
+    for link in snapshot.links:
+        note = notes.get(link.source)
         if note is not None:
-            note.properties[key] = json.loads(value)
-    tags: dict[str, list[str]] = {}
-    for path, tag in db.execute("SELECT path, tag FROM tags ORDER BY path, tag"):
-        tags.setdefault(path, []).append(tag)
-    aliases: dict[str, list[str]] = {}
-    for path, alias in db.execute("SELECT path, alias FROM aliases ORDER BY path, alias"):
-        aliases.setdefault(path, []).append(alias)
-    for path, note in notes.items():
-        note.tags = tuple(tags.get(path, ()))
-        note.aliases = tuple(aliases.get(path, ()))
-    for row in db.execute(
-        "SELECT source, ordinal, kind, field, linkpath, subpath, display, target FROM links ORDER BY source, ordinal"
-    ):
-        note = notes.get(row[0])
-        if note is not None:
-            note.links.append(SiteLink(*row))
+            note.links.append(link)
     attachments: set[str] = set()
     hashes: dict[str, str] = {}
-    for path, file_hash, is_note in db.execute("SELECT path, hash, is_note FROM files"):
+    for path, file_hash, is_note in index.db.execute("SELECT path, hash, is_note FROM files"):
         if is_note:
             hashes[path] = file_hash
         else:
@@ -139,4 +119,6 @@ def load_content(index: Index, cache: TextCache | None = None) -> Content:
         digests=digests,
         resolver=index.resolver,
         alias_fallback=index.config.alias_fallback,
+        snapshot=snapshot,
+        schema=schema,
     )

@@ -18,20 +18,42 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .content import Content, SiteLink
-from .network import RELATION_LABELS, STAGE_LABELS, STAGES, Facts, relation
+from ..agenda import TITLES as AGENDA_TITLES
+from ..agenda import Item
+from ..network import Network
+from ..paths import IntroPath
+from ..schema import STAGE_LABELS, STAGES
+from ..snapshot import LinkData
+from .content import Content
 from .privacy import SiteConfig
-from .render import IMAGE_EXTENSIONS, LinkView, excerpt_text, section
+from .render import IMAGE_EXTENSIONS, LinkView, section
 from .urls import heading_anchor, href, tag_output
 
 # Properties the card does not list: shown elsewhere on the page, or internal.
 CARD_SKIP = {"type", "tags", "aliases", "title", "cssclasses", "private", "publish"}
 LOCAL_GRAPH_LIMIT = 24
+# A relation (schema.relation_of) -> how a group of backlinks is headed.
+RELATION_LABELS = {
+    "referred": "Referrals",
+    "works_at": "Works at",
+    "met_at": "Met at",
+    "introduced": "Introductions",
+    "interviewed": "Interviews",
+    "heard_from": "Leads heard",
+    "source": "Leads from interviews",
+    "mentions": "Mentions",
+    "property": "Other properties",
+}
 
 
 @dataclass
 class Plan:
-    """The whole build's shared data, settled before any page is emitted."""
+    """The whole build's shared data, settled before any page is emitted.
+
+    `network`, `agenda`, `stats` and `paths` are vaultkit's networking model
+    (network.py, agenda.py, stats.py, paths.py) computed over the published notes
+    only, so nothing derived from them can reveal a note that is not published.
+    """
 
     content: Content
     config: SiteConfig
@@ -40,7 +62,11 @@ class Plan:
     published: set[str]
     attachments: set[str]
     outputs: dict[str, str]  # vault path -> output path
-    facts: Facts
+    network: Network
+    agenda: list[Item]
+    stats: dict[str, Any]
+    paths: dict[str, IntroPath]  # person -> their warmest introduction path from the user
+    children: dict[str, list[str]]  # referrer -> the people they named
     hidden_fields: frozenset[str]
     excerpts: dict[str, str]
     _edges_of: dict[str, list[tuple[str, str, str]]] | None = None
@@ -51,10 +77,21 @@ class Plan:
     def type(self, path: str) -> str | None:
         return self.content.notes[path].type
 
-    def facts_edges_of(self, path: str) -> list[tuple[str, str, str]]:
+    def key(self, note_type: str, name: str) -> str:
+        """The property name this vault uses for a canonical field (vaultkit.yml may rename it)."""
+        return self.content.schema.key(note_type, name)
+
+    def get(self, note_type: str, path: str, name: str) -> Any:
+        return self.content.schema.get(note_type, self.content.notes[path].properties, name)
+
+    def graph_edges(self) -> list[tuple[str, str, str]]:
+        """(source, target, relation) between two published notes, as the network types them."""
+        return [(e.source, e.target, e.relation) for e in self.network.edges if e.target is not None]
+
+    def edges_of(self, path: str) -> list[tuple[str, str, str]]:
         if self._edges_of is None:
             self._edges_of = {}
-            for edge in self.facts.edges:
+            for edge in self.graph_edges():
                 self._edges_of.setdefault(edge[0], []).append(edge)
                 self._edges_of.setdefault(edge[1], []).append(edge)
         return self._edges_of.get(path, [])
@@ -91,7 +128,7 @@ class PageLinks:
             self.previews[key] = person_preview(plan, path)
         return key
 
-    def link(self, link: SiteLink) -> dict[str, Any]:
+    def link(self, link: LinkData) -> dict[str, Any]:
         """A link written in a property: to a published page, unresolved, or plain text."""
         shown = link.display or link.linkpath
         target = link.target
@@ -135,19 +172,14 @@ class PageLinks:
 
 def person_preview(plan: Plan, path: str) -> dict[str, str]:
     note = plan.content.notes[path]
-    props = note.properties
-    role = props.get("role") if isinstance(props.get("role"), str) else ""
-    company = ""
-    for link in note.links:
-        if link.field == "company":
-            company = plan.title(link.target) if link.target in plan.published else ""
-            break
-    facts = plan.facts.people.get(path)
+    person = plan.network.people.get(path)
+    role = plan.get("contact", path, "role")
+    company = plan.title(person.company) if person and person.company in plan.published else ""
     return {
         "title": note.title,
-        "line": " · ".join(part for part in (role, company) if part),
-        "stage": STAGE_LABELS.get(facts.stage, "") if facts else "",
-        "degree": _degree(facts.degree) if facts and facts.degree else "",
+        "line": " · ".join(part for part in (role if isinstance(role, str) else "", company) if part),
+        "stage": STAGE_LABELS.get(person.stage, "") if person and person.kind == "contact" else "",
+        "degree": _degree(person.degree) if person and person.kind == "contact" else "",
         "excerpt": plan.excerpts.get(path, ""),
     }
 
@@ -193,7 +225,7 @@ def note_inputs(plan: Plan, path: str) -> dict[str, Any]:
     note = content.notes[path]
     out = plan.outputs[path]
     links = PageLinks(plan, out)
-    by_field: dict[str, list[SiteLink]] = {}
+    by_field: dict[str, list[LinkData]] = {}
     for link in note.links:
         if link.field is not None:
             by_field.setdefault(link.field, []).append(link)
@@ -211,10 +243,12 @@ def note_inputs(plan: Plan, path: str) -> dict[str, Any]:
 
     # Backlinks grouped by relation, from published notes only.
     groups: dict[str, dict[str, dict]] = {}
+    schema = content.schema
     for link in content.backlinks.get(path, ()):
         if link.source not in plan.published:
             continue
-        groups.setdefault(relation(link), {}).setdefault(link.source, links.to(link.source))
+        rel = schema.relation_of(plan.type(link.source), link.field)
+        groups.setdefault(rel, {}).setdefault(link.source, links.to(link.source))
     backlinks = [
         {"relation": RELATION_LABELS.get(rel, rel), "items": sorted(items.values(), key=lambda i: i["title"].lower())}
         for rel, items in sorted(groups.items(), key=lambda kv: list(RELATION_LABELS).index(kv[0]) if kv[0] in RELATION_LABELS else 99)
@@ -222,7 +256,7 @@ def note_inputs(plan: Plan, path: str) -> dict[str, Any]:
 
     # The local graph: this note's neighbours in the published graph.
     neighbours: dict[str, str] = {}
-    for source, target, rel in plan.facts_edges_of(path):
+    for source, target, rel in plan.edges_of(path):
         other = target if source == path else source
         neighbours.setdefault(other, rel)
     local = sorted(
@@ -241,7 +275,7 @@ def note_inputs(plan: Plan, path: str) -> dict[str, Any]:
         "local": local,
         "local_more": max(0, len(neighbours) - LOCAL_GRAPH_LIMIT),
     }
-    if note.type == "contact":
+    if note.type in ("contact", "profile"):
         data["person"] = _person(plan, path, links)
     elif note.type == "interview":
         data["interview"] = _interview(plan, path, links, by_field)
@@ -256,85 +290,94 @@ def note_inputs(plan: Plan, path: str) -> dict[str, Any]:
 
 
 def _person(plan: Plan, path: str, links: PageLinks) -> dict[str, Any]:
-    facts = plan.facts.people.get(path)
-    if facts is None:
+    person = plan.network.people.get(path)
+    if person is None:
         return {}
-    interviews = []
-    for interview in facts.interviews:
-        props = plan.content.notes[interview].properties
-        interviews.append(
-            {**links.to(interview), "date": str(props.get("date") or ""), "status": str(props.get("status") or "")}
-        )
+    interviews = [
+        {**links.to(i.path), "date": i.date.isoformat() if i.date else "", "status": i.status}
+        for i in plan.network.interviews_with(path)
+    ]
+    route = plan.paths.get(path)
+    is_contact = person.kind == "contact"
     return {
-        "stage": STAGE_LABELS.get(facts.stage, facts.stage),
-        "stage_key": facts.stage,
-        "degree": _degree(facts.degree),
-        "path": [links.to(p) for p in facts.path],
-        "referred_by": [links.to(p) for p in facts.referred_by],
-        "referred": [links.to(p) for p in facts.referred],
+        "stage": STAGE_LABELS.get(person.stage, person.stage) if is_contact else "",
+        "stage_key": person.stage,
+        "degree": _degree(person.degree) if is_contact else "",
+        "path": [links.to(p) for p in route.notes] if route else [],
+        "suggestion": route.suggestion if route else "",
+        "referred_by": [links.to(p) for p in person.referred_by],
+        "introduced_by": [links.to(p) for p in person.introduced_by],
+        "referred": [links.to(p) for p in plan.children.get(path, ())],
         "interviews": interviews,
-        "last_contacted": facts.last_contacted or "",
+        "last_contacted": person.last_contacted.isoformat() if person.last_contacted else "",
     }
 
 
-def _interview(plan: Plan, path: str, links: PageLinks, by_field: dict[str, list[SiteLink]]) -> dict[str, Any]:
-    props = plan.content.notes[path].properties
-    advice = props.get("advice")
+def _interview(plan: Plan, path: str, links: PageLinks, by_field: dict[str, list[LinkData]]) -> dict[str, Any]:
+    interview = next((i for i in plan.network.interviews if i.path == path), None)
+    advice = plan.get("interview", path, "advice")
+    named = [links.link(l) for l in by_field.get(plan.key("interview", "referrals"), [])]
+    if interview is not None:
+        named += [{"title": r.name} for r in interview.referrals if not r.linked]
     return {
-        "date": str(props.get("date") or ""),
-        "status": str(props.get("status") or ""),
-        "with": [links.link(l) for l in by_field.get("with", [])],
-        "via": [links.link(l) for l in by_field.get("via", [])],
-        "referrals": [links.link(l) for l in by_field.get("referrals", [])],
+        "date": interview.date.isoformat() if interview and interview.date else "",
+        "status": interview.status if interview else "",
+        "with": [links.link(l) for l in by_field.get(plan.key("interview", "with"), [])],
+        "via": [links.link(l) for l in by_field.get(plan.key("interview", "via"), [])],
+        "referrals": named,
         "advice": [str(a) for a in advice] if isinstance(advice, list) else ([str(advice)] if advice else []),
-        "thank_you_sent": str(props.get("thank_you_sent") or ""),
+        "thank_you_sent": interview.thank_you_sent.isoformat() if interview and interview.thank_you_sent else "",
     }
+
+
+def _route(plan: Plan, links: PageLinks, path: str) -> list[dict[str, Any]]:
+    route = plan.paths.get(path)
+    return [links.to(p) for p in route.notes] if route else []
 
 
 def _company(plan: Plan, path: str, links: PageLinks) -> dict[str, Any]:
     content = plan.content
     people = []
+    for person in plan.network.people.values():
+        if person.company != path:
+            continue
+        role = plan.get("contact", person.path, "role")
+        people.append(
+            {
+                **links.to(person.path),
+                "role": role if isinstance(role, str) else "",
+                "degree": _degree(person.degree),
+                "rank": person.degree or 99,
+                "stage": STAGE_LABELS.get(person.stage, ""),
+                "path": _route(plan, links, person.path),
+            }
+        )
+    people.sort(key=lambda p: (p["rank"], p["title"].lower(), p["href"]))
+    # The best way in is what `vaultkit path` ranks first for the company.
+    routes = [plan.paths[p.path] for p in plan.network.people.values() if p.company == path and p.path in plan.paths]
+    best_route = min(routes, key=lambda r: (r.cost, len(r.notes), r.notes), default=None)
+    best = {"path": [links.to(p) for p in best_route.notes], "suggestion": best_route.suggestion} if best_route else None
     leads = []
+    company_key, heard_key = plan.key("lead", "company"), plan.key("lead", "heard_from")
     for link in content.backlinks.get(path, ()):
         source = link.source
-        if source not in plan.published:
-            continue
-        kind = plan.type(source)
-        if kind == "contact" and link.field == "company":
-            facts = plan.facts.people.get(source)
-            props = content.notes[source].properties
-            people.append(
-                {
-                    **links.to(source),
-                    "role": props.get("role") if isinstance(props.get("role"), str) else "",
-                    "degree": _degree(facts.degree) if facts else "",
-                    "rank": facts.degree if facts and facts.degree else 99,
-                    "stage": STAGE_LABELS.get(facts.stage, "") if facts else "",
-                    "path": [links.to(p) for p in facts.path] if facts else [],
-                }
-            )
-        elif kind == "lead" and link.field == "company":
-            heard = [links.link(l) for l in content.notes[source].links if l.field == "heard_from"]
+        if source in plan.published and plan.type(source) == "lead" and link.field == company_key:
+            heard = [links.link(l) for l in content.notes[source].links if l.field == heard_key]
             leads.append({**links.to(source), "heard_from": heard})
-    people = list({p["href"]: p for p in people}.values())
-    people.sort(key=lambda p: (p["rank"], p["title"].lower()))
-    best = next((p for p in people if p["path"]), None)
     leads = sorted({l["href"]: l for l in leads}.values(), key=lambda l: l["title"].lower())
     return {"people": people, "best": best, "leads": leads}
 
 
-def _lead(plan: Plan, path: str, links: PageLinks, by_field: dict[str, list[SiteLink]]) -> dict[str, Any]:
-    chain = []
-    heard = by_field.get("heard_from", [])
+def _lead(plan: Plan, path: str, links: PageLinks, by_field: dict[str, list[LinkData]]) -> dict[str, Any]:
+    heard = by_field.get(plan.key("lead", "heard_from"), [])
     person = heard[0].target if heard and heard[0].target in plan.published else None
-    if person and person in plan.facts.people:
-        chain = [links.to(p) for p in plan.facts.people[person].path]
+    status = plan.get("lead", path, "status")
     return {
         "heard_from": [links.link(l) for l in heard],
-        "source": [links.link(l) for l in by_field.get("source", [])],
-        "company": [links.link(l) for l in by_field.get("company", [])],
-        "chain": chain,
-        "status": str(plan.content.notes[path].properties.get("status") or ""),
+        "source": [links.link(l) for l in by_field.get(plan.key("lead", "source"), [])],
+        "company": [links.link(l) for l in by_field.get(plan.key("lead", "company"), [])],
+        "chain": _route(plan, links, person) if person else [],
+        "status": str(status) if status is not None else "",
     }
 
 
@@ -361,36 +404,27 @@ def tag_inputs(plan: Plan, out: str, group: dict[str, Any]) -> dict[str, Any]:
 def dashboard_inputs(plan: Plan, out: str) -> dict[str, Any]:
     from . import charts
 
-    content = plan.content
+    network = plan.network
+    stats = plan.stats
     links = PageLinks(plan, out)
     counts = Counter(plan.type(p) or "note" for p in plan.published)
-    stages = Counter(f.stage for f in plan.facts.people.values())
-    pipeline = [(STAGE_LABELS[s], stages.get(s, 0), charts.STAGE_COLOURS[s]) for s in STAGES]
-    interviews = sorted(
-        (p for p in plan.published if plan.type(p) == "interview"),
-        key=lambda p: (str(content.notes[p].properties.get("date") or ""), p),
-    )
-    recent = []
-    for p in reversed(interviews):
-        props = content.notes[p].properties
-        if str(props.get("status") or "").lower() == "done" and str(props.get("date") or "") <= plan.today:
-            recent.append({**links.to(p), "date": str(props.get("date")), "with": _with_person(plan, p, links)})
-        if len(recent) == 8:
-            break
-    agenda = _agenda(plan, links, interviews)
+    pipeline = [(STAGE_LABELS[s], stats["by_stage"].get(s, 0), charts.STAGE_COLOURS[s]) for s in STAGES]
+    done = [i for i in network.interviews if i.status == "done" and i.date and i.date <= network.today]
+    recent = [
+        {**links.to(i.path), "date": i.date.isoformat(), "with": links.to(i.person) if i.person else None}
+        for i in reversed(done[-8:])
+    ]
     # The campaign over time: interviews per month by status, and people reached so far.
     months: dict[str, Counter] = {}
     first_seen: dict[str, str] = {}
-    for p in interviews:
-        props = content.notes[p].properties
-        date = str(props.get("date") or "")[:7]
-        if len(date) != 7:
+    for interview in network.interviews:
+        if interview.date is None:
             continue
-        status = str(props.get("status") or "").lower()
-        months.setdefault(date, Counter())["done" if status == "done" else ("cancelled" if status == "cancelled" else "planned")] += 1
-        person = plan.facts.interviews_of.get(p)
-        if person and status == "done":
-            first_seen[person] = min(first_seen.get(person, date), date)
+        month = interview.date.isoformat()[:7]
+        status = interview.status if interview.status in ("done", "cancelled") else "planned"
+        months.setdefault(month, Counter())[status] += 1
+        if interview.person and interview.status == "done":
+            first_seen[interview.person] = min(first_seen.get(interview.person, month), month)
     month_list = _month_range(sorted(months)) if months else []
     reached = Counter(first_seen.values())
     cumulative, running = [], 0
@@ -407,17 +441,17 @@ def dashboard_inputs(plan: Plan, out: str) -> dict[str, Any]:
         line=cumulative,
         line_label="people interviewed (total)",
     )
-    degrees = Counter(f.degree for f in plan.facts.people.values() if f.degree)
     degree_chart = charts.bar_chart(
-        [(f"{_degree(d)} degree", degrees[d], "#3f7fd1") for d in sorted(degrees)][:8], label="contacts by degree"
+        [(f"{_degree(int(d))} degree" if d != "unknown" else "not reached", n, "#3f7fd1")
+         for d, n in stats["by_degree"].items()][:8],
+        label="contacts by degree",
     )
-    profile = plan.facts.profile
     return {
         "kind": "dashboard",
         "title": plan.config.title,
         "out": out,
         "today": plan.today,
-        "profile": links.to(profile) if profile else None,
+        "profile": links.to(network.profile) if network.profile else None,
         "counts": [
             {"label": label, "count": counts.get(kind, 0)}
             for kind, label in (("contact", "contacts"), ("interview", "interviews"), ("company", "companies"),
@@ -427,14 +461,10 @@ def dashboard_inputs(plan: Plan, out: str) -> dict[str, Any]:
         "degree_chart": degree_chart,
         "months_chart": chart,
         "recent": recent,
-        "agenda": agenda,
+        "agenda": _agenda(plan, links),
+        "stats": _stats(plan, links),
         "previews": dict(sorted(links.previews.items())),
     }
-
-
-def _with_person(plan: Plan, interview: str, links: PageLinks) -> dict | None:
-    person = plan.facts.interviews_of.get(interview)
-    return links.to(person) if person else None
 
 
 def _month_range(months: list[str]) -> list[str]:
@@ -451,43 +481,34 @@ def _month_range(months: list[str]) -> list[str]:
             year, month = year + 1, 1
 
 
-def _agenda(plan: Plan, links: PageLinks, interviews: list[str]) -> list[dict[str, Any]]:
-    """The agenda's headline items. The full rules live in vaultkit's agenda module; this
-    is the site's short list, computed from the published notes."""
-    content = plan.content
-    today = plan.today
-    items: list[dict[str, Any]] = []
-    interviewed: set[str] = set(plan.facts.interviews_of.values())
-    for p in interviews:
-        props = content.notes[p].properties
-        status = str(props.get("status") or "").lower()
-        date = str(props.get("date") or "")[:10]
-        person = _with_person(plan, p, links)
-        if status == "done" and not props.get("thank_you_sent"):
-            items.append({"kind": "thank-you", "label": "Thank-you owed", "date": date, "item": links.to(p),
-                          "person": person, "overdue": date < today})
-        elif status == "scheduled" and date >= today:
-            items.append({"kind": "upcoming", "label": "Upcoming", "date": date, "item": links.to(p),
-                          "person": person, "overdue": False})
-        if status == "done":
-            for link in content.notes[p].links:
-                if link.field != "referrals":
-                    continue
-                if link.target is None:
-                    items.append({"kind": "next-name", "label": "New name (no note yet)", "date": date,
-                                  "item": {"title": link.display or link.linkpath}, "person": person,
-                                  "overdue": False})
-                elif link.target in plan.published and link.target not in interviewed:
-                    items.append({"kind": "next-name", "label": "Ask for an interview", "date": date,
-                                  "item": links.to(link.target), "person": person, "overdue": False})
-    for path, facts in plan.facts.people.items():
-        follow = str(content.notes[path].properties.get("follow_up") or "")[:10]
-        if follow and follow <= today:
-            items.append({"kind": "follow-up", "label": "Follow up", "date": follow, "item": links.to(path),
-                          "person": None, "overdue": follow < today})
-    order = {"thank-you": 0, "upcoming": 1, "follow-up": 2, "next-name": 3}
-    items.sort(key=lambda i: (order[i["kind"]], i["date"], i["item"]["title"].lower()))
-    return items[:40]
+def _agenda(plan: Plan, links: PageLinks) -> list[dict[str, Any]]:
+    """`vaultkit agenda`'s items, grouped by kind as it prints them: a note with a page is a
+    link, a prospect (no note yet) plain text."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in plan.agenda:
+        note = links.to(item.note) if item.note in plan.published else {"title": item.note}
+        groups.setdefault(item.kind, []).append(
+            {
+                "note": note,
+                "person": item.person if item.person and item.person != note["title"] else "",
+                "due": item.due.isoformat() if item.due else "",
+                "overdue": item.overdue,
+                "reason": item.reason,
+            }
+        )
+    return [{"kind": kind, "title": AGENDA_TITLES[kind], "items": items} for kind, items in groups.items()]
+
+
+def _stats(plan: Plan, links: PageLinks) -> dict[str, Any]:
+    stats = plan.stats
+    return {
+        "contacts": stats["contacts"],
+        "interviews": stats["interviews"],
+        "referral_yield": stats["referral_yield"],
+        "conversion": stats["conversion"],
+        "top_connectors": [{**links.to(c["path"]), "named": c["named"]} for c in stats["top_connectors"]],
+        "longest_chain": [links.to(p) for p in stats["longest_chain"]["path"]],
+    }
 
 
 def graph_data(plan: Plan) -> dict[str, Any]:
@@ -495,35 +516,29 @@ def graph_data(plan: Plan) -> dict[str, Any]:
     from .layout import radial_layout
 
     nodes = sorted(plan.published)
-    position = radial_layout(nodes, [(s, t) for s, t, _ in plan.facts.edges], plan.facts.profile)
+    graph_edges = [(s, t, r) for s, t, r in plan.graph_edges() if s != t]
+    position = radial_layout(nodes, [(s, t) for s, t, _ in graph_edges], plan.network.profile)
     number = {path: i for i, path in enumerate(nodes)}
+    people = plan.network.people
     out_nodes = []
     for path in nodes:
-        facts = plan.facts.people.get(path)
+        person = people.get(path)
         x, y = position[path]
         out_nodes.append(
             [
                 plan.title(path),
                 plan.type(path) or "note",
-                facts.stage if facts else "",
-                facts.degree or 0 if facts else 0,
+                person.stage if person and person.kind == "contact" else "",
+                person.degree or 0 if person else 0,
                 plan.outputs[path],
                 x,
                 y,
                 list(plan.content.notes[path].tags),
             ]
         )
-    seen = set()
-    edges = []
-    for source, target, rel in plan.facts.edges:
-        key = (number[source], number[target], rel)
-        if key not in seen:
-            seen.add(key)
-            edges.append(list(key))
-    edges.sort()
+    edges = sorted({(number[s], number[t], r) for s, t, r in graph_edges})
     return {"fields": ["title", "type", "stage", "degree", "url", "x", "y", "tags"], "nodes": out_nodes,
-            "edges": edges, "relations": {k: v for k, v in RELATION_LABELS.items()},
-            "stages": STAGE_LABELS}
+            "edges": [list(e) for e in edges], "relations": dict(RELATION_LABELS), "stages": STAGE_LABELS}
 
 
 def search_data(plan: Plan, text_of) -> list[list[Any]]:
@@ -534,20 +549,25 @@ def search_data(plan: Plan, text_of) -> list[list[Any]]:
 
 
 def tree_html(plan: Plan, out: str) -> tuple[str, dict]:
-    """The referral tree from the user as nested lists (built without recursion: trees can be deep)."""
+    """The referral tree from the user as nested lists (built without recursion: trees can be deep).
+
+    The user's own network (1st degree) are the roots; each person stands once, under the
+    first referrer one degree nearer the user."""
     from html import escape
 
     links = PageLinks(plan, out)
-    people = plan.facts.people
-    roots = sorted((p for p, f in people.items() if f.degree == 1), key=lambda p: plan.title(p).lower())
+    people = plan.network.people
+    contacts = {p: person for p, person in people.items() if person.kind == "contact"}
+    roots = sorted((p for p, c in contacts.items() if c.degree == 1), key=lambda p: (plan.title(p).lower(), p))
     parts: list[str] = ['<ul class="vk-tree">']
     placed: set[str] = set()
     stack: list[tuple[str, int]] = [(p, 0) for p in reversed(roots)]
-    open_levels = 0
     prev_level = 0
     first = True
     while stack:
         path, level = stack.pop()
+        if path in placed:
+            continue
         if not first:
             if level > prev_level:
                 parts.append('<ul>')
@@ -559,21 +579,25 @@ def tree_html(plan: Plan, out: str) -> tuple[str, dict]:
         prev_level = level
         placed.add(path)
         item = links.to(path)
-        facts = people[path]
+        stage = contacts[path].stage
         preview = f' data-vk-preview="{escape(item["preview"])}"' if item.get("preview") else ""
         parts.append(
-            f'<li><a class="vk-link stage-{escape(facts.stage)}" href="{escape(item["href"])}"{preview}>'
-            f'{escape(item["title"])}</a> <span class="vk-muted">{escape(STAGE_LABELS.get(facts.stage, ""))}</span>'
+            f'<li><a class="vk-link stage-{escape(stage)}" href="{escape(item["href"])}"{preview}>'
+            f'{escape(item["title"])}</a> <span class="vk-muted">{escape(STAGE_LABELS.get(stage, ""))}</span>'
         )
-        kids = [k for k in facts.referred if k not in placed and people[k].path[-2:-1] == [path]]
-        for kid in sorted(kids, key=lambda k: plan.title(k).lower(), reverse=True):
+        degree = contacts[path].degree or 0
+        kids = [
+            k for k in plan.children.get(path, ())
+            if k in contacts and k not in placed and contacts[k].degree == degree + 1
+        ]
+        for kid in sorted(kids, key=lambda k: (plan.title(k).lower(), k), reverse=True):
             stack.append((kid, level + 1))
     if not first:
         parts.append("</li>")
         for _ in range(prev_level):
             parts.append("</ul></li>")
     parts.append("</ul>")
-    unreached = sorted((p for p, f in people.items() if f.degree is None), key=lambda p: plan.title(p).lower())
+    unreached = sorted((p for p, c in contacts.items() if c.degree is None), key=lambda p: plan.title(p).lower())
     return "".join(parts), {
         "kind": "tree",
         "title": "Referral tree",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import VaultkitError
+from ..schema import Schema
 from .content import Content
 
 CONTACT_FIELDS = ("email", "phone")  # hidden unless `site.show` names them
@@ -51,10 +52,15 @@ class SiteConfig:
             redact=tuple(name.lower() for name in names("redact", DEFAULT_REDACT)),
         )
 
-    def hidden_fields(self, share: bool) -> frozenset[str]:
+    def hidden_fields(self, share: bool, schema: Schema | None = None) -> frozenset[str]:
+        """Property names (lower case) the site leaves out: each canonical name, and the
+        name vaultkit.yml gives the field in any note type (`email: mail` hides `mail`)."""
         hidden = {name for name in CONTACT_FIELDS if name not in self.show}
         if share:
             hidden.update(self.redact)
+        if schema is not None:
+            canonical = sorted(hidden)
+            hidden.update(schema.key(kind, name).lower() for kind in schema.types for name in canonical)
         hidden.update({"private", "publish"})
         return frozenset(hidden)
 

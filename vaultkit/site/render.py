@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import unquote
@@ -42,10 +43,17 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+# The image addresses the renderer itself wrote for the body being sanitised: the
+# vault's own published images. Sanitising runs synchronously, one body at a time.
+_IMAGE_SOURCES: ContextVar[frozenset[str]] = ContextVar("vk_image_sources", default=frozenset())
+
+
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    # Images may only come from inside the site: an outside image would be a request
-    # to another host (and a tracking pixel in a hostile note).
-    if tag == "img" and attribute == "src" and (SCHEME_RE.match(value) or value.startswith("//")):
+    # An <img> keeps its src only when it is one of the vault's published images. Any
+    # other address, even a relative one written as raw HTML in a note, would be a
+    # request the site never meant (to another host, a tracking pixel, or a file the
+    # build did not publish).
+    if tag == "img" and attribute == "src" and value not in _IMAGE_SOURCES.get():
         return None
     return value
 
@@ -62,8 +70,12 @@ _CLEANER = nh3.Cleaner(
 )
 
 
-def sanitize(html: str) -> str:
-    return _CLEANER.clean(html)
+def sanitize(html: str, image_sources: frozenset[str] = frozenset()) -> str:
+    token = _IMAGE_SOURCES.set(image_sources)
+    try:
+        return _CLEANER.clean(html)
+    finally:
+        _IMAGE_SOURCES.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +131,11 @@ def render_body(
 ) -> str:
     """A note body (no front matter) as sanitised HTML."""
     md = markdown()
-    env = {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}}
+    env = {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set()}
     tokens = md.parse(body, env)
     _mark_callouts(tokens)
-    return sanitize(_RENDERER.render(tokens, md.options, env))
+    html = _RENDERER.render(tokens, md.options, env)
+    return sanitize(html, frozenset(env["vk_images"]))
 
 
 def excerpt_text(body: str, limit: int = 280) -> str:
@@ -171,6 +184,7 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:
     if kind == "embed" and view.state == "ok":
         if view.is_image:
             alt = meta["display"] if meta["display"] is not None else linkpath
+            env["vk_images"].add(view.href)
             return f'<img class="vk-embed-image" src="{escape(view.href)}" alt="{escape(alt)}">'
         embed = env.get("vk_embed")
         found = embed(linkpath, subpath) if embed else None
@@ -202,6 +216,7 @@ def _render_embedded(body: str, outer_env: dict) -> str:
         "vk_embed": None,
         "vk_ids": outer_env["vk_ids"],
         "vk_in_embed": True,
+        "vk_images": outer_env["vk_images"],
     }
     tokens = md.parse(body, env)
     _mark_callouts(tokens)
@@ -280,6 +295,7 @@ def _render_image(self, tokens, idx, options, env) -> str:
         linkpath, subpath = _split_href(src)
         view: LinkView = env["vk_lookup"](linkpath.strip(), subpath, "embed")
         if view.state == "ok" and view.is_image:
+            env["vk_images"].add(view.href)
             return f'<img src="{escape(view.href)}" alt="{escape(alt)}">'
         return escape(alt)
     # An image from another host would be a request to it: show a link instead.

@@ -1,0 +1,43 @@
+"""`Snapshot.only`: the vault as if it held only some notes (the site's published ones)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultkit.snapshot import LinkData, NoteData, Snapshot
+
+NAMES = ("a.md", "b.md", "c.md", "d.md")
+
+
+def note(path: str) -> NoteData:
+    return NoteData(path, path[:-3], {}, {}, (), ())
+
+
+def link(source: str, target: str | None, line: int = 1) -> LinkData:
+    return LinkData(source, None, line, f"[[{target}]]", target or "Nobody", None, "link", target, False)
+
+
+SNAPSHOT = Snapshot(
+    {path: note(path) for path in NAMES},
+    (link("a.md", "b.md"), link("a.md", "c.md"), link("a.md", None), link("c.md", "a.md"), link("d.md", "b.md")),
+)
+
+
+def test_only_keeps_notes_and_links_between_them() -> None:
+    kept = SNAPSHOT.only({"a.md", "b.md"})
+    assert list(kept.notes) == ["a.md", "b.md"]
+    assert kept.links == (link("a.md", "b.md"), link("a.md", None))  # unresolved stays; to or from c, d go
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from(NAMES)))
+def test_only_never_mentions_a_note_outside(paths: set[str]) -> None:
+    kept = SNAPSHOT.only(paths)
+    assert set(kept.notes) == paths
+    assert all(l.source in paths and (l.target is None or l.target in paths) for l in kept.links)
+    # Nothing between kept notes is lost, and the order stays.
+    assert kept.links == tuple(
+        l for l in SNAPSHOT.links if l.source in paths and (l.target is None or l.target in paths)
+    )
+    assert SNAPSHOT.only(set(NAMES)) == SNAPSHOT
