@@ -40,6 +40,7 @@ inline_piece = st.sampled_from(
         "[[a [[b]]", "[[[c]]]", "#tag", "#1984", "a#b", "#x/y", " #t", "^blk-1", " ^id", "text", "more words",
         "`code [[c]]`", "<b>", "<!-- [[h]] -->", "\\[\\[e\\]\\]", "$m [[m]]$", "%%c [[c]]%%", "%%", "[md](N.md)",
         "[ref]", "[x]: y.md", "*em*", "**b**", "_u_", "~~s~~", "&amp;", "é", "|", "| a | b |", "  ", "\t", "!",
+        "[a](https://x.y/#z)", "![i](https://p/i.png)", "[see #t](mailto:a@b)", "[[a]](https://x)", "[x](h:[[y]])",
         "[", "]", "#", "[!note]", "[ ] ", "[x]", "](y)", "][", "[a]", "%%x%%",
     ]
 )
@@ -56,8 +57,12 @@ block_id_end = st.sampled_from(["", "", " ^id1", " ^b-2", "^x"])
 line = st.one_of(st.just(""), st.tuples(line_start, inline_text, block_id_end).map("".join))
 document = st.lists(line, max_size=14).map("\n".join)
 # Documents of mostly simple lines, so that the fast path runs on hard cases often.
-simple_start = st.sampled_from(["", "", "", "# ", "## ", "- ", "* ", "1. ", "2. ", "3) ", "> ", ">", "#"])
-simple_piece = st.sampled_from(["[ ]", "[!tip]", "%%c%%", "[[Ana]]", "[[B|b]]", "![[p.png]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id"])
+simple_start = st.sampled_from(
+    ["", "", "", "# ", "## ", "- ", "* ", "1. ", "2. ", "3) ", "> ", ">", "#", "| ", "|", "|---|---|", "| --- |", "-|-",
+     "|:-:|", ":--|", "| a | b |", " | "]
+)
+simple_piece = st.sampled_from(["[a](https://x.y/#z)", "![i](https://p.q/i.png)", "[see #t](mailto:a@b)", "[x](N.md)",
+    "[](h:)", "[a[b](https://x)](y)", "(https://q)", " | ", "|", "\\|", "[[A\\|b]]", "\\", "[ ]", "[!tip]", "%%c%%", "[[Ana]]", "[[B|b]]", "![[p.png]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id"])
 simple_line = st.one_of(
     st.just(""),
     st.tuples(simple_start, st.lists(simple_piece, max_size=4).map("".join), block_id_end).map("".join),
@@ -68,6 +73,8 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:", max_size=80)
 
 @settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(document, simple_document, raw_soup))
+@example("| [[A\\|b]] | x |\n|---|---|\n| [[C]] | #t |\n| d |\n| 1 | 2 | [[extra]] |")
+@example("| a |\n|---|\n[[lazy]]\n| b |")
 @example("text ^a\n2. b")
 @example("> q ^a\n2. b")
 @example("- a\nlazy ^id\n2. b")

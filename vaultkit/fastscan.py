@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import re
 
+from markdown_it.common.utils import mdTrim
+from markdown_it.rules_block.table import escapedSplit, headerLineRe
+
 from .markdown import BLOCK_ID_RE, extract_plain_inline, is_plain_inline
 
 # Constructs whose extent can cross a blank line, or whose meaning depends on the
@@ -85,6 +88,8 @@ def scan_simple_chunk(lines: list[str], first_line: int):
         lines = lines[:-1]
     if not lines:
         return [], [], [], []
+    if len(lines) >= 2 and "|" in lines[0] and _delimiter_columns(lines[1]) is not None:
+        return _scan_table(lines, first_line)
     links: list[dict] = []
     tags: list[str] = []
     headings: list[tuple[int, str, int]] = []
@@ -176,3 +181,65 @@ def _heading_content(line: str, level: int) -> str:
     elif closing == start and closing < end:
         end = start  # the whole text is a closing sequence: an empty heading
     return line[start:end].strip(" \t")
+
+
+def _delimiter_columns(line: str) -> int | None:
+    """The column count of a GFM table delimiter row, as markdown-it-py's table rule reads it."""
+    if len(line) < 2 or line[0] not in "|-:" or (line[1] not in "|-:" and line[1] not in " \t"):
+        return None
+    if line[0] == "-" and line[1] in " \t":
+        return None
+    if any(ch not in "|-: \t" for ch in line[2:]):
+        return None
+    columns = line.split("|")
+    count = 0
+    for number, column in enumerate(columns):
+        text = mdTrim(column)
+        if not text:
+            if number in (0, len(columns) - 1):
+                continue
+            return None
+        if not headerLineRe.search(text):
+            return None
+        count += 1
+    return count
+
+
+def _table_cells(line: str) -> list[str]:
+    line = mdTrim(line)
+    # escapedSplit walks character by character; without a backslash it is a plain split.
+    cells = escapedSplit(line) if "\\" in line else line.split("|")
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _scan_table(lines: list[str], first_line: int):
+    """A chunk that is exactly one table: header, delimiter row, rows that start with `|`."""
+    width = _delimiter_columns(lines[1])
+    if lines[0][0] in " \t" or lines[1][0] in " \t" or len(lines) * (width or 0) > 10_000:
+        return None
+    links: list[dict] = []
+    tags: list[str] = []
+    rows = [(0, lines[0])] + list(enumerate(lines[2:], 2))
+    for offset, line in rows:
+        if offset and not line.startswith("|"):
+            return None  # a row that might end the table: leave it to the parser
+        # `\|` is the table's own escape (removed by the split); any other backslash,
+        # and every other hard character, goes to the parser.
+        if _HARD.search(line.replace("\\|", "")):
+            return None
+        cells = _table_cells(line)
+        if offset == 0:
+            if len(cells) != width or not width:
+                return None
+        else:
+            cells = [mdTrim(cells[i]) if i < len(cells) and cells[i] else "" for i in range(width)]
+        for cell in cells:
+            cell = mdTrim(cell)
+            if not is_plain_inline(cell, references=False):
+                return None
+            _collect(cell, first_line + offset, links, tags)
+    return links, tags, [], []

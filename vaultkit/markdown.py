@@ -185,19 +185,27 @@ def _inline_core_rule(state) -> None:
 _HARD_INLINE = re.compile(r"[`<\\$%]")
 
 
+# `[text](scheme:...)` and `![alt](scheme:...)` with nothing nested: external links,
+# which the index skips. Label and destination hold no bracket, paren, space or `<`.
+_EXTERNAL_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([A-Za-z][A-Za-z0-9+.\-]*:[^\s()<>\\]*)\)")
+
+
 def is_plain_inline(content: str, references: bool = True) -> bool:
-    """True when only the wiki-link and tag rules can match in `content`.
+    """True when only the wiki-link and tag rules (and simple external links) can match.
 
     Without link reference definitions in the note, a `[` can only start a link
     when `](` or `][` follows a label, so other brackets (`[!note]`, `- [ ] task`)
-    are plain text.
+    are plain text; simple external links are recognised by `_EXTERNAL_LINK`.
     """
     if _HARD_INLINE.search(content):
         return False
     if "[" not in content and "]" not in content:
         return True
     if not references:
-        return "](" not in content and "][" not in content
+        if "](" in content or "][" in content:
+            rest = _EXTERNAL_LINK.sub("", content)
+            return "](" not in rest and "][" not in rest
+        return True
     rest = content.replace("[[", "").replace("]]", "")
     return "[" not in rest and "]" not in rest
 
@@ -206,18 +214,31 @@ def extract_plain_inline(content: str, line: int) -> list[tuple]:
     """Wiki-links and tags of plain inline text, exactly as the inline rules find them.
 
     Returns ("wikilink", meta) and ("tag", name, line) entries in document order;
-    `line` is the 0-based line of the block, as in token.meta["line"].
+    `line` is the 0-based line of the block, as in token.meta["line"]. External
+    links are stepped over: an image whole, a link's text scanned for tags (as the
+    link rule tokenises it).
     """
     found: list[tuple] = []
     if "[[" not in content and "#" not in content:
         return found
+    external = _EXTERNAL_LINK.search(content) if "](" in content else None
     pos, size = 0, len(content)
     while pos < size:
         link_at = content.find("[[", pos)
         tag_at = content.find("#", pos)
+        if external is not None and external.start() < pos:
+            external = _EXTERNAL_LINK.search(content, pos)
         if link_at < 0 and tag_at < 0:
             break
-        if tag_at >= 0 and (link_at < 0 or tag_at < link_at - (1 if content[link_at - 1 : link_at] == "!" else 0)):
+        link_start = link_at - 1 if link_at > 0 and content[link_at - 1] == "!" else link_at
+        if external is not None and (link_at < 0 or external.start() < link_start) and (
+            tag_at < 0 or external.start() < tag_at
+        ):
+            if not external.group(1):
+                _tags_in(content, external.start(2), external.end(2), line, found)
+            pos = external.end()
+            continue
+        if tag_at >= 0 and (link_at < 0 or tag_at < link_start):
             if tag_at == 0 or content[tag_at - 1].isspace():
                 match = TAG_RE.match(content, tag_at)
                 if match and not match.group(1).isdigit():
@@ -226,7 +247,7 @@ def extract_plain_inline(content: str, line: int) -> list[tuple]:
                     continue
             pos = tag_at + 1
             continue
-        start = link_at - 1 if link_at > 0 and content[link_at - 1] == "!" else link_at
+        start = link_start
         end = content.find("]]", link_at + 2)
         if end < 0:
             pos = link_at + 1
@@ -251,6 +272,21 @@ def extract_plain_inline(content: str, line: int) -> list[tuple]:
         )
         pos = end + 2
     return found
+
+
+def _tags_in(content: str, start: int, end: int, line: int, found: list[tuple]) -> None:
+    pos = start
+    while True:
+        tag_at = content.find("#", pos, end)
+        if tag_at < 0:
+            return
+        if tag_at > 0 and content[tag_at - 1].isspace():
+            match = TAG_RE.match(content, tag_at, end)
+            if match and not match.group(1).isdigit():
+                found.append(("tag", match.group(1), line + content.count("\n", 0, tag_at)))
+                pos = match.end()
+                continue
+        pos = tag_at + 1
 
 
 @lru_cache(maxsize=None)
