@@ -42,3 +42,15 @@ def test_parallel_sync_equals_a_single_process(make_vault, alias_fallback):
     assert dumps[0] == dumps[1]
     # The duplicate names make some links ambiguous: the comparison covers resolution.
     assert any(row[12] for row in dumps[0]["links"])
+
+
+def test_a_cold_sync_rebuilds_the_secondary_indexes(make_vault):
+    """A cold sync drops the secondary indexes to insert faster: they must come back."""
+    from vaultkit.index import SECONDARY_INDEXES
+
+    vault = make_vault(networking_files(40))
+    with Index.open(vault) as index:
+        for _ in range(2):  # the first sync and a --full rebuild are both cold
+            index.sync(full=True)
+            names = {row[0] for row in index.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+            assert set(SECONDARY_INDEXES) <= names

@@ -60,6 +60,11 @@ CREATE INDEX problems_path ON problems(path);
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 NOTE_TABLES = ("notes", "properties", "tags", "aliases")
+SECONDARY_INDEXES = {
+    statement.split()[2]: statement.strip()
+    for statement in SCHEMA.split(";")
+    if statement.strip().startswith("CREATE INDEX")
+}
 
 
 @dataclass
@@ -333,7 +338,7 @@ class Index:
                     on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress)
                 if self._data_version() != self._resolver_version:
                     self._resolver = None  # built before another process's commit
-                self._apply(parsed, removed, indexed, report)
+                self._apply(parsed, removed, indexed, report, cold=scope is None and not indexed)
                 self._apply_settings(report)
                 if scope is None:
                     self.db.execute("DELETE FROM problems WHERE from_scan = 1")
@@ -453,8 +458,18 @@ class Index:
         removed: list[str],
         indexed: dict[str, tuple[int, int, str]],
         report: SyncReport,
+        cold: bool = False,
     ) -> None:
+        """Write the parsed files and re-resolve the links they can affect.
+
+        `cold`: the index was empty and the whole vault is being written. Then the
+        secondary indexes are built once at the end (cheaper than maintaining them
+        row by row), and no link outside this sync exists to re-resolve.
+        """
         db = self.db
+        if cold:
+            for name in SECONDARY_INDEXES:
+                db.execute(f"DROP INDEX IF EXISTS {name}")
         resolver = self.resolver
         replaced = [item.path for item in parsed if not item.unchanged]
         new_paths = [item.path for item in parsed if item.path not in indexed]
@@ -507,6 +522,10 @@ class Index:
         db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)", alias_rows)
         db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", problem_rows)
 
+        if cold:
+            for statement in SECONDARY_INDEXES.values():
+                db.execute(statement)
+            return
         # Links in other notes whose target may now differ: those looked up by the name of
         # a file that appeared or went (or, with the alias fallback, any unresolved link).
         keys = sorted({key for path in (*removed, *new_paths) for key in file_keys(path)})
