@@ -122,3 +122,29 @@ def test_raw_html_images_request_nothing(make_vault, vk) -> None:
     assert sources == ["photo.png"] * 3, sources  # the raw <img> naming the published image may stay
     assert len(re.findall(r"<img\b", page)) >= 2
     assert broken_links(out) == []
+
+
+def test_pages_rendered_by_worker_processes_are_the_same_bytes(make_vault, tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    import pytest
+
+    import vaultkit.site.build as site_build
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the build never forks page renderers")
+    files = {"me.md": "---\ntype: profile\n---\n" + " ".join(f"[[P{i}]]" for i in range(0, 300, 7))}
+    for i in range(300):
+        files[f"people/P{i}.md"] = (
+            f'---\ntype: contact\nreferred_by: "[[P{i // 3}]]"\n---\n# P{i}\nKnows [[P{(i * 7) % 300}]] and '
+            f"![[P{(i + 1) % 300}#Work]].\n\n## Work\nDoes *things* #tag{i % 5}.\n"
+        )
+    vault = make_vault(files)
+    forked = site_build.build_site(vault, tmp_path / "forked", today=TODAY)
+    monkeypatch.setattr(site_build, "PARALLEL_PAGES", 10**9)
+    alone = site_build.build_site(vault, tmp_path / "alone", today=TODAY)
+    assert forked.pages == alone.pages > 300
+    for page in sorted((tmp_path / "alone").rglob("*")):
+        if page.is_file():
+            twin = tmp_path / "forked" / page.relative_to(tmp_path / "alone")
+            assert twin.read_bytes() == page.read_bytes(), page

@@ -282,7 +282,11 @@ def _similar(a: str, b: str) -> bool:
     first_b, _, rest_b = b.partition(" ")
     if rest_a and rest_a == rest_b and (first_a.startswith(first_b) or first_b.startswith(first_a)):
         return True  # Sam Lee / Samuel Lee
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
+    if 2 * min(len(a), len(b)) < 0.9 * (len(a) + len(b)):
+        return False  # even a perfect match of the shorter name could not reach 0.9
+    matcher = difflib.SequenceMatcher(None, a, b)
+    # quick_ratio is an upper bound of ratio and far cheaper: most pairs stop there.
+    return matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
 
 
 def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:

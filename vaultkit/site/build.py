@@ -10,20 +10,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..errors import VaultkitError
 from ..agenda import agenda, mention_candidates
+from ..errors import VaultkitError
 from ..index import Index
 from ..network import build_network, referral_children
 from ..paths import best_paths
@@ -53,6 +56,8 @@ PACKAGE = Path(__file__).parent
 STATIC = PACKAGE / "static"
 GLOBAL_PAGES = ("index.html", "graph.html", "tree.html", "search.html", "tags/index.html")
 DATA_FILES = ("data/graph.js", "data/search.js")
+PARALLEL_PAGES = 256  # below this many pages to render, worker processes cost more than they save
+MAX_WORKERS = 8
 SEARCH_TEXT_LIMIT = 6000  # characters of each note's text in the search index
 
 
@@ -243,10 +248,19 @@ class Site:
                 report.written += 1
 
         live_bodies: set[str] = set()
-        for path in sorted(plan.published):
-            inputs = note_inputs(plan, path)
-            live_bodies.add(inputs["body_key"])
-            emit(plan.outputs[path], digest(inputs), lambda i=inputs, p=path: self._note_page(plan, p, i))
+        for out_path, key, body_key, state, body in self._note_pages(plan, sorted(plan.published)):
+            report.pages += 1
+            rendered_keys[out_path] = key
+            live_bodies.add(body_key)
+            out.keep(out_path)  # written (or found identical) by whichever process rendered it
+            if state == "kept":
+                continue
+            report.rendered += 1
+            if state == "written":
+                out.changed.add(out_path)
+                report.written += 1
+            if body is not None and self.bodies is not None:
+                self.bodies[body_key] = body
         for path in sorted(plan.attachments):
             source = self.root / path
             stat = source.stat()
@@ -265,6 +279,35 @@ class Site:
             self.bodies = {k: v for k, v in self.bodies.items() if k in live_bodies}
         report.seconds = time.perf_counter() - started
         return report
+
+    def _note_pages(self, plan: Plan, paths: list[str]) -> list[tuple[str, str, str, str, str | None]]:
+        """Each note page: (output path, page key, body key, "kept" | "same" | "written", body HTML).
+
+        Rendering note bodies is most of a cold build, and each page depends only on the
+        settled `plan`: when many pages need it, forked worker processes (like the index's
+        parsers) render and write them, and send back only their keys."""
+        stale = sum(1 for p in paths if plan.outputs[p] not in self.page_keys)
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if stale < PARALLEL_PAGES or workers < 2 or "fork" not in get_all_start_methods():
+            return [self._note_result(plan, path) for path in paths]
+        global _FORKED
+        _FORKED = (self, plan)
+        try:
+            size = max(16, len(paths) // (workers * 8))
+            chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                return [result for chunk in pool.map(_note_chunk, chunks) for result in chunk]
+        finally:
+            _FORKED = None
+
+    def _note_result(self, plan: Plan, path: str) -> tuple[str, str, str, str, str | None]:
+        inputs = note_inputs(plan, path)
+        out_path, key, body_key = plan.outputs[path], digest(inputs), inputs["body_key"]
+        if self.page_keys.get(out_path) == key and self.output.exists(out_path):
+            return out_path, key, body_key, "kept", None
+        wrote = self.output.write(out_path, self._note_page(plan, path, inputs))
+        body = self.bodies.get(body_key) if self.bodies is not None else None
+        return out_path, key, body_key, "written" if wrote else "same", body
 
     def _body(self, plan: Plan, path: str, key: str) -> Markup:
         html = self.bodies.get(key) if self.bodies is not None else None
@@ -324,6 +367,14 @@ class Site:
             ),
         }
         emit("tags/index.html", digest(tags_page), lambda: self._page("tags.html", tags_page))
+
+
+_FORKED: tuple[Site, Plan] | None = None  # what forked page renderers inherit
+
+
+def _note_chunk(paths: list[str]) -> list[tuple[str, str, str, str, str | None]]:
+    site, plan = _FORKED
+    return [site._note_result(plan, path) for path in paths]
 
 
 _FIRST_H1 = re.compile(r"\s*<h1[^>]*>(.*?)</h1>\n?", re.DOTALL)

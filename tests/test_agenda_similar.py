@@ -1,0 +1,35 @@
+"""The duplicate-name check's shortcuts (length bound, quick_ratio) never change its answer."""
+
+from __future__ import annotations
+
+import difflib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultkit.agenda import _similar
+
+NAME = st.text(alphabet="abcdeilmnorsu ", min_size=1, max_size=24).map(lambda s: " ".join(s.split()) or "a")
+
+
+def plain(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    first_a, _, rest_a = a.partition(" ")
+    first_b, _, rest_b = b.partition(" ")
+    if rest_a and rest_a == rest_b and (first_a.startswith(first_b) or first_b.startswith(first_a)):
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
+
+
+@settings(max_examples=400, deadline=None)
+@given(NAME, NAME, st.integers(0, 3))
+def test_similar_is_the_plain_ratio_rule(a: str, b: str, edits: int) -> None:
+    b = (a[:-edits] + b[:edits]) if edits and len(a) > edits else b  # near misses as well as strangers
+    assert _similar(a, b) == plain(a, b)
+
+
+def test_examples() -> None:
+    assert _similar("samuel lee", "sam lee")
+    assert _similar("jonathan smithers", "jonathon smithers")
+    assert not _similar("ana lopez", "anna lopes maria")
