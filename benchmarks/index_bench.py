@@ -510,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
         f"vaults on {file_system(args.workdir)} (seed {args.seed}).",
         "",
         f"Load average before the run {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
-        f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}.",
+        f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f} (this includes the run's own "
+        "processes: about 1 after a long single-process anchor, up to 2 after the indexer's workers).",
     ]
     if load_before[0] > QUIET_LOAD:
         out += ["", f"**WARNING: the machine was not quiet (load {load_before[0]:.2f} > {QUIET_LOAD}); "
