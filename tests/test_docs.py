@@ -29,7 +29,9 @@ COMMAND_HEADING = re.compile(r"^(#{2,4}) `?vaultkit ([a-z0-9 _-]+?)`?\s*$", re.M
 
 def walk_commands(group: click.Group, prefix: tuple[str, ...] = ()):
     """(full name, command) for every command below `group`, subcommands included."""
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         if command.hidden:
             continue
         yield " ".join((*prefix, name)), command
