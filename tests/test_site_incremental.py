@@ -138,3 +138,58 @@ def test_serve_rebuilds_and_reloads(make_vault) -> None:
                 assert b"__vaultkit" not in path.read_bytes(), path
     finally:
         live.stop()
+
+
+PROSE = st.lists(
+    st.sampled_from(["hello", "Zed Quill", "**bold**", "#tag", "- item", "> quote", "\n", "Ana", "`code`"]),
+    max_size=6,
+).map(" ".join)
+PEOPLE = {
+    "me.md": ("type: profile", "[[Ana]] [[Bo]]"),
+    "Ana.md": ("type: contact", "[[Bo]] ![[Bo#Work]]"),
+    "Bo.md": ('type: contact\nreferred_by: "[[Ana]]"', "[[Cy]]"),
+    "Cy.md": ('type: contact\nreferred_by: "[[Bo]]"', "![[Ana]]"),
+    "Zed Quill.md": ("type: contact", ""),  # linked by nobody: plain-text mentions are agenda items
+    "Log.md": ("", "[[Cy]] ![[Cy#Work]]"),
+}
+
+
+def text_note(path: str, prose: str, work: str) -> str:
+    front, links = PEOPLE[path]
+    return f"---\n{front}\n---\n{links}\n{prose}\n\n## Work\n{work}\n"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.lists(st.tuples(st.sampled_from(sorted(PEOPLE)), PROSE, PROSE), min_size=1, max_size=3),
+                      min_size=1, max_size=3))
+def test_text_only_edits_rebuild_like_a_clean_build(tmp_path_factory, steps) -> None:
+    """Edits that change only prose (previews, embeds, mentions, search) take the quick path."""
+    tmp = tmp_path_factory.mktemp("text-edits")
+    vault = tmp / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    for path in PEOPLE:
+        (vault / path).write_text(text_note(path, "first words", "first work"))
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        for step in steps:
+            for path, prose, work in step:
+                (vault / path).write_text(text_note(path, prose, work))
+            site.build(changed=[path for path, _, _ in step])
+            assert tree(vault / "_site") == clean_build(vault, tmp)
+    finally:
+        site.close()
+
+
+def test_a_text_edit_renders_only_the_pages_that_quote_the_note(make_vault) -> None:
+    files = {f"n{i}.md": f"note {i} links [[n{(i + 1) % 30}]]\n" for i in range(30)}
+    vault = make_vault(files)
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        (vault / "n7.md").write_text("note 7 links [[n8]]\nand says more\n")
+        report = site.build(changed=["n7.md"])
+        assert "and says more" in (vault / "_site" / "n7.html").read_text()
+        assert report.rendered < 8  # n7 and the global pages: no page of another note
+    finally:
+        site.close()

@@ -41,3 +41,24 @@ def test_only_never_mentions_a_note_outside(paths: set[str]) -> None:
         l for l in SNAPSHOT.links if l.source in paths and (l.target is None or l.target in paths)
     )
     assert SNAPSHOT.only(set(NAMES)) == SNAPSHOT
+
+
+def test_load_snapshot_of_some_paths_is_that_part_of_the_whole(make_vault) -> None:
+    from vaultkit.index import Index
+
+    vault = make_vault(
+        {
+            "a.md": "---\ntags: [x]\naliases: [Ay]\nrole: r\n---\n[[b]] [[nobody]]\n",
+            "b.md": "---\ntype: contact\n---\n[[a#H]]\n",
+            "c.md": "[[a]]\n",
+        }
+    )
+    from vaultkit.snapshot import load_snapshot
+
+    with Index.open(vault) as index:
+        index.sync()
+        whole = load_snapshot(index)
+        part = load_snapshot(index, ["a.md", "c.md", "gone.md"])
+    assert part.notes == {p: whole.notes[p] for p in ("a.md", "c.md")}
+    assert part.links == tuple(l for l in whole.links if l.source in ("a.md", "c.md"))
+    assert any(l.subpath == "#H" for l in whole.links)

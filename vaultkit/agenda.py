@@ -70,15 +70,23 @@ def agenda(network: Network, snapshot: Snapshot, texts: dict[str, str] | None = 
     `texts` (note path -> text) lets hygiene find people mentioned in plain text but never
     linked; the caller reads only the notes `mention_candidates` says are worth reading.
     """
-    items = (
+    return ordered(rule_items(network, snapshot) + unlinked_mentions(network, snapshot, texts or {}))
+
+
+def rule_items(network: Network, snapshot: Snapshot) -> list[Item]:
+    """The items that follow from the network alone (all but plain-text mentions), unsorted."""
+    return (
         thank_yous(network)
         + upcoming(network)
         + follow_ups(network)
         + next_names(network)
         + dead_ends(network)
         + hygiene(network, snapshot)
-        + unlinked_mentions(network, snapshot, texts or {})
     )
+
+
+def ordered(items: list[Item]) -> list[Item]:
+    """The agenda's order: by kind in KINDS order, then due date, person, note (stable)."""
     order = {kind: n for n, kind in enumerate(KINDS)}
     return sorted(items, key=lambda i: (order[i.kind], i.due or date.max, (i.person or "").lower(), i.note))
 
@@ -369,23 +377,45 @@ def mention_candidates(network: Network, snapshot: Snapshot) -> list[str]:
 
 
 def unlinked_mentions(network: Network, snapshot: Snapshot, texts: dict[str, str]) -> list[Item]:
+    people = mention_patterns(network, never_linked(network, snapshot))
+    if not people:
+        return []
+    return mention_items(people, {path: mentions_in(people, path, text) for path, text in texts.items()})
+
+
+def mention_patterns(network: Network, people: list[str]) -> list[tuple[str, str, re.Pattern[str]]]:
+    """(person, name, pattern) for each never-linked person, in order."""
+    return [
+        (person, network.name(person), re.compile(r"(?<![\w\[|])" + re.escape(network.name(person)) + r"(?![\w\]])"))
+        for person in people
+    ]
+
+
+def mentions_in(people: list[tuple[str, str, re.Pattern[str]]], path: str, text: str) -> list[Item]:
+    """The plain-text mentions in one note (so a caller can redo just the notes that changed)."""
     items = []
-    for person in never_linked(network, snapshot):
-        name = network.name(person)
-        pattern = re.compile(r"(?<![\w\[|])" + re.escape(name) + r"(?![\w\]])")
-        for path, text in sorted(texts.items()):
-            if path == person:
-                continue
-            without_links = WIKILINK.sub(" ", text)
-            match = pattern.search(without_links)
-            if match:
-                line = without_links.count("\n", 0, match.start()) + 1
-                items.append(
-                    Item("hygiene", path, name, None,
-                         f"{name} is mentioned in plain text but no note links to them: write [[{name}]]",
-                         details=(f"{path}:{line}", person))
-                )
+    without_links = WIKILINK.sub(" ", text) if people else ""
+    for person, name, pattern in people:
+        if path == person or name not in without_links:  # a plain find first: most notes lack the name
+            continue
+        match = pattern.search(without_links)
+        if match:
+            line = without_links.count("\n", 0, match.start()) + 1
+            items.append(
+                Item("hygiene", path, name, None,
+                     f"{name} is mentioned in plain text but no note links to them: write [[{name}]]",
+                     details=(f"{path}:{line}", person))
+            )
     return items
+
+
+def mention_items(people: list[tuple[str, str, re.Pattern[str]]], found: dict[str, list[Item]]) -> list[Item]:
+    """Mentions found per note, in the agenda's order: by person, then note path."""
+    by_person: dict[str, list[Item]] = {}
+    for path in sorted(found):
+        for item in found[path]:
+            by_person.setdefault(item.details[1], []).append(item)
+    return [item for person, _, _ in people for item in by_person.get(person, ())]
 
 
 WIKILINK = re.compile(r"!?\[\[[^\]\n]*\]\]")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .schema import STAGES, Schema, note_types, parse_date
@@ -81,6 +82,7 @@ class Network:
     interviews: list[Interview]  # by date, then path
     edges: list[Edge]
     referrals: list[Referral] = field(default_factory=list)
+    _by_person: dict[str | None, list[Interview]] | None = field(default=None, repr=False, compare=False)
 
     def name(self, path: str | None) -> str:
         if path is None:
@@ -92,7 +94,11 @@ class Network:
         return [path for path, kind in self.types.items() if kind == note_type]
 
     def interviews_with(self, person: str) -> list[Interview]:
-        return [i for i in self.interviews if i.person == person]
+        if self._by_person is None:  # one pass, not one per person: pages ask for every contact
+            self._by_person = {}
+            for interview in self.interviews:
+                self._by_person.setdefault(interview.person, []).append(interview)
+        return list(self._by_person.get(person, ()))
 
 
 def build_network(snapshot: Snapshot, schema: Schema, today: date) -> Network:
@@ -116,10 +122,11 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date) -> Network:
     ]
     interviews.sort(key=lambda i: (i.date or date.max, i.path))
 
+    relation_of = lru_cache(maxsize=None)(schema.relation_of)  # a few (type, property) pairs, 100k+ links
     edges = [
         Edge(
             link.source, link.target, link.linkpath,
-            schema.relation_of(types.get(link.source), link.field), link.field, link.line,
+            relation_of(types.get(link.source), link.field), link.field, link.line,
         )
         for link in snapshot.links
         if link.target != link.source
@@ -152,13 +159,16 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date) -> Network:
     degrees = _degrees(contacts, referred_by, has_unknown_referrer, linked_from_profile, profile)
     last = _last_contacted(snapshot, types, schema, interviews, today)
 
+    interviews_of: dict[str | None, list[Interview]] = {}
+    for interview in interviews:
+        interviews_of.setdefault(interview.person, []).append(interview)
     people: dict[str, Person] = {}
     for path in ([profile] if profile else []) + contacts:
         note = notes[path]
         kind = types[path] or "contact"
         company_links = links_in(path, "contact", "company") if kind == "contact" else []
         company = next((l.target for l in company_links if l.target and types.get(l.target) == "company"), None)
-        stage, by_hand = _stage(note, schema, [i for i in interviews if i.person == path], last.get(path))
+        stage, by_hand = _stage(note, schema, interviews_of.get(path, []), last.get(path))
         people[path] = Person(
             path=path,
             name=note.title,

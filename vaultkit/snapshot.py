@@ -58,33 +58,40 @@ class Snapshot:
         )
 
 
-def load_snapshot(index: Index) -> Snapshot:
+def load_snapshot(index: Index, paths: list[str] | None = None) -> Snapshot:
+    """The whole index, or only the notes in `paths` and the links written in them."""
     db = index.db
+    where, args = "", ()
+    if paths is not None:  # a few notes (what a watcher saw change): one parameter each
+        args = tuple(dict.fromkeys(paths))
+        where = " WHERE {} IN (" + ",".join("?" * len(args)) + ")"
     properties: dict[str, dict[str, Any]] = {}
     lines: dict[str, dict[str, int]] = {}
     for path, key, value, line in db.execute(
-        "SELECT path, key, value, line FROM properties ORDER BY path, ordinal"
+        "SELECT path, key, value, line FROM properties" + where.format("path") + " ORDER BY path, ordinal", args
     ):
         properties.setdefault(path, {})[key] = json.loads(value)
         lines.setdefault(path, {})[key] = line
     tags: dict[str, list[str]] = {}
-    for path, tag in db.execute("SELECT path, tag FROM tags ORDER BY path, tag"):
+    for path, tag in db.execute("SELECT path, tag FROM tags" + where.format("path") + " ORDER BY path, tag", args):
         tags.setdefault(path, []).append(tag)
     aliases: dict[str, list[str]] = {}
-    for path, alias in db.execute("SELECT path, alias FROM aliases ORDER BY path, alias"):
+    for path, alias in db.execute(
+        "SELECT path, alias FROM aliases" + where.format("path") + " ORDER BY path, alias", args
+    ):
         aliases.setdefault(path, []).append(alias)
     notes = {
         path: NoteData(
             path, title, properties.get(path, {}), lines.get(path, {}),
             tuple(tags.get(path, ())), tuple(aliases.get(path, ())),
         )
-        for path, title in db.execute("SELECT path, title FROM notes ORDER BY path")
+        for path, title in db.execute("SELECT path, title FROM notes" + where.format("path") + " ORDER BY path", args)
     }
     links = tuple(
         LinkData(source, field, line, raw, linkpath, display, kind, target, bool(ambiguous), subpath)
         for source, field, line, raw, linkpath, display, kind, target, ambiguous, subpath in db.execute(
-            "SELECT source, field, line, raw, linkpath, display, kind, target, ambiguous, subpath FROM links "
-            "ORDER BY source, ordinal"
+            "SELECT source, field, line, raw, linkpath, display, kind, target, ambiguous, subpath FROM links"
+            + where.format("source") + " ORDER BY source, ordinal", args
         )
     )
     return Snapshot(notes, links)

@@ -14,7 +14,7 @@ import os
 import re
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -25,12 +25,22 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..agenda import agenda, mention_candidates
+from ..agenda import (
+    Item,
+    mention_candidates,
+    mention_items,
+    mention_patterns,
+    mentions_in,
+    never_linked,
+    ordered,
+    rule_items,
+)
 from ..errors import VaultkitError
 from ..index import Index
 from ..network import build_network, referral_children
 from ..paths import best_paths
 from ..schema import STAGE_LABELS
+from ..snapshot import load_snapshot
 from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
 from . import charts
@@ -43,7 +53,6 @@ from .pages import (
     digest,
     graph_data,
     note_inputs,
-    search_data,
     tag_groups,
     tag_inputs,
     tree_html,
@@ -59,6 +68,7 @@ DATA_FILES = ("data/graph.js", "data/search.js")
 PARALLEL_PAGES = 256  # below this many pages to render, worker processes cost more than they save
 MAX_WORKERS = 8
 SEARCH_TEXT_LIMIT = 6000  # characters of each note's text in the search index
+EXCERPT_SOURCE = 3000  # a preview's few lines come from the start of the note
 
 
 def static_files() -> list[str]:
@@ -139,6 +149,17 @@ class Site:
         # Rendered bodies by input key, kept only when builds repeat (`serve`).
         self.bodies: dict[str, str] | None = {} if incremental else None
         self.page_keys: dict[str, str] = {}
+        self._search: dict[str, tuple[tuple, str]] = {}  # path -> (what the entry depends on, its JSON)
+        # What a rebuild after a text-only edit reuses (kept in incremental mode only): the
+        # last plan, each note page's (output, key, body key) and the notes whose text its
+        # inputs read, the agenda's rule items and each note's plain-text mentions.
+        self._plan: Plan | None = None
+        self._notes: dict[str, tuple[str, str, str]] = {}
+        self._reads: dict[str, frozenset[str]] = {}
+        self._rules: list[Item] = []
+        self._mentions: dict[str, tuple[str, list[Item]]] = {}
+        self._people: list = []  # the never-linked people, as mention patterns
+        self._graph: tuple[dict[str, Any], str] | None = None  # the graph's data and its script
         self.output = Output(self.out)
         self._opened = False
         self._index: Index | None = None
@@ -190,11 +211,17 @@ class Site:
         # item can then pass through (or name) a note that is not published.
         visible = content.snapshot.only(published)
         network = build_network(visible, content.schema, date.fromisoformat(today))
+        self._rules = rule_items(network, visible)
+        people = mention_patterns(network, never_linked(network, visible))
         # Whole files, as `vaultkit agenda` reads them: a name in another note's front
         # matter is a plain-text mention too.
-        texts = {path: _read_text(self.root / path) for path in mention_candidates(network, visible)}
+        self._mentions = {
+            path: (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
+            for path in (mention_candidates(network, visible) if people else ())
+        }
+        self._people = people
         excerpts = {
-            path: excerpt_text(content.texts[path])
+            path: excerpt_text(content.texts[path][:EXCERPT_SOURCE])
             for path in published
             if content.notes[path].type in ("contact", "profile")
         }
@@ -207,13 +234,63 @@ class Site:
             attachments=attachments,
             outputs=outputs,
             network=network,
-            agenda=agenda(network, visible, texts),
+            agenda=self._agenda(),
             stats=campaign_stats(network),
             paths=best_paths(network),
             children=referral_children(network),
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
             excerpts=excerpts,
         )
+
+    def _agenda(self) -> list[Item]:
+        """`vaultkit agenda`'s items, from the rule items and the mentions found per note."""
+        found = {path: items for path, (_, items) in self._mentions.items()}
+        return ordered(self._rules + mention_items(self._people, found))
+
+    def _text_edit_plan(self, changed: list[str]) -> tuple[Plan, set[str]] | None:
+        """The last plan brought up to date, when all that changed is the text of some notes.
+
+        A note's text (outside its front matter and links) feeds only its own body, the
+        previews and embeds that quote it, the search index and plain-text mentions; the
+        network, the outputs and every other page's inputs stay as they are. Returns the
+        plan and the notes whose text changed, or None when anything else changed (a new,
+        deleted or renamed file, a property, a link, a tag, vaultkit.yml, the date): then
+        the whole plan is made again."""
+        old = self._plan
+        today = self.today or date.today().isoformat()
+        if old is None or not changed or today != old.today:
+            return None
+        content = old.content
+        if any(path not in content.notes for path in changed):
+            return None
+        index = self.index()
+        fresh = load_snapshot(index, changed)
+        by_source: dict[str, list] = {}
+        for link in fresh.links:
+            by_source.setdefault(link.source, []).append(link)
+        for path in changed:
+            if fresh.notes.get(path) != content.snapshot.notes[path] or by_source.get(path, []) != content.notes[path].links:
+                return None
+        marks = ",".join("?" * len(set(changed)))
+        hashes = dict(index.db.execute(f"SELECT path, hash FROM files WHERE path IN ({marks})", tuple(set(changed))))
+        touched: set[str] = set()
+        root = str(self.root)
+        excerpts = old.excerpts
+        for path in sorted(set(changed)):
+            if path not in hashes:
+                return None
+            body, file_digest = self.texts.get(root, path, hashes[path])
+            if file_digest == content.digests.get(path):
+                continue
+            touched.add(path)
+            content.texts[path], content.digests[path] = body, file_digest
+            if path in excerpts:
+                excerpts[path] = excerpt_text(body[:EXCERPT_SOURCE])
+            if path in self._mentions:
+                self._mentions[path] = (file_digest, mentions_in(self._people, path, _read_text(self.root / path)))
+        if not touched:
+            return old, touched
+        return replace(old, agenda=self._agenda(), excerpts=excerpts), touched
 
     def publication(self) -> Publication:
         plan = self.plan()
@@ -232,7 +309,21 @@ class Site:
         if not self._opened:
             self.output.open()
             self._opened = True
-        plan = self.plan(changed, synced)
+        quick = None
+        if self.bodies is not None and changed is not None and self._plan is not None:
+            if not synced:
+                self.index().sync(paths=changed)
+                synced = True
+            quick = self._text_edit_plan(changed)
+        if quick is not None:
+            plan, touched = quick
+            # Only pages whose inputs read a changed text can differ from the last build.
+            again = {p for p, reads in self._reads.items() if reads & touched}
+            again |= {p for p, (out_path, _, _) in self._notes.items() if not self.output.exists(out_path)}
+        else:
+            plan = self.plan(changed, synced)
+            again = None
+            self._graph = None
         report = BuildReport(notes=len(plan.published), out=str(self.out))
         out = self.output
         rendered_keys: dict[str, str] = {}
@@ -248,7 +339,17 @@ class Site:
                 report.written += 1
 
         live_bodies: set[str] = set()
-        for out_path, key, body_key, state, body in self._note_pages(plan, sorted(plan.published)):
+        notes = sorted(plan.published)
+        results = self._note_pages(plan, notes if again is None else sorted(again))
+        if again is not None:
+            fresh_results = {r[0]: r for r in results}
+            results = [
+                fresh_results.get(plan.outputs[p]) or (*self._notes[p], "kept", None, self._reads[p]) for p in notes
+            ]
+        self._notes, self._reads = {}, {}
+        for path, (out_path, key, body_key, state, body, reads) in zip(notes, results):
+            if self.bodies is not None:
+                self._notes[path], self._reads[path] = (out_path, key, body_key), reads
             report.pages += 1
             rendered_keys[out_path] = key
             live_bodies.add(body_key)
@@ -274,19 +375,41 @@ class Site:
             data = (STATIC / name).read_bytes()
             emit(f"static/{name}", hashlib.blake2b(data, digest_size=16).hexdigest(), lambda d=data: d)
         self.page_keys = rendered_keys
+        self._plan = plan if self.bodies is not None else None
         report.removed = out.finish()
         if self.bodies is not None:
             self.bodies = {k: v for k, v in self.bodies.items() if k in live_bodies}
         report.seconds = time.perf_counter() - started
         return report
 
-    def _note_pages(self, plan: Plan, paths: list[str]) -> list[tuple[str, str, str, str, str | None]]:
-        """Each note page: (output path, page key, body key, "kept" | "same" | "written", body HTML).
+    def _search_entries(self, plan: Plan) -> list[str]:
+        """Each published note's search entry as JSON, in path order: [title, type, page, text].
+
+        An entry is encoded again only when its note's file or place changed, so the
+        search index of a big vault costs a join, not a pass over every note's text."""
+        content = plan.content
+        cache: dict[str, tuple[tuple, str]] = {}
+        entries = []
+        for path in sorted(plan.published):
+            note = content.notes[path]
+            key = (content.digests.get(path, ""), note.title, note.type, plan.outputs[path])
+            cached = self._search.get(path)
+            if cached is None or cached[0] != key:
+                text = plain_text(content.texts[path])[:SEARCH_TEXT_LIMIT]
+                cached = (key, str(script_json([note.title, note.type or "note", plan.outputs[path], text])))
+            cache[path] = cached
+            entries.append(cached[1])
+        self._search = cache
+        return entries
+
+    def _note_pages(self, plan: Plan, paths: list[str]) -> list[NoteResult]:
+        """Each note page: (output path, page key, body key, "kept" | "same" | "written", body HTML,
+        the notes whose text its inputs read).
 
         Rendering note bodies is most of a cold build, and each page depends only on the
         settled `plan`: when many pages need it, forked worker processes (like the index's
         parsers) render and write them, and send back only their keys."""
-        stale = sum(1 for p in paths if plan.outputs[p] not in self.page_keys)
+        stale = sum(1 for p in paths if plan.outputs[p] not in self.page_keys) if len(paths) >= PARALLEL_PAGES else 0
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
         if stale < PARALLEL_PAGES or workers < 2 or "fork" not in get_all_start_methods():
             return [self._note_result(plan, path) for path in paths]
@@ -300,14 +423,15 @@ class Site:
         finally:
             _FORKED = None
 
-    def _note_result(self, plan: Plan, path: str) -> tuple[str, str, str, str, str | None]:
-        inputs = note_inputs(plan, path)
+    def _note_result(self, plan: Plan, path: str) -> NoteResult:
+        reads: set[str] = set()
+        inputs = note_inputs(plan, path, reads)
         out_path, key, body_key = plan.outputs[path], digest(inputs), inputs["body_key"]
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
-            return out_path, key, body_key, "kept", None
+            return out_path, key, body_key, "kept", None, frozenset(reads)
         wrote = self.output.write(out_path, self._note_page(plan, path, inputs))
         body = self.bodies.get(body_key) if self.bodies is not None else None
-        return out_path, key, body_key, "written" if wrote else "same", body
+        return out_path, key, body_key, "written" if wrote else "same", body, frozenset(reads)
 
     def _body(self, plan: Plan, path: str, key: str) -> Markup:
         html = self.bodies.get(key) if self.bodies is not None else None
@@ -342,8 +466,10 @@ class Site:
         dashboard = dashboard_inputs(plan, "index.html")
         emit("index.html", digest(dashboard), lambda: self._page("dashboard.html", dashboard,
                                                                  charts_html=_charts_markup(dashboard)))
-        graph = graph_data(plan)
-        graph_js = js_assignment("VK_GRAPH", graph)
+        if self._graph is None:  # the graph changes only with the network: not on a text edit
+            graph = graph_data(plan)
+            self._graph = (graph, js_assignment("VK_GRAPH", graph))
+        graph, graph_js = self._graph
         emit("data/graph.js", digest(graph_js), lambda: graph_js)
         graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
                       "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
@@ -352,10 +478,9 @@ class Site:
         emit("graph.html", digest(graph_page), lambda: self._page("graph.html", graph_page))
         tree, tree_page = tree_html(plan, "tree.html")
         emit("tree.html", digest([tree, tree_page]), lambda: self._page("tree.html", tree_page, tree=Markup(tree)))
-        texts = plan.content.texts
-        search = search_data(plan, lambda p: plain_text(texts[p])[:SEARCH_TEXT_LIMIT])
-        search_js = js_assignment("VK_SEARCH", search)
-        emit("data/search.js", digest(search_js), lambda: search_js)
+        search_js = "window.VK_SEARCH=[" + ",".join(self._search_entries(plan)) + "];\n"
+        emit("data/search.js", hashlib.blake2b(search_js.encode("utf-8"), digest_size=16).hexdigest(),
+             lambda: search_js)
         search_page = {"kind": "search", "title": "Search", "out": "search.html", "previews": {}}
         emit("search.html", digest(search_page), lambda: self._page("search.html", search_page))
         tags_page = {
@@ -369,10 +494,11 @@ class Site:
         emit("tags/index.html", digest(tags_page), lambda: self._page("tags.html", tags_page))
 
 
+NoteResult = tuple[str, str, str, str, str | None, frozenset[str]]
 _FORKED: tuple[Site, Plan] | None = None  # what forked page renderers inherit
 
 
-def _note_chunk(paths: list[str]) -> list[tuple[str, str, str, str, str | None]]:
+def _note_chunk(paths: list[str]) -> list[NoteResult]:
     site, plan = _FORKED
     return [site._note_result(plan, path) for path in paths]
 

@@ -109,6 +109,9 @@ class PageLinks:
         self.plan = plan
         self.out = out
         self.previews: dict[str, dict[str, str]] = {}
+        # The notes whose *text* this page's inputs read (previews' excerpts, embeds): when
+        # only a note's text changes, these pages are the ones to look at again.
+        self.reads: set[str] = set()
 
     def to(self, path: str, fragment: str = "") -> dict[str, Any]:
         plan = self.plan
@@ -125,6 +128,7 @@ class PageLinks:
             return None
         key = plan.outputs[path]
         if key not in self.previews:
+            self.reads.add(path)
             self.previews[key] = person_preview(plan, path)
         return key
 
@@ -167,6 +171,7 @@ class PageLinks:
         target = content.resolver.resolve(linkpath, source, content.alias_fallback).target
         if target is None or target not in plan.published or target == source:
             return None
+        self.reads.add(target)
         return plan.title(target), section(content.texts[target], subpath), href(self.out, plan.outputs[target])
 
 
@@ -220,11 +225,15 @@ def _property_value(value: Any) -> str:
     return str(value)
 
 
-def note_inputs(plan: Plan, path: str) -> dict[str, Any]:
+def note_inputs(plan: Plan, path: str, reads: set[str] | None = None) -> dict[str, Any]:
+    """A note page's inputs; `reads` collects the notes whose text they read (the note's own too)."""
     content = plan.content
     note = content.notes[path]
     out = plan.outputs[path]
     links = PageLinks(plan, out)
+    if reads is not None:
+        links.reads = reads
+        reads.add(path)
     by_field: dict[str, list[LinkData]] = {}
     for link in note.links:
         if link.field is not None:
@@ -539,13 +548,6 @@ def graph_data(plan: Plan) -> dict[str, Any]:
     edges = sorted({(number[s], number[t], r) for s, t, r in graph_edges})
     return {"fields": ["title", "type", "stage", "degree", "url", "x", "y", "tags"], "nodes": out_nodes,
             "edges": [list(e) for e in edges], "relations": dict(RELATION_LABELS), "stages": STAGE_LABELS}
-
-
-def search_data(plan: Plan, text_of) -> list[list[Any]]:
-    return [
-        [plan.title(path), plan.type(path) or "note", plan.outputs[path], text_of(path)]
-        for path in sorted(plan.published)
-    ]
 
 
 def tree_html(plan: Plan, out: str) -> tuple[str, dict]:

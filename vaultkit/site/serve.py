@@ -134,8 +134,8 @@ class LiveSite:
         self._thread.start()
         return report
 
-    def _build(self) -> BuildReport:
-        report = self.site.build(synced=True)
+    def _build(self, paths: list[str] | None = None) -> BuildReport:
+        report = self.site.build(changed=paths, synced=True)
         self.builds += 1
         if report.written or report.removed:
             self.state.bump()
@@ -144,7 +144,9 @@ class LiveSite:
         return report
 
     def _changed(self, sync_report, paths) -> None:
-        self._build()
+        # The paths the watcher synced (None after a full sync): a text-only edit of a few
+        # notes then re-renders only the pages that quote them.
+        self._build(sorted(paths) if paths is not None else None)
 
     def stop(self) -> None:
         if self.watcher is not None:
