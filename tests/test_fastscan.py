@@ -58,10 +58,10 @@ line = st.one_of(st.just(""), st.tuples(line_start, inline_text, block_id_end).m
 document = st.lists(line, max_size=14).map("\n".join)
 # Documents of mostly simple lines, so that the fast path runs on hard cases often.
 simple_start = st.sampled_from(
-    ["", "", "", "# ", "## ", "- ", "* ", "1. ", "2. ", "3) ", "> ", ">", "#", "| ", "|", "|---|---|", "| --- |", "-|-",
+    ["%%", "%% x", " %%", "- %%", "> %%", "", "", "# ", "## ", "- ", "* ", "1. ", "2. ", "3) ", "> ", ">", "#", "| ", "|", "|---|---|", "| --- |", "-|-",
      "|:-:|", ":--|", "| a | b |", " | "]
 )
-simple_piece = st.sampled_from(["[a](https://x.y/#z)", "![i](https://p.q/i.png)", "[see #t](mailto:a@b)", "[x](N.md)",
+simple_piece = st.sampled_from(["%%", "]]:", "]:", "\\]]:", "[a](https://x.y/#z)", "![i](https://p.q/i.png)", "[see #t](mailto:a@b)", "[x](N.md)",
     "[](h:)", "[a[b](https://x)](y)", "(https://q)", " | ", "|", "\\|", "[[A\\|b]]", "\\", "[ ]", "[!tip]", "%%c%%", "[[Ana]]", "[[B|b]]", "![[p.png]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id"])
 simple_line = st.one_of(
     st.just(""),
@@ -75,6 +75,9 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:", max_size=80)
 @given(st.one_of(document, simple_document, raw_soup))
 @example("| [[A\\|b]] | x |\n|---|---|\n| [[C]] | #t |\n| d |\n| 1 | 2 | [[extra]] |")
 @example("| a |\n|---|\n[[lazy]]\n| b |")
+@example("- %%\n\ntext [[x]]\n")
+@example("%%\n[[hidden]]\n\n```\n%%\n[[after]]\n\n[[z]]")
+@example("text %% open\n\n[[x]]")
 @example("text ^a\n2. b")
 @example("> q ^a\n2. b")
 @example("- a\nlazy ^id\n2. b")

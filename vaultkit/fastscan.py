@@ -23,14 +23,18 @@ from markdown_it.rules_block.table import escapedSplit, headerLineRe
 from .markdown import BLOCK_ID_RE, extract_plain_inline, is_plain_inline
 
 # Constructs whose extent can cross a blank line, or whose meaning depends on the
-# whole document: CR and NUL (markdown-it rewrites them), reference definitions,
-# HTML blocks of kinds 1-5, $$ math, and a `%%` comment left open on its line. A
-# note holding any of them is parsed whole.
-_WHOLE_DOCUMENT = re.compile(r"[\r\x00]|\]:|<!--|<\?|<![A-Za-z\[]|<(?:script|pre|style|textarea)\b|\$\$", re.IGNORECASE)
+# whole document: CR and NUL (markdown-it rewrites them), reference definitions
+# (`]:`, but not a wiki-link's `]]:`: a label cannot hold an unescaped `]`), HTML
+# blocks of kinds 1-5 and $$ math. A note holding any of them is parsed whole.
+# Fences and `%%` comment blocks at the top level are followed to their end.
+_WHOLE_DOCUMENT = re.compile(
+    r"[\r\x00]|(?<!\])\]:|\\\]\]:|<!--|<\?|<![A-Za-z\[]|<(?:script|pre|style|textarea)\b|\$\$", re.IGNORECASE
+)
 # Anything that may open a fence, in any container; only a fence at the top level
 # (indented 0-3 spaces) is followed to its end: after any other, no more splits.
 _FENCE_LIKE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})")
 _TOP_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_COMMENT_OPEN = re.compile(r"^ {0,3}%%")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 
 # Line kinds of a simple chunk. Everything is at column 0.
@@ -51,19 +55,24 @@ def split_chunks(body: str) -> list[tuple[int, list[str]]] | None:
     if _WHOLE_DOCUMENT.search(body):
         return None
     lines = body.split("\n")
-    if "%%" in body and any(line.count("%%") % 2 for line in lines):
-        return None
     chunks: list[tuple[int, list[str]]] = []
     start = 0
     fence: str | None = None
     previous_blank = True
+    comment = False  # inside a top-level `%%` comment block, which may hold blank lines
     for number, line in enumerate(lines):
         blank = not line.strip(" \t")
-        if fence is None:
+        if comment:
+            comment = "%%" not in line
+        elif fence is None:
             if number > start and previous_blank and not blank and line[0] not in " \t":
                 chunks.append((start, lines[start:number]))
                 start = number
-            if _FENCE_LIKE.match(line):
+            if "%%" in line and line.count("%%") % 2:
+                if not (_COMMENT_OPEN.match(line) and "%%" not in line.lstrip(" ")[2:]):
+                    break  # a comment opened in a container or mid-line may run on: stop splitting
+                comment = True
+            elif _FENCE_LIKE.match(line):
                 top = _TOP_FENCE.match(line)
                 if top is None or (top.group(1)[0] == "`" and "`" in top.group(2)):
                     break  # a fence in a container, or not a fence at all: stop splitting
