@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from markdown_it.common.utils import mdTrim
-from markdown_it.rules_block.table import escapedSplit, headerLineRe
+from markdown_it.rules_block.table import headerLineRe
 
 from .markdown import BLOCK_ID_RE, extract_plain_inline, is_plain_inline
 
@@ -34,6 +34,7 @@ _WHOLE_DOCUMENT = re.compile(
 # (indented 0-3 spaces) is followed to its end: after any other, no more splits.
 _FENCE_LIKE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})")
 _TOP_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _COMMENT_OPEN = re.compile(r"^ {0,3}%%")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 
@@ -216,8 +217,9 @@ def _delimiter_columns(line: str) -> int | None:
 
 def _table_cells(line: str) -> list[str]:
     line = mdTrim(line)
-    # escapedSplit walks character by character; without a backslash it is a plain split.
-    cells = escapedSplit(line) if "\\" in line else line.split("|")
+    # markdown-it-py's escapedSplit walks character by character: a `|` right after a
+    # backslash is kept (the backslash dropped). The caller let no other backslash by.
+    cells = [cell.replace("\\|", "|") for cell in _UNESCAPED_PIPE.split(line)] if "\\" in line else line.split("|")
     if cells and cells[0] == "":
         cells.pop(0)
     if cells and cells[-1] == "":
