@@ -116,7 +116,7 @@ def test_example_vault_pages(example: Path, vk) -> None:
     assert "555-0117" not in everything(out)
     # Data the pages need is loaded as scripts, never fetched.
     assert read(out, "data/graph.js").startswith("window.VK_GRAPH=")
-    assert read(out, "data/search.js").startswith("window.VK_SEARCH=")
+    assert read(out, "data/search-00.js").startswith("window.VK_SEARCH=")
     assert "fetch(" not in everything(out / "static").replace("vendor", "")
     tags = read(out, "tags/index.html")
     assert "#teaching" in tags

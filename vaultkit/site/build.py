@@ -64,11 +64,17 @@ from .urls import assign_outputs, href, root_prefix
 PACKAGE = Path(__file__).parent
 STATIC = PACKAGE / "static"
 GLOBAL_PAGES = ("index.html", "graph.html", "tree.html", "search.html", "tags/index.html")
-DATA_FILES = ("data/graph.js", "data/search.js")
+SEARCH_SHARDS = 16
+SEARCH_FILES = tuple(f"data/search-{n:02d}.js" for n in range(SEARCH_SHARDS))
+DATA_FILES = ("data/graph.js", *SEARCH_FILES)
 PARALLEL_PAGES = 256  # below this many pages to render, worker processes cost more than they save
 MAX_WORKERS = 8
 SEARCH_TEXT_LIMIT = 6000  # characters of each note's text in the search index
 EXCERPT_SOURCE = 3000  # a preview's few lines come from the start of the note
+
+
+def search_shard(path: str) -> int:
+    return hashlib.blake2b(path.encode("utf-8"), digest_size=2).digest()[0] % SEARCH_SHARDS
 
 
 def static_files() -> list[str]:
@@ -150,6 +156,7 @@ class Site:
         self.bodies: dict[str, str] | None = {} if incremental else None
         self.page_keys: dict[str, str] = {}
         self._search: dict[str, tuple[tuple, str]] = {}  # path -> (what the entry depends on, its JSON)
+        self._shards: dict[str, tuple[str, str]] = {}  # search script -> (key, script)
         # What a rebuild after a text-only edit reuses (kept in incremental mode only): the
         # last plan, each note page's (output, key, body key) and the notes whose text its
         # inputs read, the agenda's rule items and each note's plain-text mentions.
@@ -159,7 +166,9 @@ class Site:
         self._rules: list[Item] = []
         self._mentions: dict[str, tuple[str, list[Item]]] = {}
         self._people: list = []  # the never-linked people, as mention patterns
-        self._graph: tuple[dict[str, Any], str] | None = None  # the graph's data and its script
+        self._graph: tuple[str, str, dict[str, Any]] | None = None  # the graph's script, its key, its page
+        self._groups: dict[str, dict[str, Any]] | None = None  # tag pages' notes
+        self._page_reads: dict[str, frozenset[str]] = {}  # tag pages and the tree: the notes they quote
         self.output = Output(self.out)
         self._opened = False
         self._index: Index | None = None
@@ -290,7 +299,8 @@ class Site:
                 self._mentions[path] = (file_digest, mentions_in(self._people, path, _read_text(self.root / path)))
         if not touched:
             return old, touched
-        return replace(old, agenda=self._agenda(), excerpts=excerpts), touched
+        previews = {path: preview for path, preview in old.previews.items() if path not in touched}
+        return replace(old, agenda=self._agenda(), excerpts=excerpts, previews=previews), touched
 
     def publication(self) -> Publication:
         plan = self.plan()
@@ -315,6 +325,7 @@ class Site:
                 self.index().sync(paths=changed)
                 synced = True
             quick = self._text_edit_plan(changed)
+        touched: set[str] | None = None
         if quick is not None:
             plan, touched = quick
             # Only pages whose inputs read a changed text can differ from the last build.
@@ -323,7 +334,7 @@ class Site:
         else:
             plan = self.plan(changed, synced)
             again = None
-            self._graph = None
+            self._graph = self._groups = None
         report = BuildReport(notes=len(plan.published), out=str(self.out))
         out = self.output
         rendered_keys: dict[str, str] = {}
@@ -366,11 +377,30 @@ class Site:
             source = self.root / path
             stat = source.stat()
             emit(plan.outputs[path], f"{stat.st_mtime_ns}:{stat.st_size}", source.read_bytes)
-        groups = tag_groups(plan)
+        if touched is None or self._groups is None:
+            self._groups = tag_groups(plan)
+        groups = self._groups
+        page_reads, self._page_reads = self._page_reads, {}
+
+        def unchanged(out_path: str) -> bool:
+            """After a text edit: this page's inputs read none of the changed texts."""
+            reads = page_reads.get(out_path)
+            if touched is None or reads is None or reads & touched or not out.exists(out_path):
+                return False
+            if out_path not in self.page_keys:
+                return False
+            self._page_reads[out_path] = reads
+            emit(out_path, self.page_keys[out_path], None)
+            return True
+
         for tag_out, group in sorted(groups.items()):
-            inputs = tag_inputs(plan, tag_out, group)
+            if unchanged(tag_out):
+                continue
+            reads: set[str] = set()
+            inputs = tag_inputs(plan, tag_out, group, reads)
+            self._page_reads[tag_out] = frozenset(reads)
             emit(tag_out, digest(inputs), lambda i=inputs: self._page("tag.html", i))
-        self._global_pages(plan, groups, emit)
+        self._global_pages(plan, groups, emit, unchanged)
         for name in static_files():
             data = (STATIC / name).read_bytes()
             emit(f"static/{name}", hashlib.blake2b(data, digest_size=16).hexdigest(), lambda d=data: d)
@@ -382,25 +412,39 @@ class Site:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _search_entries(self, plan: Plan) -> list[str]:
-        """Each published note's search entry as JSON, in path order: [title, type, page, text].
+    def _search_shards(self, plan: Plan) -> list[tuple[str, str, str]]:
+        """The search index as SEARCH_SHARDS scripts: (output path, key, script).
 
-        An entry is encoded again only when its note's file or place changed, so the
-        search index of a big vault costs a join, not a pass over every note's text."""
+        Each published note's entry ([title, type, page, text]) is encoded again only when
+        its file or place changed, and a note always lands in the same shard (by a hash of
+        its path), so an edit rewrites one small script instead of the whole index."""
         content = plan.content
         cache: dict[str, tuple[tuple, str]] = {}
-        entries = []
+        shards: list[list[str]] = [[] for _ in range(SEARCH_SHARDS)]
+        dirty: set[int] = set()
         for path in sorted(plan.published):
             note = content.notes[path]
             key = (content.digests.get(path, ""), note.title, note.type, plan.outputs[path])
+            number = search_shard(path)
             cached = self._search.get(path)
             if cached is None or cached[0] != key:
                 text = plain_text(content.texts[path])[:SEARCH_TEXT_LIMIT]
                 cached = (key, str(script_json([note.title, note.type or "note", plan.outputs[path], text])))
+                dirty.add(number)
             cache[path] = cached
-            entries.append(cached[1])
+            shards[number].append(cached[1])
+        dirty.update(search_shard(path) for path in self._search.keys() - cache.keys())
         self._search = cache
-        return entries
+        out = []
+        for number, entries in enumerate(shards):
+            name = SEARCH_FILES[number]
+            previous = self._shards.get(name)
+            if previous is None or number in dirty:
+                script = "window.VK_SEARCH=(window.VK_SEARCH||[]).concat([" + ",".join(entries) + "]);\n"
+                previous = (hashlib.blake2b(script.encode("utf-8"), digest_size=16).hexdigest(), script)
+                self._shards[name] = previous
+            out.append((name, *previous))
+        return out
 
     def _note_pages(self, plan: Plan, paths: list[str]) -> list[NoteResult]:
         """Each note page: (output path, page key, body key, "kept" | "same" | "written", body HTML,
@@ -413,6 +457,7 @@ class Site:
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
         if stale < PARALLEL_PAGES or workers < 2 or "fork" not in get_all_start_methods():
             return [self._note_result(plan, path) for path in paths]
+        plan.edges_of("")  # build the neighbour table once, here, for the workers and later rebuilds
         global _FORKED
         _FORKED = (self, plan)
         try:
@@ -462,26 +507,31 @@ class Site:
             **extra,
         )
 
-    def _global_pages(self, plan: Plan, groups: dict[str, dict], emit) -> None:
+    def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, unchanged) -> None:
         dashboard = dashboard_inputs(plan, "index.html")
         emit("index.html", digest(dashboard), lambda: self._page("dashboard.html", dashboard,
                                                                  charts_html=_charts_markup(dashboard)))
         if self._graph is None:  # the graph changes only with the network: not on a text edit
             graph = graph_data(plan)
-            self._graph = (graph, js_assignment("VK_GRAPH", graph))
-        graph, graph_js = self._graph
-        emit("data/graph.js", digest(graph_js), lambda: graph_js)
-        graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
-                      "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
-                      "tags": sorted({t for n in graph["nodes"] for t in n[7]}, key=str.lower)[:300],
-                      "relations": sorted({e[2] for e in graph["edges"]}), "previews": {}}
+            graph_js = js_assignment("VK_GRAPH", graph)
+            graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
+                          "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
+                          "tags": sorted({t for n in graph["nodes"] for t in n[7]}, key=str.lower)[:300],
+                          "relations": sorted({e[2] for e in graph["edges"]}), "previews": {}}
+            self._graph = (graph_js, hashlib.blake2b(graph_js.encode("utf-8"), digest_size=16).hexdigest(), graph_page)
+        graph_js, graph_key, graph_page = self._graph
+        emit("data/graph.js", graph_key, lambda: graph_js)
         emit("graph.html", digest(graph_page), lambda: self._page("graph.html", graph_page))
-        tree, tree_page = tree_html(plan, "tree.html")
-        emit("tree.html", digest([tree, tree_page]), lambda: self._page("tree.html", tree_page, tree=Markup(tree)))
-        search_js = "window.VK_SEARCH=[" + ",".join(self._search_entries(plan)) + "];\n"
-        emit("data/search.js", hashlib.blake2b(search_js.encode("utf-8"), digest_size=16).hexdigest(),
-             lambda: search_js)
-        search_page = {"kind": "search", "title": "Search", "out": "search.html", "previews": {}}
+        if not unchanged("tree.html"):
+            reads: set[str] = set()
+            tree, tree_page = tree_html(plan, "tree.html", reads)
+            self._page_reads["tree.html"] = frozenset(reads)
+            emit("tree.html", digest([tree, tree_page]),
+                 lambda: self._page("tree.html", tree_page, tree=Markup(tree)))
+        for name, key, script in self._search_shards(plan):
+            emit(name, key, lambda script=script: script)
+        search_page = {"kind": "search", "title": "Search", "out": "search.html", "previews": {},
+                       "data": [href("search.html", name) for name in SEARCH_FILES]}
         emit("search.html", digest(search_page), lambda: self._page("search.html", search_page))
         tags_page = {
             "kind": "tags", "title": "Tags", "out": "tags/index.html", "previews": {},

@@ -60,7 +60,7 @@ class Output:
         return self.previous | self.written
 
     def exists(self, path: str) -> bool:
-        return (self.folder / path).is_file()
+        return os.path.isfile(os.path.join(self.folder, path))  # not pathlib: asked once per page
 
     def write(self, path: str, data: str | bytes) -> bool:
         """Write `path` (an output path) unless it already holds exactly `data`."""

@@ -15,7 +15,7 @@ import hashlib
 import json
 import posixpath
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..agenda import TITLES as AGENDA_TITLES
@@ -70,6 +70,7 @@ class Plan:
     hidden_fields: frozenset[str]
     excerpts: dict[str, str]
     _edges_of: dict[str, list[tuple[str, str, str]]] | None = None
+    previews: dict[str, dict[str, str]] = field(default_factory=dict)  # person -> preview, as asked for
 
     def title(self, path: str) -> str:
         return self.content.notes[path].title
@@ -105,13 +106,13 @@ def digest(data: Any) -> str:
 class PageLinks:
     """Links from one page, and the people previews those links need."""
 
-    def __init__(self, plan: Plan, out: str):
+    def __init__(self, plan: Plan, out: str, reads: set[str] | None = None):
         self.plan = plan
         self.out = out
         self.previews: dict[str, dict[str, str]] = {}
         # The notes whose *text* this page's inputs read (previews' excerpts, embeds): when
         # only a note's text changes, these pages are the ones to look at again.
-        self.reads: set[str] = set()
+        self.reads: set[str] = reads if reads is not None else set()
 
     def to(self, path: str, fragment: str = "") -> dict[str, Any]:
         plan = self.plan
@@ -129,7 +130,10 @@ class PageLinks:
         key = plan.outputs[path]
         if key not in self.previews:
             self.reads.add(path)
-            self.previews[key] = person_preview(plan, path)
+            preview = plan.previews.get(path)
+            if preview is None:
+                preview = plan.previews[path] = person_preview(plan, path)
+            self.previews[key] = preview
         return key
 
     def link(self, link: LinkData) -> dict[str, Any]:
@@ -403,8 +407,8 @@ def tag_groups(plan: Plan) -> dict[str, dict[str, Any]]:
     return groups
 
 
-def tag_inputs(plan: Plan, out: str, group: dict[str, Any]) -> dict[str, Any]:
-    links = PageLinks(plan, out)
+def tag_inputs(plan: Plan, out: str, group: dict[str, Any], reads: set[str] | None = None) -> dict[str, Any]:
+    links = PageLinks(plan, out, reads)
     items = sorted((links.to(p) for p in group["notes"]), key=lambda i: i["title"].lower())
     return {"kind": "tag", "title": "#" + group["tag"], "out": out, "items": items,
             "previews": dict(sorted(links.previews.items()))}
@@ -550,14 +554,14 @@ def graph_data(plan: Plan) -> dict[str, Any]:
             "edges": [list(e) for e in edges], "relations": dict(RELATION_LABELS), "stages": STAGE_LABELS}
 
 
-def tree_html(plan: Plan, out: str) -> tuple[str, dict]:
+def tree_html(plan: Plan, out: str, reads: set[str] | None = None) -> tuple[str, dict]:
     """The referral tree from the user as nested lists (built without recursion: trees can be deep).
 
     The user's own network (1st degree) are the roots; each person stands once, under the
     first referrer one degree nearer the user."""
     from html import escape
 
-    links = PageLinks(plan, out)
+    links = PageLinks(plan, out, reads)
     people = plan.network.people
     contacts = {p: person for p, person in people.items() if person.kind == "contact"}
     roots = sorted((p for p, c in contacts.items() if c.degree == 1), key=lambda p: (plan.title(p).lower(), p))

@@ -1,4 +1,4 @@
-// Full-text search over the prebuilt index in data/search.js (window.VK_SEARCH:
+// Full-text search over the prebuilt index in data/search-NN.js (window.VK_SEARCH:
 // [title, type, url, text] per note). Every word must match; titles rank first.
 (function () {
   "use strict";
