@@ -110,6 +110,26 @@ def script_json(data: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def link_html(item: dict[str, Any]) -> Markup:
+    """One link item of the page data: a link to a page, a missing note, or plain text."""
+    title = Markup.escape(item["title"])
+    if item.get("state") == "unresolved":
+        return Markup('<span class="vk-unresolved" title="no note yet">') + title + Markup("</span>")
+    if item.get("href"):
+        preview = Markup(' data-vk-preview="%s"') % item["preview"] if item.get("preview") else ""
+        return Markup('<a class="vk-link" href="%s"%s>') % (item["href"], preview) + title + Markup("</a>")
+    return title
+
+
+def links_html(items: list[dict[str, Any]], sep: str = ", ") -> Markup:
+    return Markup.escape(sep).join(link_html(item) for item in items)
+
+
+def chain_html(items: list[dict[str, Any]]) -> Markup:
+    arrow = Markup(' <span class="vk-arrow">→</span> ')
+    return Markup('<span class="vk-chain">') + arrow.join(link_html(item) for item in items) + Markup("</span>")
+
+
 def js_assignment(name: str, data: Any) -> str:
     return f"window.{name}=" + script_json(data) + ";\n"
 
@@ -179,7 +199,8 @@ class Site:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.jinja.globals.update(csp=content_security_policy(), stage_labels=STAGE_LABELS)
+        self.jinja.globals.update(csp=content_security_policy(), stage_labels=STAGE_LABELS, link=link_html,
+                                  links=links_html, chain=chain_html)
         self.jinja.filters["script_json"] = script_json
 
     # -- the index ---------------------------------------------------------------
@@ -469,19 +490,18 @@ class Site:
             _FORKED = None
 
     def _note_result(self, plan: Plan, path: str) -> NoteResult:
-        reads: set[str] = set()
-        inputs = note_inputs(plan, path, reads)
+        links = PageLinks(plan, plan.outputs[path])
+        inputs = note_inputs(plan, path, links)
         out_path, key, body_key = plan.outputs[path], digest(inputs), inputs["body_key"]
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
-            return out_path, key, body_key, "kept", None, frozenset(reads)
-        wrote = self.output.write(out_path, self._note_page(plan, path, inputs))
+            return out_path, key, body_key, "kept", None, frozenset(links.reads)
+        wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links))
         body = self.bodies.get(body_key) if self.bodies is not None else None
-        return out_path, key, body_key, "written" if wrote else "same", body, frozenset(reads)
+        return out_path, key, body_key, "written" if wrote else "same", body, frozenset(links.reads)
 
-    def _body(self, plan: Plan, path: str, key: str) -> Markup:
+    def _body(self, plan: Plan, path: str, key: str, links: PageLinks) -> Markup:
         html = self.bodies.get(key) if self.bodies is not None else None
         if html is None:
-            links = PageLinks(plan, plan.outputs[path])
             html = render_body(
                 plan.content.texts[path],
                 lambda lp, sp, kind: links.view(path, lp, sp, kind),
@@ -492,8 +512,8 @@ class Site:
                 self.bodies[key] = html
         return Markup(html)
 
-    def _note_page(self, plan: Plan, path: str, inputs: dict[str, Any]) -> str:
-        body = _without_title_heading(self._body(plan, path, inputs["body_key"]), inputs["title"])
+    def _note_page(self, plan: Plan, path: str, inputs: dict[str, Any], links: PageLinks) -> str:
+        body = _without_title_heading(self._body(plan, path, inputs["body_key"], links), inputs["title"])
         local = charts.local_graph(inputs["title"], inputs["local"])
         return self._page("note.html", inputs, body=body, local_graph=Markup(local))
 

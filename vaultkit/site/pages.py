@@ -113,6 +113,8 @@ class PageLinks:
         # The notes whose *text* this page's inputs read (previews' excerpts, embeds): when
         # only a note's text changes, these pages are the ones to look at again.
         self.reads: set[str] = reads if reads is not None else set()
+        self._views: dict[tuple[str, str, str, str], LinkView] = {}
+        self._embeds: dict[tuple[str, str, str], tuple[str, str, str] | None] = {}
 
     def to(self, path: str, fragment: str = "") -> dict[str, Any]:
         plan = self.plan
@@ -151,7 +153,14 @@ class PageLinks:
         return {"title": shown, "state": "hidden"}
 
     def view(self, source: str, linkpath: str, subpath: str, kind: str) -> LinkView:
-        """How a link in a body renders (used by the renderer, and for the body's key)."""
+        """How a link in a body renders (used for the body's key, then by the renderer)."""
+        key = (source, linkpath, subpath, kind)
+        found = self._views.get(key)
+        if found is None:
+            found = self._views[key] = self._view(source, linkpath, subpath, kind)
+        return found
+
+    def _view(self, source: str, linkpath: str, subpath: str, kind: str) -> LinkView:
         plan = self.plan
         content = plan.content
         found = content.resolver.resolve(linkpath, source, content.alias_fallback)
@@ -170,6 +179,12 @@ class PageLinks:
         return LinkView("hidden")
 
     def embed(self, source: str, linkpath: str, subpath: str) -> tuple[str, str, str] | None:
+        key = (source, linkpath, subpath)
+        if key not in self._embeds:
+            self._embeds[key] = self._embed(source, linkpath, subpath)
+        return self._embeds[key]
+
+    def _embed(self, source: str, linkpath: str, subpath: str) -> tuple[str, str, str] | None:
         plan = self.plan
         content = plan.content
         target = content.resolver.resolve(linkpath, source, content.alias_fallback).target
@@ -229,15 +244,14 @@ def _property_value(value: Any) -> str:
     return str(value)
 
 
-def note_inputs(plan: Plan, path: str, reads: set[str] | None = None) -> dict[str, Any]:
-    """A note page's inputs; `reads` collects the notes whose text they read (the note's own too)."""
+def note_inputs(plan: Plan, path: str, links: PageLinks | None = None) -> dict[str, Any]:
+    """A note page's inputs. `links.reads` collects the notes whose text they read (the
+    note's own too); the same `links` can then render the body without resolving again."""
     content = plan.content
     note = content.notes[path]
     out = plan.outputs[path]
-    links = PageLinks(plan, out)
-    if reads is not None:
-        links.reads = reads
-        reads.add(path)
+    links = links or PageLinks(plan, out)
+    links.reads.add(path)
     by_field: dict[str, list[LinkData]] = {}
     for link in note.links:
         if link.field is not None:
