@@ -146,9 +146,9 @@ PROSE = st.lists(
 ).map(" ".join)
 PEOPLE = {
     "me.md": ("type: profile", "[[Ana]] [[Bo]]"),
-    "Ana.md": ("type: contact", "[[Bo]] ![[Bo#Work]]"),
+    "Ana.md": ("type: contact\ntags: [team]", "[[Bo]] ![[Bo#Work]]"),
     "Bo.md": ('type: contact\nreferred_by: "[[Ana]]"', "[[Cy]]"),
-    "Cy.md": ('type: contact\nreferred_by: "[[Bo]]"', "![[Ana]]"),
+    "Cy.md": ('type: contact\nreferred_by: "[[Bo]]"\ntags: [team]', "![[Ana]]"),
     "Zed Quill.md": ("type: contact", ""),  # linked by nobody: plain-text mentions are agenda items
     "Log.md": ("", "[[Cy]] ![[Cy#Work]]"),
 }

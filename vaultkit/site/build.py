@@ -8,6 +8,7 @@ input fingerprint), so `serve` rebuilds only the pages a change affects. A fresh
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import json
 import os
@@ -188,7 +189,8 @@ class Site:
         self._people: list = []  # the never-linked people, as mention patterns
         self._graph: tuple[str, str, dict[str, Any]] | None = None  # the graph's script, its key, its page
         self._groups: dict[str, dict[str, Any]] | None = None  # tag pages' notes
-        self._page_reads: dict[str, frozenset[str]] = {}  # tag pages and the tree: the notes they quote
+        self._page_reads: dict[str, frozenset[str]] = {}  # tag pages, tree, dashboard: the notes they quote
+        self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
         self.output = Output(self.out)
         self._opened = False
         self._index: Index | None = None
@@ -341,6 +343,7 @@ class Site:
             self.output.open()
             self._opened = True
         quick = None
+        previous_agenda = self._plan.agenda if self._plan is not None else None
         if self.bodies is not None and changed is not None and self._plan is not None:
             if not synced:
                 self.index().sync(paths=changed)
@@ -353,7 +356,13 @@ class Site:
             again = {p for p, reads in self._reads.items() if reads & touched}
             again |= {p for p, (out_path, _, _) in self._notes.items() if not self.output.exists(out_path)}
         else:
+            gc.unfreeze()  # the last plan's objects may go now
             plan = self.plan(changed, synced)
+            # The plan lives for the whole build (for `serve`, until the next plan): move it out
+            # of the collector's sight, or each full collection walks its millions of objects
+            # (a fifth of a second at 10k notes, in the middle of a one-note rebuild), and
+            # forked page renderers would copy every page the collector touches.
+            gc.freeze()
             again = None
             self._graph = self._groups = None
         report = BuildReport(notes=len(plan.published), out=str(self.out))
@@ -402,31 +411,39 @@ class Site:
             self._groups = tag_groups(plan)
         groups = self._groups
         page_reads, self._page_reads = self._page_reads, {}
+        last_inputs, self._inputs = self._inputs, {}
 
-        def unchanged(out_path: str) -> bool:
-            """After a text edit: this page's inputs read none of the changed texts."""
-            reads = page_reads.get(out_path)
-            if touched is None or reads is None or reads & touched or not out.exists(out_path):
-                return False
-            if out_path not in self.page_keys:
-                return False
-            self._page_reads[out_path] = reads
-            emit(out_path, self.page_keys[out_path], None)
-            return True
+        def quoting(out_path: str, make, render, reusable: bool = True) -> None:
+            """Emit a page whose inputs depend on note texts only through its previews (tag
+            pages, the tree, the dashboard): after a text edit its last inputs are reused,
+            with the previews of the changed notes made again."""
+            reads, inputs = page_reads.get(out_path), last_inputs.get(out_path)
+            if touched is not None and reusable and reads is not None and inputs is not None:
+                key = self.page_keys.get(out_path)
+                if reads & touched or key is None:
+                    previews = dict(inputs["previews"])
+                    for path in reads & touched:
+                        previews[plan.outputs[path]] = plan.preview(path)
+                    inputs = {**inputs, "previews": previews}
+                    key = digest(inputs)
+            else:
+                found: set[str] = set()
+                inputs = make(found)
+                reads, key = frozenset(found), digest(inputs)
+            self._page_reads[out_path], self._inputs[out_path] = reads, inputs
+            emit(out_path, key, lambda: render(inputs))
 
         for tag_out, group in sorted(groups.items()):
-            if unchanged(tag_out):
-                continue
-            reads: set[str] = set()
-            inputs = tag_inputs(plan, tag_out, group, reads)
-            self._page_reads[tag_out] = frozenset(reads)
-            emit(tag_out, digest(inputs), lambda i=inputs: self._page("tag.html", i))
-        self._global_pages(plan, groups, emit, unchanged)
+            quoting(tag_out, lambda found, o=tag_out, g=group: tag_inputs(plan, o, g, found),
+                    lambda inputs: self._page("tag.html", inputs))
+        self._global_pages(plan, groups, emit, quoting, agenda_changed=previous_agenda != plan.agenda)
         for name in static_files():
             data = (STATIC / name).read_bytes()
             emit(f"static/{name}", hashlib.blake2b(data, digest_size=16).hexdigest(), lambda d=data: d)
         self.page_keys = rendered_keys
         self._plan = plan if self.bodies is not None else None
+        if self._plan is None:
+            gc.unfreeze()
         report.removed = out.finish()
         if self.bodies is not None:
             self.bodies = {k: v for k, v in self.bodies.items() if k in live_bodies}
@@ -527,10 +544,13 @@ class Site:
             **extra,
         )
 
-    def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, unchanged) -> None:
-        dashboard = dashboard_inputs(plan, "index.html")
-        emit("index.html", digest(dashboard), lambda: self._page("dashboard.html", dashboard,
-                                                                 charts_html=_charts_markup(dashboard)))
+    def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool) -> None:
+        quoting(
+            "index.html",
+            lambda found: dashboard_inputs(plan, "index.html", found),
+            lambda inputs: self._page("dashboard.html", inputs, charts_html=_charts_markup(inputs)),
+            reusable=not agenda_changed,
+        )
         if self._graph is None:  # the graph changes only with the network: not on a text edit
             graph = graph_data(plan)
             graph_js = js_assignment("VK_GRAPH", graph)
@@ -542,12 +562,11 @@ class Site:
         graph_js, graph_key, graph_page = self._graph
         emit("data/graph.js", graph_key, lambda: graph_js)
         emit("graph.html", digest(graph_page), lambda: self._page("graph.html", graph_page))
-        if not unchanged("tree.html"):
-            reads: set[str] = set()
-            tree, tree_page = tree_html(plan, "tree.html", reads)
-            self._page_reads["tree.html"] = frozenset(reads)
-            emit("tree.html", digest([tree, tree_page]),
-                 lambda: self._page("tree.html", tree_page, tree=Markup(tree)))
+        quoting(
+            "tree.html",
+            lambda found: tree_html(plan, "tree.html", found),
+            lambda inputs: self._page("tree.html", inputs, tree=Markup(inputs["tree"])),
+        )
         for name, key, script in self._search_shards(plan):
             emit(name, key, lambda script=script: script)
         search_page = {"kind": "search", "title": "Search", "out": "search.html", "previews": {},

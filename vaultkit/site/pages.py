@@ -78,6 +78,13 @@ class Plan:
     def type(self, path: str) -> str | None:
         return self.content.notes[path].type
 
+    def preview(self, path: str) -> dict[str, str]:
+        """The hover preview of a person's page (memoised: many pages name the same people)."""
+        found = self.previews.get(path)
+        if found is None:
+            found = self.previews[path] = person_preview(self, path)
+        return found
+
     def key(self, note_type: str, name: str) -> str:
         """The property name this vault uses for a canonical field (vaultkit.yml may rename it)."""
         return self.content.schema.key(note_type, name)
@@ -132,10 +139,7 @@ class PageLinks:
         key = plan.outputs[path]
         if key not in self.previews:
             self.reads.add(path)
-            preview = plan.previews.get(path)
-            if preview is None:
-                preview = plan.previews[path] = person_preview(plan, path)
-            self.previews[key] = preview
+            self.previews[key] = plan.preview(path)
         return key
 
     def link(self, link: LinkData) -> dict[str, Any]:
@@ -428,12 +432,12 @@ def tag_inputs(plan: Plan, out: str, group: dict[str, Any], reads: set[str] | No
             "previews": dict(sorted(links.previews.items()))}
 
 
-def dashboard_inputs(plan: Plan, out: str) -> dict[str, Any]:
+def dashboard_inputs(plan: Plan, out: str, reads: set[str] | None = None) -> dict[str, Any]:
     from . import charts
 
     network = plan.network
     stats = plan.stats
-    links = PageLinks(plan, out)
+    links = PageLinks(plan, out, reads)
     counts = Counter(plan.type(p) or "note" for p in plan.published)
     pipeline = [(STAGE_LABELS[s], stats["by_stage"].get(s, 0), charts.STAGE_COLOURS[s]) for s in STAGES]
     done = [i for i in network.interviews if i.status == "done" and i.date and i.date <= network.today]
@@ -568,7 +572,7 @@ def graph_data(plan: Plan) -> dict[str, Any]:
             "edges": [list(e) for e in edges], "relations": dict(RELATION_LABELS), "stages": STAGE_LABELS}
 
 
-def tree_html(plan: Plan, out: str, reads: set[str] | None = None) -> tuple[str, dict]:
+def tree_html(plan: Plan, out: str, reads: set[str] | None = None) -> dict[str, Any]:
     """The referral tree from the user as nested lists (built without recursion: trees can be deep).
 
     The user's own network (1st degree) are the roots; each person stands once, under the
@@ -618,7 +622,8 @@ def tree_html(plan: Plan, out: str, reads: set[str] | None = None) -> tuple[str,
             parts.append("</ul></li>")
     parts.append("</ul>")
     unreached = sorted((p for p, c in contacts.items() if c.degree is None), key=lambda p: plan.title(p).lower())
-    return "".join(parts), {
+    return {
+        "tree": "".join(parts),
         "kind": "tree",
         "title": "Referral tree",
         "out": out,
