@@ -14,6 +14,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -450,39 +451,43 @@ class Site:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _search_shards(self, plan: Plan) -> list[tuple[str, str, str]]:
-        """The search index as SEARCH_SHARDS scripts: (output path, key, script).
+    def _search_shards(self, plan: Plan) -> Iterator[tuple[str, str, str]]:
+        """The search index as SEARCH_SHARDS scripts: (output path, key, script), one at a time.
 
-        Each published note's entry ([title, type, page, text]) is encoded again only when
-        its file or place changed, and a note always lands in the same shard (by a hash of
-        its path), so an edit rewrites one small script instead of the whole index."""
+        A note always lands in the same shard (by a hash of its path), so an edit rewrites
+        one small script instead of the whole index, and a cold build holds one shard's
+        text at a time. In `serve`, each note's entry ([title, type, page, text]) is kept
+        and encoded again only when its file or place changed."""
         content = plan.content
-        cache: dict[str, tuple[tuple, str]] = {}
-        shards: list[list[str]] = [[] for _ in range(SEARCH_SHARDS)]
-        dirty: set[int] = set()
+        keep = self.bodies is not None
+        previous, self._search = self._search, {}
+        by_shard: list[list[str]] = [[] for _ in range(SEARCH_SHARDS)]
         for path in sorted(plan.published):
-            note = content.notes[path]
-            key = (content.digests.get(path, ""), note.title, note.type, plan.outputs[path])
-            number = search_shard(path)
-            cached = self._search.get(path)
-            if cached is None or cached[0] != key:
-                text = plain_text(content.texts[path])[:SEARCH_TEXT_LIMIT]
-                cached = (key, str(script_json([note.title, note.type or "note", plan.outputs[path], text])))
-                dirty.add(number)
-            cache[path] = cached
-            shards[number].append(cached[1])
-        dirty.update(search_shard(path) for path in self._search.keys() - cache.keys())
-        self._search = cache
-        out = []
-        for number, entries in enumerate(shards):
+            by_shard[search_shard(path)].append(path)
+        gone = {search_shard(path) for path in previous.keys() - plan.published}
+        for number, paths in enumerate(by_shard):
             name = SEARCH_FILES[number]
-            previous = self._shards.get(name)
-            if previous is None or number in dirty:
+            entries, dirty = [], number in gone or name not in self._shards
+            for path in paths:
+                note = content.notes[path]
+                key = (content.digests.get(path, ""), note.title, note.type, plan.outputs[path])
+                cached = previous.get(path)
+                if cached is None or cached[0] != key:
+                    text = plain_text(content.texts[path])[:SEARCH_TEXT_LIMIT]
+                    cached = (key, str(script_json([note.title, note.type or "note", plan.outputs[path], text])))
+                    dirty = True
+                if keep:
+                    self._search[path] = cached
+                entries.append(cached[1])
+            if dirty:
                 script = "window.VK_SEARCH=(window.VK_SEARCH||[]).concat([" + ",".join(entries) + "]);\n"
-                previous = (hashlib.blake2b(script.encode("utf-8"), digest_size=16).hexdigest(), script)
-                self._shards[name] = previous
-            out.append((name, *previous))
-        return out
+                shard = (hashlib.blake2b(script.encode("utf-8"), digest_size=16).hexdigest(), script)
+                if keep:
+                    self._shards[name] = shard
+            else:
+                shard = self._shards[name]
+            del entries
+            yield name, *shard
 
     def _note_pages(self, plan: Plan, paths: list[str]) -> list[NoteResult]:
         """Each note page: (output path, page key, body key, "kept" | "same" | "written", body HTML,
