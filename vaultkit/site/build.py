@@ -19,7 +19,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
