@@ -191,5 +191,8 @@ def test_a_text_edit_renders_only_the_pages_that_quote_the_note(make_vault) -> N
         report = site.build(changed=["n7.md"])
         assert "and says more" in (vault / "_site" / "n7.html").read_text()
         assert report.rendered < 8  # n7 and the global pages: no page of another note
+        (vault / ".obsidian").mkdir(exist_ok=True)
+        (vault / ".obsidian" / "workspace.json").write_text("{}")
+        assert site.build(changed=[".obsidian/workspace.json"]).rendered == 0  # not a vault file
     finally:
         site.close()

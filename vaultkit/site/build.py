@@ -293,9 +293,16 @@ class Site:
         if old is None or not changed or today != old.today:
             return None
         content = old.content
+        index = self.index()
+        marks = ",".join("?" * len(set(changed)))
+        hashes = dict(index.db.execute(f"SELECT path, hash FROM files WHERE path IN ({marks})", tuple(set(changed))))
+        # A path that was not a vault file and still is not (an ignored folder, a scratch
+        # file) changed nothing; any other path but a note's means a new plan.
+        changed = [p for p in changed if p in content.notes or p in content.attachments or p in hashes]
         if any(path not in content.notes for path in changed):
             return None
-        index = self.index()
+        if not changed:
+            return old, set()
         fresh = load_snapshot(index, changed)
         by_source: dict[str, list] = {}
         for link in fresh.links:
@@ -303,8 +310,6 @@ class Site:
         for path in changed:
             if fresh.notes.get(path) != content.snapshot.notes[path] or by_source.get(path, []) != content.notes[path].links:
                 return None
-        marks = ",".join("?" * len(set(changed)))
-        hashes = dict(index.db.execute(f"SELECT path, hash FROM files WHERE path IN ({marks})", tuple(set(changed))))
         touched: set[str] = set()
         root = str(self.root)
         excerpts = old.excerpts
