@@ -67,6 +67,57 @@ def test_network_never_passes_through_an_unpublished_note(make_vault, vk) -> Non
     assert broken_links(out) == []
 
 
+
+def test_a_person_referred_only_by_a_private_note_is_not_shown_as_own_network(make_vault, vk, monkeypatch) -> None:
+    vault = make_vault(
+        {
+            "me.md": "---\ntype: profile\n---\n",
+            "people/Secret Sam.md": "---\ntype: contact\nprivate: true\n---\n",
+            "people/Olga.md": "---\ntype: contact\n---\nA friend: nobody referred her.\n",
+            # Referred in her own note by a private person.
+            "people/Xena.md": '---\ntype: contact\nreferred_by: "[[Secret Sam]]"\n---\n',
+            # Named in a private interview.
+            "people/Yuri.md": "---\ntype: contact\n---\n",
+            "interviews/2026-01-05 Olga.md": '---\ntype: interview\nwith: "[[Olga]]"\ndate: 2026-01-05\n'
+            'status: done\nprivate: true\nreferrals: ["[[Yuri]]"]\n---\n',
+            # Named in a published interview with a private person.
+            "people/Zoe.md": "---\ntype: contact\n---\n",
+            "interviews/2026-01-06 Sam.md": '---\ntype: interview\nwith: "[[Secret Sam]]"\ndate: 2026-01-06\n'
+            'status: done\nreferrals: ["[[Zoe]]"]\n---\n',
+        }
+    )
+    out = build(vk, vault)
+    olga = text_of(read(out, "people/olga.html"))
+    assert "1st degree" in olga and "write to them directly" in olga
+    for name in ("xena", "yuri", "zoe"):
+        page = text_of(read(out, f"people/{name}.html"))
+        assert "reached through a referral" in page, name
+        assert "1st degree" not in page and "write to them directly" not in page, name
+        assert "Referred by:" not in page, name
+    # The full vault keeps its degrees: each of them is 2nd degree there.
+    monkeypatch.chdir(vault)
+    for name in ("Xena", "Yuri", "Zoe"):
+        routes = vk("path", f"people/{name}.md", "--today", TODAY, "--json").json()
+        assert "write to them directly" not in routes[0]["suggestion"], name
+
+
+def test_an_interview_with_a_private_person_never_names_them_in_the_agenda(make_vault, vk) -> None:
+    vault = make_vault(
+        {
+            "me.md": "---\ntype: profile\n---\n",
+            "people/Secret Sam.md": "---\ntype: contact\nprivate: true\n---\n",
+            "interviews/2026-09-28 Sam.md": '---\ntype: interview\nwith: "[[Secret Sam]]"\ndate: 2026-09-28\n'
+            "status: done\n---\n",
+        }
+    )
+    items = vk("agenda", vault, "--today", TODAY, "--json").json()
+    assert any("Secret Sam" in item["reason"] for item in items), items  # the full vault names them
+    out = build(vk, vault)
+    dashboard = html.unescape(read(out, "index.html"))
+    assert "a private contact" in dashboard
+    assert "Secret Sam" not in dashboard and "[[" not in dashboard
+
+
 RENAMED = {
     "vaultkit.yml": "types:\n  contact:\n    type: person\n    fields:\n      company: org\n      email: mail\n",
     "me.md": "---\ntype: profile\n---\nMy friend [[Ana]].\n",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultkit.snapshot import LinkData, NoteData, Snapshot
+from vaultkit.snapshot import LinkData, NoteData, Snapshot, Withheld
 
 NAMES = ("a.md", "b.md", "c.md", "d.md")
 
@@ -29,6 +29,10 @@ def test_only_keeps_notes_and_links_between_them() -> None:
     assert list(kept.notes) == ["a.md", "b.md"]
     assert kept.links == (link("a.md", "b.md"), link("a.md", None))  # unresolved stays; to or from c, d go
 
+    # What crossed the edge is kept without the left-out end: a -> c, c -> a, d -> b.
+    assert kept.withheld == {Withheld("a.md", None, True), Withheld("a.md", None, False), Withheld("b.md", None, False)}
+    assert SNAPSHOT.only({"b.md"}).withheld == {Withheld("b.md", None, False)}
+    assert SNAPSHOT.only({"b.md"}).only({"b.md"}) == SNAPSHOT.only({"b.md"})
 
 @settings(max_examples=60, deadline=None)
 @given(st.sets(st.sampled_from(NAMES)))
@@ -41,6 +45,7 @@ def test_only_never_mentions_a_note_outside(paths: set[str]) -> None:
         l for l in SNAPSHOT.links if l.source in paths and (l.target is None or l.target in paths)
     )
     assert SNAPSHOT.only(set(NAMES)) == SNAPSHOT
+    assert all(w.note in paths for w in kept.withheld)
 
 
 def test_load_snapshot_of_some_paths_is_that_part_of_the_whole(make_vault) -> None:

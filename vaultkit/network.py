@@ -69,6 +69,15 @@ class Person:
     company: str | None
     follow_up: date | None
     tags: tuple[str, ...]
+    # Named by a note the snapshot withholds (the site's unpublished notes): not the user's
+    # own network, but whose referral it was is not known here; the degree is then None
+    # unless a chain of notes that are here (or the profile) reaches them.
+    referred_outside: bool = False
+
+
+# Who an interview was with, when that note is withheld (a published interview with a
+# private person): never the private note's name.
+PRIVATE_CONTACT = "a private contact"
 
 
 @dataclass
@@ -116,8 +125,13 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date) -> Network:
         return link.target if link.target is not None and types.get(link.target) in ("contact", "profile") else None
 
     profile = _find_profile(types, schema)
+    # Links that went with a withheld note (see Snapshot.only): (note, field) pairs.
+    linked_out = {(w.note, w.field) for w in snapshot.withheld if w.outgoing}
+    linked_in = {(w.note, w.field) for w in snapshot.withheld if not w.outgoing}
+    with_key = schema.key("interview", "with")
     interviews = [
-        _interview(path, notes[path], schema, today, links_in, person_target, lambda p: notes[p].title)
+        _interview(path, notes[path], schema, today, links_in, person_target, lambda p: notes[p].title,
+                   with_withheld=(path, with_key) in linked_out)
         for path in _typed(types, "interview")
     ]
     interviews.sort(key=lambda i: (i.date or date.max, i.path))
@@ -135,6 +149,16 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date) -> Network:
     contacts = _typed(types, "contact")
     referred_by: dict[str, list[str]] = {path: [] for path in contacts}
     has_unknown_referrer: set[str] = set()
+    # Named by someone withheld: in their own `referred_by`, in a withheld interview's
+    # `referrals`, or by an interview here whose `with` person is withheld.
+    referred_key, referrals_key = schema.key("contact", "referred_by"), schema.key("interview", "referrals")
+    referred_outside = {
+        path for path in contacts if (path, referred_key) in linked_out or (path, referrals_key) in linked_in
+    }
+    for interview in interviews:
+        if (interview.path, with_key) in linked_out and interview.person is None:
+            referred_outside.update(r.target for r in interview.referrals if r.target in referred_by)
+    has_unknown_referrer |= referred_outside
     for path in contacts:
         for link in links_in(path, "contact", "referred_by"):
             who = person_target(link)
@@ -182,6 +206,7 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date) -> Network:
             company=company,
             follow_up=parse_date(schema.get("contact", note.properties, "follow_up")),
             tags=note.tags,
+            referred_outside=path in referred_outside,
         )
     return Network(schema, today, notes, types, profile, people, interviews, edges, all_referrals)
 
@@ -197,12 +222,14 @@ def _find_profile(types: dict[str, str | None], schema: Schema) -> str | None:
     return profiles[0] if profiles else None
 
 
-def _interview(path, note, schema, today, links_in, person_target, titles) -> Interview:
+def _interview(path, note, schema, today, links_in, person_target, titles, with_withheld=False) -> Interview:
     props = note.properties
     with_links = links_in(path, "interview", "with")
     person = next((person_target(l) for l in with_links if person_target(l)), None)
     if with_links:
         person_name = with_links[0].display or with_links[0].linkpath.rsplit("/", 1)[-1]
+    elif with_withheld:
+        person_name = PRIVATE_CONTACT  # the raw value would name the withheld note
     else:
         raw_with = schema.get("interview", props, "with")
         person_name = raw_with.strip() if isinstance(raw_with, str) else "?"

@@ -38,9 +38,23 @@ class LinkData:
 
 
 @dataclass(frozen=True, slots=True)
+class Withheld:
+    """A link between a kept note and a note `Snapshot.only` left out, with nothing of the
+    left-out note in it: only that the kept note's `field` linked out to some withheld note
+    (`outgoing`), or some withheld note linked to it in `field`."""
+
+    note: str  # the kept end
+    field: str | None  # the property holding the link (None: in the body)
+    outgoing: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     notes: dict[str, NoteData]  # in path order
     links: tuple[LinkData, ...]  # in (source, ordinal) order
+    # Empty for the whole vault. For a part (`only`): the links that crossed its edge, so
+    # the model can tell "nobody referred this person" from "someone left out did".
+    withheld: frozenset[Withheld] = frozenset()
 
     def only(self, paths: set[str] | frozenset[str]) -> "Snapshot":
         """The vault as if it held only the notes in `paths` (the published ones, for the site).
@@ -48,13 +62,23 @@ class Snapshot:
         Links written in other notes go, and so do links to notes outside `paths`: a
         degree, a referral or an introduction path computed from the result can never
         pass through a note that is not in it. Unresolved links stay what they are.
+        What crossed the edge is kept as `Withheld` records that name no left-out note.
         """
+        kept: list[LinkData] = []
+        withheld: set[Withheld] = set(self.withheld)
+        for link in self.links:
+            source_in = link.source in paths
+            target_in = link.target is None or link.target in paths
+            if source_in and target_in:
+                kept.append(link)
+            elif source_in:
+                withheld.add(Withheld(link.source, link.field, True))
+            elif link.target is not None and target_in:
+                withheld.add(Withheld(link.target, link.field, False))
         return Snapshot(
             {path: note for path, note in self.notes.items() if path in paths},
-            tuple(
-                link for link in self.links
-                if link.source in paths and (link.target is None or link.target in paths)
-            ),
+            tuple(kept),
+            frozenset(w for w in withheld if w.note in paths),
         )
 
 

@@ -212,6 +212,11 @@ def person_preview(plan: Plan, path: str) -> dict[str, str]:
     }
 
 
+# A person some unpublished note referred: their degree is not known from what is published,
+# and who referred them is not for the site to say.
+REFERRED_OUTSIDE = "reached through a referral"
+
+
 def _degree(degree: int | None) -> str:
     if not degree:
         return ""
@@ -334,6 +339,7 @@ def _person(plan: Plan, path: str, links: PageLinks) -> dict[str, Any]:
         "stage": STAGE_LABELS.get(person.stage, person.stage) if is_contact else "",
         "stage_key": person.stage,
         "degree": _degree(person.degree) if is_contact else "",
+        "referred_outside": REFERRED_OUTSIDE if is_contact and person.degree is None and person.referred_outside else "",
         "path": [links.to(p) for p in route.notes] if route else [],
         "suggestion": route.suggestion if route else "",
         "referred_by": [links.to(p) for p in person.referred_by],
@@ -377,7 +383,7 @@ def _company(plan: Plan, path: str, links: PageLinks) -> dict[str, Any]:
             {
                 **links.to(person.path),
                 "role": role if isinstance(role, str) else "",
-                "degree": _degree(person.degree),
+                "degree": _degree(person.degree) or (REFERRED_OUTSIDE if person.referred_outside else ""),
                 "rank": person.degree or 99,
                 "stage": STAGE_LABELS.get(person.stage, ""),
                 "path": _route(plan, links, person.path),
