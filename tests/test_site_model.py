@@ -118,6 +118,29 @@ def test_an_interview_with_a_private_person_never_names_them_in_the_agenda(make_
     assert "Secret Sam" not in dashboard and "[[" not in dashboard
 
 
+
+def test_dashboard_shows_the_most_urgent_agenda_items_of_each_kind_and_counts_the_rest(make_vault, vk) -> None:
+    files = {"me.md": "---\ntype: profile\n---\n"}
+    for day in range(1, 13):
+        files[f"people/P{day:02d}.md"] = "---\ntype: contact\n---\n"
+        files[f"interviews/2026-09-{day:02d} P{day:02d}.md"] = (
+            f'---\ntype: interview\nwith: "[[P{day:02d}]]"\ndate: 2026-09-{day:02d}\nstatus: done\n---\n'
+        )
+    vault = make_vault(files)
+    items = vk("agenda", vault, "--today", TODAY, "--json").json()
+    owed = [i["reason"] for i in items if i["kind"] == "thank-you"]
+    assert len(owed) == 12
+    out = build(vk, vault)
+    dashboard = html.unescape(text_of(read(out, "index.html")))
+    assert "Thank-you notes owed (12)" in dashboard
+    for reason in owed[:10]:  # the oldest (most overdue) first, as `vaultkit agenda` orders them
+        assert reason in dashboard
+    for reason in owed[10:]:
+        assert reason not in dashboard
+    assert "and 2 more — run vaultkit agenda" in dashboard
+    assert broken_links(out) == []
+
+
 RENAMED = {
     "vaultkit.yml": "types:\n  contact:\n    type: person\n    fields:\n      company: org\n      email: mail\n",
     "me.md": "---\ntype: profile\n---\nMy friend [[Ana]].\n",

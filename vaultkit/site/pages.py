@@ -518,22 +518,35 @@ def _month_range(months: list[str]) -> list[str]:
             year, month = year + 1, 1
 
 
+# Items per kind on the dashboard: a large vault has thousands (6,325 at 10k notes), and a
+# to-do list is read from the top. `vaultkit agenda` lists them all.
+AGENDA_SHOWN = 10
+
+
 def _agenda(plan: Plan, links: PageLinks) -> list[dict[str, Any]]:
-    """`vaultkit agenda`'s items, grouped by kind as it prints them: a note with a page is a
+    """`vaultkit agenda`'s items, grouped by kind as it prints them, the first AGENDA_SHOWN
+    of each (most urgent first, in its order) and how many more: a note with a page is a
     link, a prospect (no note yet) plain text."""
-    groups: dict[str, list[dict[str, Any]]] = {}
+    groups: dict[str, list[Item]] = {}
     for item in plan.agenda:
-        note = links.to(item.note) if item.note in plan.published else {"title": item.note}
-        groups.setdefault(item.kind, []).append(
-            {
-                "note": note,
-                "person": item.person if item.person and item.person != note["title"] else "",
-                "due": item.due.isoformat() if item.due else "",
-                "overdue": item.overdue,
-                "reason": item.reason,
-            }
-        )
-    return [{"kind": kind, "title": AGENDA_TITLES[kind], "items": items} for kind, items in groups.items()]
+        groups.setdefault(item.kind, []).append(item)
+    out = []
+    for kind, items in groups.items():
+        shown = []
+        for item in items[:AGENDA_SHOWN]:
+            note = links.to(item.note) if item.note in plan.published else {"title": item.note}
+            shown.append(
+                {
+                    "note": note,
+                    "person": item.person if item.person and item.person != note["title"] else "",
+                    "due": item.due.isoformat() if item.due else "",
+                    "overdue": item.overdue,
+                    "reason": item.reason,
+                }
+            )
+        out.append({"kind": kind, "title": AGENDA_TITLES[kind], "count": len(items), "items": shown,
+                    "more": len(items) - len(shown)})
+    return out
 
 
 def _stats(plan: Plan, links: PageLinks) -> dict[str, Any]:
