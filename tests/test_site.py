@@ -271,10 +271,14 @@ def test_private_notes_never_reach_the_site(make_vault, vk) -> None:
     out = build(vk, vault)
     site = everything(out)
     for secret in ("Very Secret Title", "Secret Alias", "secret body text", "Diary Secret Title",
-                   "diary secret text", "hidden-person", "diary.html", "ana@example.com", "555 0100"):
+                   "diary secret text", "hidden-person", "diary.html", "ana@example.com", "555 0100",
+                   "Hidden Person", "my diary"):
         assert secret not in site, secret
     ana = read(out, "people/ana.html")
-    assert "Ana knows Hidden Person and my diary." in text_of(ana)  # plain text, as written
+    # A link to a private note shows neither its title nor the words it was written
+    # with (they usually name it): a neutral marker, on the page and in search.
+    assert "Ana knows private note and private note." in text_of(ana)
+    assert "private note" in read(out, "people/bo.html")  # referred_by, a property link
     assert not (out / "people" / "hidden-person.html").exists()
     assert "Backlinks" in ana and "Diary" not in ana
     assert "ana-li" in ana  # linkedin is shown in a private build

@@ -45,7 +45,7 @@ from ..snapshot import load_snapshot
 from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
 from . import charts
-from .content import TextCache, load_content
+from .content import Content, TextCache, load_content
 from .output import Output
 from .pages import (
     PageLinks,
@@ -59,7 +59,7 @@ from .pages import (
     tree_html,
 )
 from .privacy import SiteConfig, published_attachments, published_notes
-from .render import excerpt_text, plain_text, render_body
+from .render import PRIVATE_MARKER, excerpt_text, plain_text, render_body
 from .urls import assign_outputs, href, root_prefix
 
 PACKAGE = Path(__file__).parent
@@ -111,11 +111,22 @@ def script_json(data: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def hidden_links(content: Content, published: set[str] | frozenset[str], path: str) -> frozenset[str]:
+    """Lowercased linkpaths in a note that lead to notes that are not published."""
+    return frozenset(
+        link.linkpath.lower()
+        for link in content.notes[path].links
+        if link.target is not None and link.target not in published and link.target not in content.attachments
+    )
+
+
 def link_html(item: dict[str, Any]) -> Markup:
     """One link item of the page data: a link to a page, a missing note, or plain text."""
     title = Markup.escape(item["title"])
     if item.get("state") == "unresolved":
         return Markup('<span class="vk-unresolved" title="no note yet">') + title + Markup("</span>")
+    if item.get("state") == "private":
+        return Markup(PRIVATE_MARKER)
     if item.get("href"):
         preview = Markup(' data-vk-preview="%s"') % item["preview"] if item.get("preview") else ""
         return Markup('<a class="vk-link" href="%s"%s>') % (item["href"], preview) + title + Markup("</a>")
@@ -253,7 +264,7 @@ class Site:
         }
         self._people = people
         excerpts = {
-            path: excerpt_text(content.texts[path][:EXCERPT_SOURCE])
+            path: excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=hidden_links(content, published, path))
             for path in published
             if content.notes[path].type in ("contact", "profile")
         }
@@ -322,7 +333,7 @@ class Site:
             touched.add(path)
             content.texts[path], content.digests[path] = body, file_digest
             if path in excerpts:
-                excerpts[path] = excerpt_text(body[:EXCERPT_SOURCE])
+                excerpts[path] = excerpt_text(body[:EXCERPT_SOURCE], hidden=hidden_links(content, old.published, path))
             if path in self._mentions:
                 self._mentions[path] = (file_digest, mentions_in(self._people, path, _read_text(self.root / path)))
         if not touched:
@@ -474,10 +485,11 @@ class Site:
             entries, dirty = [], number in gone or name not in self._shards
             for path in paths:
                 note = content.notes[path]
-                key = (content.digests.get(path, ""), note.title, note.type, plan.outputs[path])
+                hidden = hidden_links(content, plan.published, path)
+                key = (content.digests.get(path, ""), note.title, note.type, plan.outputs[path], hidden)
                 cached = previous.get(path)
                 if cached is None or cached[0] != key:
-                    text = plain_text(content.texts[path])[:SEARCH_TEXT_LIMIT]
+                    text = plain_text(content.texts[path], hidden)[:SEARCH_TEXT_LIMIT]
                     cached = (key, str(script_json([note.title, note.type or "note", plan.outputs[path], text])))
                     dirty = True
                 if keep:

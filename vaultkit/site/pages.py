@@ -154,7 +154,7 @@ class PageLinks:
             return item
         if target in self.plan.attachments:
             return {"title": shown, "href": href(self.out, self.plan.outputs[target]), "state": "ok"}
-        return {"title": shown, "state": "hidden"}
+        return {"title": "private note", "state": "private"}
 
     def view(self, source: str, linkpath: str, subpath: str, kind: str) -> LinkView:
         """How a link in a body renders (used for the body's key, then by the renderer)."""
@@ -180,7 +180,7 @@ class PageLinks:
             return LinkView(
                 "ok", href(self.out, plan.outputs[target]), is_image=target.lower().endswith(IMAGE_EXTENSIONS)
             )
-        return LinkView("hidden")
+        return LinkView("private")
 
     def embed(self, source: str, linkpath: str, subpath: str) -> tuple[str, str, str] | None:
         key = (source, linkpath, subpath)

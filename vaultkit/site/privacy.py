@@ -3,7 +3,8 @@
 The filter runs before any emitter (Quartz's filter plugins): every later stage sees
 only the published notes, so a private note cannot leak through a backlink, a graph
 node, a search entry, a referral path or a link's title. A link to a note that is
-not published renders as the plain text the linking note wrote.
+not published renders as a neutral "private note" marker (render.PRIVATE_MARKER):
+the words it was written with usually name the note.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import nh3
 from markdown_it.renderer import RendererHTML
 
-from ..markdown import SCHEME_RE, markdown
+from ..markdown import SCHEME_RE, markdown, split_wikilink
 from .urls import heading_anchor
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif")
@@ -78,16 +78,20 @@ def sanitize(html: str, image_sources: frozenset[str] = frozenset()) -> str:
         _IMAGE_SOURCES.reset(token)
 
 
+PRIVATE_MARKER = '<span class="vk-private" title="a note that is not published">private note</span>'
+
+
 @dataclass(frozen=True, slots=True)
 class LinkView:
     """How one link renders, decided by the page builder.
 
-    `href` None with `state` "unresolved": styled as a missing note; "hidden": the
-    target exists but is not published, so the link is plain text and nothing of the
-    target (not even its title) shows.
+    `href` None with `state` "unresolved": styled as a missing note; "private": the
+    target exists but is not published, so nothing of it shows, not its title nor the
+    words the link was written with (they usually name it): a neutral marker instead;
+    "hidden": plain text (links inside an embedded note).
     """
 
-    state: str  # "ok" | "unresolved" | "hidden"
+    state: str  # "ok" | "unresolved" | "private" | "hidden"
     href: str | None = None
     preview: str | None = None  # key into the page's preview table
     is_image: bool = False
@@ -138,19 +142,30 @@ def render_body(
     return sanitize(html, frozenset(env["vk_images"]))
 
 
-def excerpt_text(body: str, limit: int = 280) -> str:
+def excerpt_text(body: str, limit: int = 280, hidden: frozenset[str] = frozenset()) -> str:
     """The first words of a note as plain text: for previews and embeds' fallbacks."""
-    text = plain_text(body)
+    text = plain_text(body, hidden)
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 _MARKUP = re.compile(r"!?\[\[([^\]|]*\|)?([^\]]*)\]\]|[#*_>`~]|^\s*[-+]\s|%%.*?%%|<[^>]*>", re.MULTILINE | re.DOTALL)
 
 
-def plain_text(body: str) -> str:
-    """Body text with the Markdown marks removed, whitespace collapsed (for search)."""
-    text = _MARKUP.sub(lambda m: m.group(2) if m.group(2) is not None else " ", body)
-    return " ".join(text.split())
+def plain_text(body: str, hidden: frozenset[str] = frozenset()) -> str:
+    """Body text with the Markdown marks removed, whitespace collapsed (for search).
+
+    `hidden`: lowercased linkpaths of links to notes that are not published; their
+    words (which usually name the note) become the same marker the pages show.
+    """
+
+    def replace(match: re.Match) -> str:
+        if match.group(2) is None:
+            return " "
+        if hidden and split_wikilink(match.group(0).lstrip("!")[2:-2])[0].lower() in hidden:
+            return " private note "
+        return match.group(2)
+
+    return " ".join(_MARKUP.sub(replace, body).split())
 
 
 def section(body: str, subpath: str) -> str:
@@ -181,6 +196,8 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:
     if not shown and subpath:
         shown = subpath.lstrip("#^")
     view: LinkView = env["vk_lookup"](linkpath, subpath, kind)
+    if view.state == "private":
+        return PRIVATE_MARKER
     if kind == "embed" and view.state == "ok":
         if view.is_image:
             alt = meta["display"] if meta["display"] is not None else linkpath
@@ -262,6 +279,13 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
             return f'<a class="vk-link" href="{escape(view.href)}"{preview}>'
         if view.state == "unresolved":
             return '<span class="vk-unresolved" title="no note yet">'
+        if view.state == "private":
+            close = _close_for(tokens, idx)
+            for inner in tokens[idx + 1 :]:
+                if inner is close:
+                    break
+                inner.type, inner.content, inner.children = "text", "", None
+            return PRIVATE_MARKER[: -len("</span>")]
         return "<span>"
     if SCHEME_RE.match(href) or href.startswith("//"):
         token.attrSet("class", "vk-external")
@@ -270,7 +294,7 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
 
 def _render_link_close(self, tokens, idx, options, env) -> str:
     state = tokens[idx].meta.get("vk_state") if tokens[idx].meta else None
-    if state in ("unresolved", "hidden"):
+    if state in ("unresolved", "hidden", "private"):
         return "</span>"
     return "</a>"
 
@@ -297,6 +321,8 @@ def _render_image(self, tokens, idx, options, env) -> str:
         if view.state == "ok" and view.is_image:
             env["vk_images"].add(view.href)
             return f'<img src="{escape(view.href)}" alt="{escape(alt)}">'
+        if view.state == "private":
+            return PRIVATE_MARKER
         return escape(alt)
     # An image from another host would be a request to it: show a link instead.
     if SCHEME_RE.match(src) or src.startswith("//"):
