@@ -254,9 +254,7 @@ class Index:
                 db = _connect(path)
             except sqlite3.DatabaseError as error:
                 warnings.append(f"{path}: unreadable index ({error}); rebuilding it")
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{path}{suffix}").unlink(missing_ok=True)
-                db = _connect(path)
+                db = _connect_afresh(path)
         except (OSError, sqlite3.Error) as error:
             # `.vaultkit` is a file, `index.sqlite` a folder, the vault read-only: say so, no traceback.
             raise VaultError(
@@ -308,9 +306,7 @@ class Index:
             path = self.root / STATE_DIR / "index.sqlite"
             self.warnings.append(f"{path}: damaged index ({error}); rebuilding it")
             self.db.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            self.db = _connect(path)
+            self.db = _connect_afresh(path)
             self._resolver = None
             return self._sync_once(None, True, progress)
 
@@ -784,6 +780,13 @@ IN_SUBTREE = "(path = ? OR (path > ? AND path < ?))"
 
 def _subtree(prefix: str) -> tuple[str, str, str]:
     return prefix, prefix + "/", prefix + "0"  # "0" sorts right after "/"
+
+
+def _connect_afresh(path: Path) -> sqlite3.Connection:
+    """Delete an index that cannot be read (with its WAL files) and start a new one."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return _connect(path)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
