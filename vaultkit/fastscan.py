@@ -48,7 +48,9 @@ _RULE_LIKE = re.compile(r"^[ \t]*(?:[-*_=|:+ \t]+)$")
 # Content that would open another block inside a list item or a quote.
 _NESTED_START = re.compile(r"^(?:>|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[ \t])")
 _EMPTY_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_HARD = re.compile(r"[`<\\$%\t\r]|\]\(|\]\[|```|~~~")
+# Characters no simple chunk holds (code, HTML, escapes, math, comments, tabs). A `](`
+# or `][` is judged per line by is_plain_inline, which knows simple external links.
+_HARD = re.compile(r"[`<\\$%\t\r]|~~~")
 
 
 def split_chunks(body: str) -> list[tuple[int, list[str]]] | None:
@@ -116,8 +118,10 @@ def scan_simple_chunk(lines: list[str], first_line: int):
                 block_ids.append(match.group(1))
         paragraph_last = None
 
+    if _HARD.search("\n".join(lines)):
+        return None
     for offset, line in enumerate(lines):
-        if not line or line[0] in " \t" or not line.strip(" \t") or _HARD.search(line) or _RULE_LIKE.match(line):
+        if not line or line[0] in " \t" or not line.strip(" \t") or _RULE_LIKE.match(line):
             return None
         number = first_line + offset
         heading = _ATX.match(line)
