@@ -54,3 +54,29 @@ def test_a_cold_sync_rebuilds_the_secondary_indexes(make_vault):
             index.sync(full=True)
             names = {row[0] for row in index.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
             assert set(SECONDARY_INDEXES) <= names
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_a_cold_sync_stopped_midway_writes_nothing(make_vault):
+    """A cold sync writes rows while the workers still parse; stopping it (the watcher's
+    Ctrl-C arrives through the progress callback) must roll all of it back."""
+    files = networking_files(PARALLEL_THRESHOLD * 2 + 40)
+    vault = make_vault(files)
+
+    def stop(done: int, total: int) -> None:
+        if done < total:
+            raise Interrupted
+
+    with Index.open(vault) as index:
+        index.workers = 2
+        with pytest.raises(Interrupted):
+            index.sync(progress=stop)
+        assert index.db.execute("SELECT count(*) FROM files").fetchone()[0] == 0
+        assert index.db.execute("SELECT count(*) FROM links").fetchone()[0] == 0
+        index.sync()
+        after = index.dump()
+        index.sync(full=True)
+        assert index.dump() == after

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -326,15 +326,25 @@ class Index:
         # is redone under the write lock, so that an older view never overwrites a newer.
         paths = None if paths is None else list(paths)
         version = self._data_version()
-        on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress)
+        on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress, lazy=True)
+        # A cold sync of the whole vault writes rows as the workers send them, inside the
+        # transaction (the parse overlaps the writes, and no process holds every row);
+        # any other sync reads everything first, outside the write lock.
+        stream = scope is None and not indexed and not self.config.alias_fallback
+        if not stream:
+            parsed = [item for chunk in parsed for item in chunk]
 
         try:
             with self._transaction():
                 if self._data_version() != version:
                     on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress)
+                    stream = False
                 if self._data_version() != self._resolver_version:
                     self._resolver = None  # built before another process's commit
-                self._apply(parsed, removed, indexed, report, cold=scope is None and not indexed)
+                if stream:
+                    self._apply_stream(sorted(on_disk), parsed, report)
+                else:
+                    self._apply(parsed, removed, indexed, report, cold=scope is None and not indexed)
                 self._apply_settings(report)
                 if scope is None:
                     self.db.execute("DELETE FROM problems WHERE from_scan = 1")
@@ -357,8 +367,9 @@ class Index:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _diff(self, paths: Iterable[str] | None, progress: Callable[[int, int], None] | None):
-        """What changed between the disk and the index, with the changed files read."""
+    def _diff(self, paths: Iterable[str] | None, progress: Callable[[int, int], None] | None, lazy: bool = False):
+        """What changed between the disk and the index, with the changed files read
+        (with `lazy`: to be read, as a stream of chunks, when the caller asks)."""
         recheck = paths is not None  # see below
         on_disk, scan_problems, scope = self._scan(paths)
         indexed = self._indexed(scope)
@@ -381,7 +392,8 @@ class Index:
             kept = [row[0] for row in self.db.execute("SELECT path FROM files") if row[0] not in gone]
             return sorted(set(kept) | set(on_disk))
 
-        parsed = self._read_all(todo, progress, final_paths)
+        read = self._read_stream if lazy else self._read_all
+        parsed = read(todo, progress, final_paths)
         return on_disk, scan_problems, scope, indexed, removed, parsed
 
     def _data_version(self) -> int:
@@ -420,33 +432,43 @@ class Index:
         progress: Callable[[int, int], None] | None,
         final_paths: Callable[[], list[str]],
     ) -> list[ParsedFile]:
+        return [item for chunk in self._read_stream(todo, progress, final_paths) for item in chunk]
+
+    def _read_stream(
+        self,
+        todo: list[tuple[str, Stat, str | None]],
+        progress: Callable[[int, int], None] | None,
+        final_paths: Callable[[], list[str]],
+    ) -> Iterator[list[ParsedFile]]:
+        """Read and parse `todo` in order, a chunk at a time: in worker processes (which
+        also resolve links and build rows) when there is enough to do."""
         root = str(self.root)
         todo.sort()
         workers = self.workers or min(os.cpu_count() or 1, 8)
         notes = sum(1 for item in todo if is_note_path(item[0]))
         if notes < PARALLEL_THRESHOLD or workers < 2 or sys.platform == "win32":
-            results = []
-            for done, (path, stat, old) in enumerate(todo, 1):
-                results.append(read_file(root, path, stat, old))
-                if progress and done % 100 == 0:
-                    progress(done, len(todo))
-            return results
+            for start in range(0, len(todo), 100):
+                yield [read_file(root, path, stat, old) for path, stat, old in todo[start : start + 100]]
+                if progress:
+                    progress(min(start + 100, len(todo)), len(todo))
+            return
         size = max(16, min(256, len(todo) // (workers * 8) or 1))
         chunks = [(root, todo[i : i + size]) for i in range(0, len(todo), size)]
-        results = []
         global _worker_resolver
         # With the alias fallback a link's target depends on every note's aliases, known
         # only after parsing: then the links are resolved afterwards, in this process.
         _worker_resolver = None if self.config.alias_fallback else Resolver(final_paths())
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
         try:
-            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-                for chunk in pool.map(_read_chunk, chunks):
-                    results.extend(chunk)
-                    if progress:
-                        progress(len(results), len(todo))
+            done = 0
+            for chunk in pool.map(_read_chunk, chunks):
+                done += len(chunk)
+                yield chunk
+                if progress:
+                    progress(done, len(todo))
         finally:
             _worker_resolver = None
-        return results
+            pool.shutdown(wait=True, cancel_futures=True)  # a stop or an error: no more chunks
 
     def _apply(
         self,
@@ -493,30 +515,8 @@ class Index:
                 resolver.set_aliases(item.path, item.rows.aliases if item.rows else item.note.aliases)
         aliases_changed = self.config.alias_fallback and (bool(removed) or report.parsed > 0)
 
-        db.executemany(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-            [(i.path, i.stat[0], i.stat[1], i.hash, int(is_note_path(i.path))) for i in parsed],
-        )
-        note_table, property_rows, link_rows, tag_rows, alias_rows, problem_rows = [], [], [], [], [], []
+        self._write(parsed)
         alias_fallback = self.config.alias_fallback
-        for item in parsed:
-            rows = item.as_rows(resolver, alias_fallback)
-            if rows is None:
-                continue
-            if not rows.resolved:
-                rows = _resolved(rows, resolver, alias_fallback)
-            note_table.append(rows.note)
-            property_rows.extend(rows.properties)
-            link_rows.extend(rows.links)
-            tag_rows.extend(rows.tags)
-            alias_rows.extend((item.path, alias) for alias in rows.aliases)
-            problem_rows.extend(rows.problems)
-        db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", note_table)
-        db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?, ?)", property_rows)
-        db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", link_rows)
-        db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", tag_rows)
-        db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)", alias_rows)
-        db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", problem_rows)
 
         if cold:
             for statement in SECONDARY_INDEXES.values():
@@ -555,6 +555,52 @@ class Index:
             [(*value, *key) for key, value in updates.items()],
         )
         report.rerouted = len(updates)
+
+    def _write(self, parsed: Iterable[ParsedFile]) -> None:
+        """Insert the rows of parsed files (their old rows are gone already)."""
+        db, resolver, alias_fallback = self.db, self.resolver, self.config.alias_fallback
+        parsed = list(parsed)
+        db.executemany(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+            [(i.path, i.stat[0], i.stat[1], i.hash, int(is_note_path(i.path))) for i in parsed],
+        )
+        note_table, property_rows, link_rows, tag_rows, alias_rows, problem_rows = [], [], [], [], [], []
+        for item in parsed:
+            rows = item.as_rows(resolver, alias_fallback)
+            if rows is None:
+                continue
+            if not rows.resolved:
+                rows = _resolved(rows, resolver, alias_fallback)
+            note_table.append(rows.note)
+            property_rows.extend(rows.properties)
+            link_rows.extend(rows.links)
+            tag_rows.extend(rows.tags)
+            alias_rows.extend((item.path, alias) for alias in rows.aliases)
+            problem_rows.extend(rows.problems)
+        db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", note_table)
+        db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?, ?)", property_rows)
+        db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", link_rows)
+        db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", tag_rows)
+        db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)", alias_rows)
+        db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", problem_rows)
+
+    def _apply_stream(self, paths: list[str], chunks: Iterable[list[ParsedFile]], report: SyncReport) -> None:
+        """A cold sync of the whole vault without the alias fallback: every file is new,
+        nothing is stale, no link outside this sync exists; rows are written as they come."""
+        db, resolver = self.db, self.resolver
+        for name in SECONDARY_INDEXES:
+            db.execute(f"DROP INDEX IF EXISTS {name}")
+        for path in paths:
+            resolver.add(path)
+        report.added = len(paths)
+        for chunk in chunks:
+            for item in chunk:
+                if item.note is not None or item.rows is not None:
+                    report.parsed += 1
+                    resolver.set_aliases(item.path, item.rows.aliases if item.rows else item.note.aliases)
+            self._write(chunk)
+        for statement in SECONDARY_INDEXES.values():
+            db.execute(statement)
 
     def _apply_settings(self, report: SyncReport) -> None:
         """Re-resolve every link when the settings resolution depends on have changed.
