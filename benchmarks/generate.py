@@ -1163,7 +1163,7 @@ class Writer:
         body.append(f"- [ ] Send {c.first} the article on {ctx['topic']} 📅 "
                     f"{day(r.randrange(SPAN_DAYS)).isoformat()}")
         if r.random() < 0.4:
-            body.append(f"- [x] Thank-you note sent — see [[#Conversation notes]]")
+            body.append("- [x] Thank-you note sent — see [[#Conversation notes]]")
         body.append("")
         body += [e + "\n" for e in self.extras(r, ctx, r.randint(1, 3))]
         self.note(c.path, "\n".join(fm + body))
@@ -1408,7 +1408,7 @@ class Writer:
             top = sorted(range(len(v.contacts)), key=lambda i: (-len(v.contacts[i].referred), i))[:10]
             body += [self.table(r, top), ""]
         elif kind == "topic":
-            body += [f"Index: [[./Overview|this area]] · up: [[../Overview|parent]]", ""]
+            body += ["Index: [[./Overview|this area]] · up: [[../Overview|parent]]", ""]
         body += ["## Notes", "", self.para(r, ctx, 3, 7), ""]
         body += self.long_tail(r, ctx, 0.15 if kind == "topic" else 0.05)
         n_sec = {"fixed": 4, "topic": 5, "inbox": 3}[kind]
@@ -1428,7 +1428,7 @@ class Writer:
             if c.folder == "people":
                 body += [f"Who to ask: [[{rel}/{c.name}|{c.first}]] "
                          f"and [overview](./Overview.md).", ""]
-        body.append(f"Back to [[#Notes]] · see [[Campaign dashboard]]")
+        body.append("Back to [[#Notes]] · see [[Campaign dashboard]]")
         body.append("")
         body += [e + "\n" for e in self.extras(r, ctx, r.randint(1, 4))]
         self.note(path, "\n".join(fm + body))

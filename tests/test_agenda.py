@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
 import pytest
 
 from _golden import TEMPLATE_TODAY, check_golden, copy_template

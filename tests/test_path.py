@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from _golden import TEMPLATE_TODAY, check_golden, copy_template
 

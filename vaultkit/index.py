@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -194,8 +194,6 @@ def read_file(root: str, path: str, stat: Stat, old_hash: str | None) -> ParsedF
 
 
 def _with_problem(note: Note, problem: Problem) -> Note:
-    from dataclasses import replace
-
     return replace(note, problems=(problem, *note.problems))
 
 

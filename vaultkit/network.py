@@ -12,7 +12,6 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
 
 from .schema import STAGES, Schema, note_types, parse_date
 from .snapshot import LinkData, NoteData, Snapshot
@@ -98,9 +97,6 @@ class Network:
             return "?"
         note = self.notes.get(path)
         return note.title if note else path.rsplit("/", 1)[-1].removesuffix(".md")
-
-    def of_type(self, note_type: str) -> list[str]:
-        return [path for path, kind in self.types.items() if kind == note_type]
 
     def interviews_with(self, person: str) -> list[Interview]:
         if self._by_person is None:  # one pass, not one per person: pages ask for every contact
@@ -272,10 +268,6 @@ def _interview(path, note, schema, today, links_in, person_target, titles, with_
     )
 
 
-def note_title(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".md")
-
-
 def _degrees(contacts, referred_by, has_unknown_referrer, linked_from_profile, profile) -> dict[str, int]:
     """Breadth-first from the user's own network along referral edges (referrer -> referred)."""
     named: dict[str, list[str]] = {}
@@ -370,15 +362,3 @@ def referral_children(network: Network) -> dict[str, list[str]]:
     return {key: sorted(value) for key, value in children.items()}
 
 
-def person_json(person: Person) -> dict[str, Any]:
-    return {
-        "path": person.path,
-        "name": person.name,
-        "stage": person.stage,
-        "stage_set_by_hand": person.stage_set_by_hand,
-        "last_contacted": person.last_contacted.isoformat() if person.last_contacted else None,
-        "degree": person.degree,
-        "referred_by": list(person.referred_by),
-        "introduced_by": list(person.introduced_by),
-        "company": person.company,
-    }

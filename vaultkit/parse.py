@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -336,8 +337,6 @@ def _wikilink(meta: dict, line_offset: int) -> Link:
 
 
 def _markdown_link(token, children, index: int, line_offset: int) -> Link | None:
-    from urllib.parse import unquote
-
     href = token.attrGet("src" if token.type == "image" else "href") or ""
     if not href or SCHEME_RE.match(href) or href.startswith("//"):
         return None

@@ -185,10 +185,6 @@ class Schema:
                 return canonical
         return None
 
-    def status_word(self, note_type: str, canonical: str) -> str:
-        spec = self.types.get(note_type)
-        return spec.statuses.get(canonical, canonical) if spec else canonical
-
     def prospect_keys(self) -> frozenset[str]:
         """Property names whose unresolved links are prospects (people not in the vault yet)."""
         return frozenset({self.key("interview", "referrals")})

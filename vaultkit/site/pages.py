@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -652,5 +651,3 @@ def tree_html(plan: Plan, out: str, reads: set[str] | None = None) -> dict[str, 
     }
 
 
-def relative_asset(out: str, asset: str) -> str:
-    return posixpath.relpath(asset, posixpath.dirname(out) or ".")
