@@ -84,13 +84,20 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:", max_size=80)
 @example("- ```\n  code [[x]]\n\n```\n[[y]]\n\n[[z]]")
 @example("``` a`b\n[[x]]\n\n```\n[[y]]\n\n[[z]]")
 @example("> q [[a]]\nlazy ^blk\n\n# H #t ##\n\n- [[b]] ^i\n- c")
+@example("```\n[[a]]\n```\n\n[[b]]\n\n~~~~\n~~~\n[[c]]\n~~~~\n\n```\n[[d]]\n```\ntext [[e]]")
+@example("%%\n[[a]] #t\n%% [[b]]\n\n[[c]]\n\n%%\n[[d]]\n%%\nmore [[e]]\n\n%% x\n[[f]]")
+@example("- a ^x\n- #t [[b]]\n- c ^y\n\n> [!note] #q\n> [[d]] ^z\n\np\n#t [[e]]\nq ^w")
+@example("text\n%%\n[[a]]\n%%\n\n- x\n-y [[b]]\n\n>#t\n> u")
 def test_fast_extraction_equals_the_parser(text: str) -> None:
     assert extracted(parse_note("note.md", text)) == extracted(parse_note_slowly(text))
 
 
 def test_the_fast_path_is_taken_for_plain_prose() -> None:
     """Guard against the fast path silently never running (then the test above proves nothing)."""
-    body = "# Title\n\nSee [[Ana]] and #tag.\n\n- [[Bob]] ^b1\n> quote [[Cy]]\n"
+    body = (
+        "# Title\n\nSee [[Ana]] and #tag.\nMore ^p1\n\n- [[Bob]] ^b1\n- two\n\n> [!info] [[Cy]]\n> quote\n\n"
+        "```dataview\nLIST [[x]]\n```\n\n%%\n[[hidden]]\n%%\n\n- [[Di]]\n> mixed\n\n| a | [[T]] |\n|---|---|\n"
+    )
     chunks = fastscan.split_chunks(body)
-    assert chunks is not None
-    assert all(fastscan.scan_simple_chunk(lines, start) is not None for start, lines in chunks)
+    assert chunks is not None and len(chunks) == 8
+    assert all(fastscan.scan_simple_chunk(text, start) is not None for start, text in chunks)

@@ -317,3 +317,21 @@ def test_parse_never_raises_and_lines_exist(text):
     for problem in note.problems:
         assert 0 <= problem.line <= count, (problem, count)
         assert problem.path == "n.md"
+
+
+# Property lines are found in one pass over the front matter; a key's line must be
+# the first line a per-key pattern (`key:`, `"key":`, `'key':`) finds.
+_yaml_key = st.sampled_from(["a", "b", "ab", "a b", "a:b", "-x", "#c", "'q'", "x'", "", "é", " a"])
+_yaml_line = st.tuples(
+    st.sampled_from(["", " ", "'", '"', "- ", "\t"]), _yaml_key, st.sampled_from(["", "'", '"']),
+    st.sampled_from([":", " :", ": v", "::", "", "\t:", "\r:"]), st.sampled_from(["", " x", ": y"]),
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_yaml_line, max_size=8), st.lists(_yaml_key, max_size=5, unique=True))
+def test_key_lines_are_the_first_line_each_key_starts(lines: list[str], keys: list[str]) -> None:
+    from vaultkit.parse import _key_line, _key_lines
+
+    properties = dict.fromkeys(keys, 1)
+    assert _key_lines(lines, properties) == {key: _key_line(lines, key) for key in properties}

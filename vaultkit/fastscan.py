@@ -27,16 +27,31 @@ from .markdown import BLOCK_ID_RE, extract_plain_inline, is_plain_inline
 # (`]:`, but not a wiki-link's `]]:`: a label cannot hold an unescaped `]`), HTML
 # blocks of kinds 1-5 and $$ math. A note holding any of them is parsed whole.
 # Fences and `%%` comment blocks at the top level are followed to their end.
-_WHOLE_DOCUMENT = re.compile(
-    r"[\r\x00]|(?<!\])\]:|\\\]\]:|<!--|<\?|<![A-Za-z\[]|<(?:script|pre|style|textarea)\b|\$\$", re.IGNORECASE
-)
+# (Looked for with `in` first: one regex with all of them costs more than the rest of
+# the split.)
+_REFERENCE_LIKE = re.compile(r"(?<!\])\]:|\\\]\]:")
+_HTML_BLOCK_LIKE = re.compile(r"<!--|<\?|<![A-Za-z\[]|<(?:script|pre|style|textarea)\b", re.IGNORECASE)
+
+
+def _parse_whole(body: str) -> bool:
+    return (
+        "\r" in body or "\x00" in body or "$$" in body
+        or ("]:" in body and _REFERENCE_LIKE.search(body) is not None)
+        or ("<" in body and _HTML_BLOCK_LIKE.search(body) is not None)
+    )
+
+
 # Anything that may open a fence, in any container; only a fence at the top level
 # (indented 0-3 spaces) is followed to its end: after any other, no more splits.
-_FENCE_LIKE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})")
 _TOP_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _COMMENT_OPEN = re.compile(r"^ {0,3}%%")
-_FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+# A line that may open a fence, in any container.
+_FENCE_LINE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:`{3,}|~{3,})", re.MULTILINE)
+# A chunk starts at a line at column 0 that follows a blank line.
+_CHUNK_START = re.compile(r"\n[ \t]*\n(?=[^ \t\n])")
+_LEADING_BLANK = re.compile(r"[ \t]*\n(?=[^ \t\n])")
+_FENCE_CLOSE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$", re.MULTILINE)
 
 # Line kinds of a simple chunk. Everything is at column 0.
 _ATX = re.compile(r"^(#{1,6})(?:[ \t]|$)")
@@ -48,60 +63,177 @@ _RULE_LIKE = re.compile(r"^[ \t]*(?:[-*_=|:+ \t]+)$")
 # Content that would open another block inside a list item or a quote.
 _NESTED_START = re.compile(r"^(?:>|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[ \t])")
 _EMPTY_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-# Characters no simple chunk holds (code, HTML, escapes, math, comments, tabs). A `](`
-# or `][` is judged per line by is_plain_inline, which knows simple external links.
-_HARD = re.compile(r"[`<\\$%\t\r]|~~~")
+# Whole chunks of one kind (see scan_simple_chunk). A text line: nothing that starts
+# another block, is indented or may underline a heading; the content of an item or a
+# quoted line: nothing that would open a block inside it.
+_TEXT_LINE = r"(?![ \t>]|#{1,6}(?:[ \t]|$)|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[-*_=|:+ \t]+$)[^\n]+"
+_INNER = r"(?![ \t>]|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[-*_=|:+ \t]+$)[^\n]+"
+_PARAGRAPH = re.compile(rf"{_TEXT_LINE}(?:\n{_TEXT_LINE})*", re.MULTILINE)
+_QUOTED = re.compile(rf"> {_INNER}(?:\n> {_INNER})*", re.MULTILINE)
+_BULLETED = re.compile(rf"[-*+] {_INNER}(?:\n[-*+] {_INNER})*", re.MULTILINE)
+# Characters no simple chunk holds (code, HTML, escapes, math, comments, tabs), and
+# `~~~`, looked for apart (one character class is a fast search). A `](` or `][` is
+# judged per line by is_plain_inline, which knows simple external links.
+_HARD = re.compile(r"[`<\\$%\t\r]")
 
 
-def split_chunks(body: str) -> list[tuple[int, list[str]]] | None:
-    """(first line, lines) of each chunk, or None when the note must be parsed whole."""
-    if _WHOLE_DOCUMENT.search(body):
+def split_chunks(body: str) -> list[tuple[int, str]] | None:
+    """(first line, text) of each chunk, or None when the note must be parsed whole.
+
+    A chunk starts at a line at column 0 that follows a blank line, outside any
+    fence or `%%` comment block; after a construct that may run on (a fence in a
+    container, a `%%` opened mid-line), the rest of the body is one chunk. Only the
+    lines that may open a fence or hold `%%` are looked at one by one.
+    """
+    if _parse_whole(body):
         return None
-    lines = body.split("\n")
-    chunks: list[tuple[int, list[str]]] = []
-    start = 0
-    fence: str | None = None
-    previous_blank = True
-    comment = False  # inside a top-level `%%` comment block, which may hold blank lines
-    for number, line in enumerate(lines):
-        blank = not line.strip(" \t")
-        if comment:
-            comment = "%%" not in line
-        elif fence is None:
-            if number > start and previous_blank and not blank and line[0] not in " \t":
-                chunks.append((start, lines[start:number]))
-                start = number
-            if "%%" in line and line.count("%%") % 2:
-                if not (_COMMENT_OPEN.match(line) and "%%" not in line.lstrip(" ")[2:]):
-                    break  # a comment opened in a container or mid-line may run on: stop splitting
-                comment = True
-            elif _FENCE_LIKE.match(line):
-                top = _TOP_FENCE.match(line)
-                if top is None or (top.group(1)[0] == "`" and "`" in top.group(2)):
-                    break  # a fence in a container, or not a fence at all: stop splitting
-                fence = top.group(1)
+    size = len(body)
+    starts = [0]
+    pos = 0  # the start of a line outside any fence or comment: chunk starts are found from here
+    for line_start in _special_lines(body):
+        if line_start < pos:
+            continue  # inside a fence or comment already passed over
+        starts.extend(_chunk_starts(body, pos, line_start))
+        line_end = body.find("\n", line_start)
+        if line_end < 0:
+            line_end = size
+        line = body[line_start:line_end]
+        if "%%" in line and line.count("%%") % 2:
+            if not (_COMMENT_OPEN.match(line) and "%%" not in line.lstrip(" ")[2:]):
+                break  # a comment opened in a container or mid-line may run on: stop splitting
+            close = body.find("%%", line_end)
+            last_end = -1 if close < 0 else body.find("\n", close)
+        elif _FENCE_LINE.match(line):
+            top = _TOP_FENCE.match(line)
+            if top is None or (top.group(1)[0] == "`" and "`" in top.group(2)):
+                break  # a fence in a container, or not a fence at all: stop splitting
+            last_end = _fence_end(body, line_end, top.group(1))
         else:
-            closed = _FENCE_CLOSE.match(line)
-            if closed and closed.group(1)[0] == fence[0] and len(closed.group(1)) >= len(fence):
-                fence = None
-        previous_blank = blank
-    chunks.append((start, lines[start:]))
+            last_end = line_end  # an even number of `%%` on a line that opens no fence
+        if last_end < 0:
+            break  # runs to the end of the body
+        pos = last_end + 1
+    else:
+        starts.extend(_chunk_starts(body, pos, size))
+    chunks = []
+    line = 0
+    for index, start in enumerate(starts):
+        if index:
+            line += body.count("\n", starts[index - 1], start)
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else size
+        chunks.append((line, body[start:end]))
     return chunks
 
 
-def scan_simple_chunk(lines: list[str], first_line: int):
+def _special_lines(body: str) -> list[int]:
+    """Start offsets, in order, of the lines that may open a fence or that hold `%%`."""
+    found = set()
+    for needle in ("```", "~~~", "%%"):
+        at = body.find(needle)
+        while at >= 0:
+            line_start = body.rfind("\n", 0, at) + 1
+            if needle == "%%" or _FENCE_LINE.match(body, line_start):
+                found.add(line_start)
+            next_line = body.find("\n", at)
+            if next_line < 0:
+                break
+            at = body.find(needle, next_line)
+    return sorted(found)
+
+
+def _chunk_starts(body: str, pos: int, limit: int) -> list[int]:
+    """Chunk starts in [pos, limit], `pos` being the start of a line."""
+    if pos == 0:
+        leading = _LEADING_BLANK.match(body, 0, limit + 1)
+        found = [leading.end()] if leading else []
+    else:
+        found = []
+    found.extend(match.end() for match in _CHUNK_START.finditer(body, max(pos - 1, 0), limit + 1))
+    return found
+
+
+def _fence_end(body: str, line_end: int, fence: str) -> int:
+    """The offset of the newline ending the fence opened by `fence`, or -1 (none: it runs to the end)."""
+    for closing in _FENCE_CLOSE_LINE.finditer(body, line_end + 1):
+        marker = closing.group(1)
+        if marker[0] == fence[0] and len(marker) >= len(fence):
+            return body.find("\n", closing.end())
+    return -1
+
+
+def scan_simple_chunk(text: str, first_line: int):
     """Links, tags, headings and block ids of a chunk of simple lines, or None.
 
     Returns (links, tags, headings, block_ids) where links are wiki-link metas as
-    the parser's tokens carry them (0-based lines), tags are (name, line), and
-    headings are (level, text, line).
+    the parser's tokens carry them (0-based lines), tags are names, and headings
+    are (level, text, line).
     """
-    while lines and not lines[-1].strip(" \t"):
-        lines = lines[:-1]
-    if not lines:
+    content_end = len(text.rstrip(" \t\n"))
+    if not content_end:
         return [], [], [], []
-    if len(lines) >= 2 and "|" in lines[0] and _delimiter_columns(lines[1]) is not None:
-        return _scan_table(lines, first_line)
+    line_end = text.find("\n", content_end)
+    if line_end >= 0:
+        text = text[:line_end]  # without the blank lines that end the chunk
+    first_end = text.find("\n")
+    if first_end >= 0 and "|" in text[:first_end]:
+        second_end = text.find("\n", first_end + 1)
+        if _delimiter_columns(text[first_end + 1 : second_end if second_end >= 0 else len(text)]) is not None:
+            return _scan_table(text.split("\n"), first_line)
+    if text[0] in "`~%" and _is_closed_block(text, first_end):
+        return [], [], [], []  # a code block or a `%%` comment: nothing in it counts
+    if _HARD.search(text) is not None or "~~~" in text:
+        return None
+    if "](" not in text and "][" not in text:
+        # A heading, a paragraph, a list of one-line bullet items or one quoted paragraph,
+        # scanned as one text: wiki-links and tags cannot span lines, and the markers
+        # that start the lines (`- `, `> `) end in a space, as a line start counts for a tag.
+        if first_end < 0:
+            heading = _ATX.match(text)
+            if heading is not None:
+                level = len(heading.group(1))
+                content = _heading_content(text, level)
+                links, tags = [], []
+                _collect(content, first_line, links, tags)
+                return links, tags, [(level, content, first_line)], []
+        kind = _PARAGRAPH.fullmatch(text) or _QUOTED.fullmatch(text) or _BULLETED.fullmatch(text)
+        if kind is not None:
+            links, tags, block_ids = [], [], []
+            _collect(text, first_line, links, tags)
+            if "^" in text:
+                # A paragraph (and the quote's one) ends on the last line; each item is one.
+                ends = text.split("\n") if kind.re is _BULLETED else [text[text.rfind("\n") + 1 :]]
+                for end in ends:
+                    match = BLOCK_ID_RE.search(end.rstrip(" \t"))
+                    if match:
+                        block_ids.append(match.group(1))
+            return links, tags, [], block_ids
+    return _scan_lines(text.split("\n"), first_line)
+
+
+def _is_closed_block(text: str, first_end: int) -> bool:
+    """True when `text` is exactly one fenced code block, or one `%%` comment block,
+    closed on its last line."""
+    first = text if first_end < 0 else text[:first_end]
+    if first_end < 0:
+        return False
+    if first.startswith("%%"):
+        if "%%" in first[2:]:
+            return False  # a one-line comment: inline, in a paragraph
+        close = text.find("%%", first_end)
+        return close >= 0 and text.find("\n", close) < 0
+    top = _TOP_FENCE.match(first)
+    if top is None or (top.group(1)[0] == "`" and "`" in top.group(2)):
+        return False
+    fence = top.group(1)
+    for closing in _FENCE_CLOSE_LINE.finditer(text, first_end + 1):
+        marker = closing.group(1)
+        if marker[0] == fence[0] and len(marker) >= len(fence):
+            return closing.end() == len(text)
+    return False
+
+
+def _scan_lines(lines: list[str], first_line: int):
+    """scan_simple_chunk, line by line, for any mix of simple lines."""
     links: list[dict] = []
     tags: list[str] = []
     headings: list[tuple[int, str, int]] = []
@@ -118,8 +250,6 @@ def scan_simple_chunk(lines: list[str], first_line: int):
                 block_ids.append(match.group(1))
         paragraph_last = None
 
-    if _HARD.search("\n".join(lines)):
-        return None
     for offset, line in enumerate(lines):
         if not line or line[0] in " \t" or not line.strip(" \t") or _RULE_LIKE.match(line):
             return None
@@ -244,7 +374,7 @@ def _scan_table(lines: list[str], first_line: int):
             return None  # a row that might end the table: leave it to the parser
         # `\|` is the table's own escape (removed by the split); any other backslash,
         # and every other hard character, goes to the parser.
-        if _HARD.search(line.replace("\\|", "")):
+        if _HARD.search(line.replace("\\|", "")) or "~~~" in line:
             return None
         cells = _table_cells(line)
         if offset == 0:

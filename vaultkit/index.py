@@ -103,10 +103,25 @@ class NoteRows:
     resolved: bool
 
 
-def note_rows(note: Note, resolver: Resolver | None, alias_fallback: bool = False) -> NoteRows:
+def note_rows(
+    note: Note, resolver: Resolver | None, alias_fallback: bool = False, memo: dict | None = None
+) -> NoteRows:
+    """The note's rows, its links resolved by `resolver` (None: left for later).
+
+    `memo` caches resolutions by link path and source folder, on which they depend
+    (R3, R6): only for a resolver that does not change while it is used.
+    """
     links = []
+    folder = note.path.rsplit("/", 1)[0] if "/" in note.path else ""
     for ordinal, link in enumerate(note.links):
-        found = resolver.resolve(link.linkpath, note.path, alias_fallback) if resolver else None
+        if resolver is None:
+            found = None
+        elif memo is None or not link.linkpath:
+            found = resolver.resolve(link.linkpath, note.path, alias_fallback)
+        else:
+            found = memo.get((link.linkpath, folder))
+            if found is None:
+                found = memo[(link.linkpath, folder)] = resolver.resolve(link.linkpath, note.path, alias_fallback)
         links.append(
             (
                 note.path, ordinal, link.line, link.kind, link.syntax, link.field, link.linkpath,
@@ -200,6 +215,7 @@ def _with_problem(note: Note, problem: Problem) -> Note:
 # The resolver of the file set a parallel sync ends with, set before the worker
 # processes fork, so that they resolve links too and send back finished rows.
 _worker_resolver: Resolver | None = None
+_worker_memo: dict = {}  # resolutions by (link path, source folder), fresh for each sync
 
 
 def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> list[ParsedFile]:
@@ -208,7 +224,7 @@ def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> list[Pa
     for path, stat, old in items:
         item = read_file(root, path, stat, old)
         if item.note is not None:
-            rows = note_rows(item.note, _worker_resolver)
+            rows = note_rows(item.note, _worker_resolver, memo=_worker_memo)
             item = ParsedFile(item.path, item.stat, item.hash, None, item.unchanged, rows)
         results.append(item)
     return results
@@ -452,7 +468,8 @@ class Index:
             return
         size = max(16, min(256, len(todo) // (workers * 8) or 1))
         chunks = [(root, todo[i : i + size]) for i in range(0, len(todo), size)]
-        global _worker_resolver
+        global _worker_resolver, _worker_memo
+        _worker_memo = {}
         # With the alias fallback a link's target depends on every note's aliases, known
         # only after parsing: then the links are resolved afterwards, in this process.
         _worker_resolver = None if self.config.alias_fallback else Resolver(final_paths())

@@ -69,8 +69,9 @@ def parse_note(path: str, text: str) -> Note:
     elif yaml_text is not None:
         properties = _load_properties(path, yaml_text, problems)
         yaml_lines = yaml_text.split("\n")
-        property_lines = {key: _key_line(yaml_lines, key) + 2 for key in properties}
-        links.extend(_property_links(path, yaml_text, properties, problems))
+        key_lines = _key_lines(yaml_lines, properties)
+        property_lines = {key: line + 2 for key, line in key_lines.items()}
+        links.extend(_property_links(path, yaml_lines, key_lines, properties, problems))
 
     body_links, tags, headings, block_ids = _scan_body(body, body_line)
     links.extend(body_links)
@@ -183,13 +184,14 @@ def _plain(value: Any, budget: list[int], depth: int) -> Any:
     return str(value)
 
 
-def _property_links(path: str, yaml_text: str, properties: dict[str, Any], problems: list[Problem]) -> list[Link]:
+def _property_links(
+    path: str, lines: list[str], key_lines: dict[str, int], properties: dict[str, Any], problems: list[Problem]
+) -> list[Link]:
     """Quoted wiki-links in string values and list items become links with `field`."""
-    lines = yaml_text.split("\n")
     links: list[Link] = []
     for key, value in properties.items():
         values = value if isinstance(value, list) else [value]
-        key_line = _key_line(lines, key)
+        key_line = key_lines[key]
         search_from = key_line
         for item in values:
             if isinstance(item, list) and len(item) == 1 and isinstance(item[0], list):
@@ -232,6 +234,28 @@ def _property_links(path: str, yaml_text: str, properties: dict[str, Any], probl
     return links
 
 
+def _key_lines(lines: list[str], properties: dict[str, Any]) -> dict[str, int]:
+    """The 0-based line of each property's key: the first line starting `key:`,
+    `"key":` or `'key':` (0 when none does)."""
+    starts: dict[str, int] = {}
+    for number, line in enumerate(lines):
+        colon = line.find(":")
+        if colon > 0 and line[0] not in " \t":
+            name = line[:colon].rstrip(" \t\r")
+            if name[:1] in "'\"":
+                name = name[1:]
+            if name[-1:] in "'\"":
+                name = name[:-1]
+            starts.setdefault(name, number)
+    # Odd keys (holding `:`, which cut them short above, or starting with a blank or
+    # a quote) are looked for by pattern.
+    return {
+        key: starts.get(key, 0) if key and ":" not in key and key[0] not in " \t'\"" and key[-1] not in "'\""
+        else _key_line(lines, key)
+        for key in properties
+    }
+
+
 def _key_line(lines: list[str], key: str) -> int:
     pattern = re.compile(r"^['\"]?" + re.escape(key) + r"['\"]?\s*:")
     for number, line in enumerate(lines):
@@ -266,18 +290,19 @@ def _scan_body(body: str, line_offset: int):
         return found
     pending: list[str] = []
     pending_start = 0
-    for start, lines in chunks:
-        simple = scan_simple_chunk(lines, start)
+    for start, text in chunks:
+        simple = scan_simple_chunk(text, start)
         if simple is None:
             if not pending:
                 pending_start = start
-            pending.extend(lines)
+            pending.append(text)
             continue
         if pending:
             _scan_tokens("\n".join(pending), line_offset + pending_start, found)
             pending = []
         chunk_links, chunk_tags, chunk_headings, chunk_blocks = simple
-        headings.extend(Heading(level, text, line_offset + number + 1) for level, text, number in chunk_headings)
+        if chunk_headings:
+            headings.extend(Heading(level, text, line_offset + number + 1) for level, text, number in chunk_headings)
         links.extend(_wikilink(meta, line_offset) for meta in chunk_links)
         tags.extend(chunk_tags)
         block_ids.extend(chunk_blocks)
