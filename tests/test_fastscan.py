@@ -42,6 +42,11 @@ inline_piece = st.sampled_from(
         "[ref]", "[x]: y.md", "*em*", "**b**", "_u_", "~~s~~", "&amp;", "é", "|", "| a | b |", "  ", "\t", "!",
         "[a](https://x.y/#z)", "![i](https://p/i.png)", "[see #t](mailto:a@b)", "[[a]](https://x)", "[x](h:[[y]])",
         "[", "]", "#", "[!note]", "[ ] ", "[x]", "](y)", "][", "[a]", "%%x%%",
+        # Markdown links to files, autolinks, comments: what the fast path reads itself.
+        "[B](Bo%20Li.md)", "[co page](<Acme Co.md>)", "![chart](img/c.png)", "[o](./O.md#H)", "[a](//h/x)",
+        "[a]()", "[a](<>)", "[t](b \"t\")", "[a](b )", "[*e*](x.md)", "[a &amp; b](x.md)", "[#t x](x.md)",
+        "[ #t](x.md)", "[a](javascript:[[j]])", "![ #t](data:x)", "[a](x.md&amp;)", "<https://e.x/p#q>",
+        "<mailto:a@b.c>", "<javascript:[[k]]>", "![a #t](https://p/i.png)", "![x #t](i.png)", "<b.md>", "a < b", "50%", "%", "[u](Ü.md)", "[a\nb](x.md)",
     ]
 )
 inline_text = st.lists(inline_piece, max_size=6).map("".join)
@@ -62,7 +67,8 @@ simple_start = st.sampled_from(
      "|:-:|", ":--|", "| a | b |", " | "]
 )
 simple_piece = st.sampled_from(["%%", "]]:", "]:", "\\]]:", "[a](https://x.y/#z)", "![i](https://p.q/i.png)", "[see #t](mailto:a@b)", "[x](N.md)",
-    "[](h:)", "[a[b](https://x)](y)", "(https://q)", " | ", "|", "\\|", "[[A\\|b]]", "\\", "[ ]", "[!tip]", "%%c%%", "[[Ana]]", "[[B|b]]", "![[p.png]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id"])
+    "[](h:)", "[a[b](https://x)](y)", "(https://q)", " | ", "|", "\\|", "[[A\\|b]]", "\\", "[ ]", "[!tip]", "%%c%%", "[[Ana]]", "[[B|b]]", "![[p.png]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id",
+    "[B](Bo%20Li.md)", "[c](<A C.md>)", "![i](i.png)", "<https://q.r/s>", "<x:[[y]]>", "%% [[c]]", "[[d]] %%", "50%", "[a](javascript:x)", "[x #t](y.md)"])
 simple_line = st.one_of(
     st.just(""),
     st.tuples(simple_start, st.lists(simple_piece, max_size=4).map("".join), block_id_end).map("".join),

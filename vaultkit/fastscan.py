@@ -66,15 +66,15 @@ _EMPTY_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 # Whole chunks of one kind (see scan_simple_chunk). A text line: nothing that starts
 # another block, is indented or may underline a heading; the content of an item or a
 # quoted line: nothing that would open a block inside it.
-_TEXT_LINE = r"(?![ \t>]|#{1,6}(?:[ \t]|$)|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[-*_=|:+ \t]+$)[^\n]+"
+_TEXT_LINE = r"(?![ \t>]|%%(?![^\n]*%%)|#{1,6}(?:[ \t]|$)|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[-*_=|:+ \t]+$)[^\n]+"
 _INNER = r"(?![ \t>]|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[-*_=|:+ \t]+$)[^\n]+"
 _PARAGRAPH = re.compile(rf"{_TEXT_LINE}(?:\n{_TEXT_LINE})*", re.MULTILINE)
 _QUOTED = re.compile(rf"> {_INNER}(?:\n> {_INNER})*", re.MULTILINE)
 _BULLETED = re.compile(rf"[-*+] {_INNER}(?:\n[-*+] {_INNER})*", re.MULTILINE)
-# Characters no simple chunk holds (code, HTML, escapes, math, comments, tabs), and
-# `~~~`, looked for apart (one character class is a fast search). A `](` or `][` is
-# judged per line by is_plain_inline, which knows simple external links.
-_HARD = re.compile(r"[`<\\$%\t\r]")
+# Characters no simple chunk holds (code, escapes, math, tabs), and `~~~`, looked for
+# apart (one character class is a fast search). `<`, `%%`, `](` and `][` are judged by
+# is_plain_inline, which knows inert autolinks, comments and simple links.
+_HARD = re.compile(r"[`\\$\t\r]")
 
 
 def split_chunks(body: str) -> list[tuple[int, str]] | None:
@@ -183,30 +183,32 @@ def scan_simple_chunk(text: str, first_line: int):
         return [], [], [], []  # a code block or a `%%` comment: nothing in it counts
     if _HARD.search(text) is not None or "~~~" in text:
         return None
-    if "](" not in text and "][" not in text:
-        # A heading, a paragraph, a list of one-line bullet items or one quoted paragraph,
-        # scanned as one text: wiki-links and tags cannot span lines, and the markers
-        # that start the lines (`- `, `> `) end in a space, as a line start counts for a tag.
-        if first_end < 0:
-            heading = _ATX.match(text)
-            if heading is not None:
-                level = len(heading.group(1))
-                content = _heading_content(text, level)
-                links, tags = [], []
-                _collect(content, first_line, links, tags)
-                return links, tags, [(level, content, first_line)], []
-        kind = _PARAGRAPH.fullmatch(text) or _QUOTED.fullmatch(text) or _BULLETED.fullmatch(text)
-        if kind is not None:
-            links, tags, block_ids = [], [], []
-            _collect(text, first_line, links, tags)
-            if "^" in text:
-                # A paragraph (and the quote's one) ends on the last line; each item is one.
-                ends = text.split("\n") if kind.re is _BULLETED else [text[text.rfind("\n") + 1 :]]
-                for end in ends:
-                    match = BLOCK_ID_RE.search(end.rstrip(" \t"))
-                    if match:
-                        block_ids.append(match.group(1))
-            return links, tags, [], block_ids
+    # A heading, a paragraph, a list of one-line bullet items or one quoted paragraph,
+    # scanned as one text: wiki-links, links and tags cannot span lines, and the markers
+    # that start the lines (`- `, `> `) end in a space, as a line start counts for a tag.
+    if first_end < 0:
+        heading = _ATX.match(text)
+        if heading is not None:
+            level = len(heading.group(1))
+            content = _heading_content(text, level)
+            links, tags = [], []
+            if not is_plain_inline(content, references=False) or not _collect(content, first_line, links, tags):
+                return None
+            return links, tags, [(level, content, first_line)], []
+    kind = _PARAGRAPH.fullmatch(text) or _QUOTED.fullmatch(text) or _BULLETED.fullmatch(text)
+    # Only a paragraph is one inline as written, where a `%%` comment runs on to its end.
+    if kind is not None and is_plain_inline(text, references=False, comments=kind.re is _PARAGRAPH):
+        links, tags, block_ids = [], [], []
+        if not _collect(text, first_line, links, tags):
+            return None
+        if "^" in text:
+            # A paragraph (and the quote's one) ends on the last line; each item is one.
+            ends = text.split("\n") if kind.re is _BULLETED else [text[text.rfind("\n") + 1 :]]
+            for end in ends:
+                match = BLOCK_ID_RE.search(end.rstrip(" \t"))
+                if match:
+                    block_ids.append(match.group(1))
+        return links, tags, [], block_ids
     return _scan_lines(text.split("\n"), first_line)
 
 
@@ -262,7 +264,8 @@ def _scan_lines(lines: list[str], first_line: int):
             if not is_plain_inline(content, references=False):
                 return None
             headings.append((len(heading.group(1)), content, number))
-            _collect(content, number, links, tags)
+            if not _collect(content, number, links, tags):
+                return None
             previous_kind = "heading"
             continue
         bullet = _BULLET.match(line)
@@ -297,18 +300,24 @@ def _scan_lines(lines: list[str], first_line: int):
         if not is_plain_inline(content, references=False):
             return None
         paragraph_last = content
-        _collect(content, number, links, tags)
+        if not _collect(content, number, links, tags):
+            return None
         previous_kind = kind
     close_paragraph()
     return links, tags, headings, block_ids
 
 
-def _collect(content: str, number: int, links: list[dict], tags: list[str]) -> None:
-    for entry in extract_plain_inline(content, number):
+def _collect(content: str, number: int, links: list[dict], tags: list[str]) -> bool:
+    """Add what the inline rules find in `content`; False when it is not plain after all."""
+    found = extract_plain_inline(content, number)
+    if found is None:
+        return False
+    for entry in found:
         if entry[0] == "tag":
             tags.append(entry[1])
         else:
             links.append(entry[1])
+    return True
 
 
 def _heading_content(line: str, level: int) -> str:
@@ -386,5 +395,6 @@ def _scan_table(lines: list[str], first_line: int):
             cell = mdTrim(cell)
             if not is_plain_inline(cell, references=False):
                 return None
-            _collect(cell, first_line + offset, links, tags)
+            if not _collect(cell, first_line + offset, links, tags):
+                return None
     return links, tags, [], []

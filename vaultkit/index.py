@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import sqlite3
 import sys
@@ -30,7 +31,7 @@ from .resolve import Resolver, file_keys, name_key
 from .vault import STATE_DIR, Config, Stat, conflict_copy_problems, is_note_path, load_config, scan
 
 SCHEMA_VERSION = 3  # 2: properties.line, for schema problems at `path:line`; 3: meta
-PARSER_VERSION = 2  # bump when parsing changes what it extracts: forces a re-parse
+PARSER_VERSION = 3  # bump when parsing changes what it extracts: forces a re-parse
 USER_VERSION = SCHEMA_VERSION * 1000 + PARSER_VERSION
 APPLICATION_ID = 0x564B4954  # "VKIT": tells our database from a foreign one
 MAX_NOTE_BYTES = 16 * 1024 * 1024
@@ -218,16 +219,29 @@ _worker_resolver: Resolver | None = None
 _worker_memo: dict = {}  # resolutions by (link path, source folder), fresh for each sync
 
 
-def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> list[ParsedFile]:
+def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> bytes:
+    """Read, parse and (when the resolver is known) resolve one chunk, in a worker.
+
+    The result goes back marshalled: plain tuples of strings and numbers marshal in a
+    quarter of the time pickle takes for them, on both sides.
+    """
     root, items = args
     results = []
     for path, stat, old in items:
         item = read_file(root, path, stat, old)
+        rows = None
         if item.note is not None:
-            rows = note_rows(item.note, _worker_resolver, memo=_worker_memo)
-            item = ParsedFile(item.path, item.stat, item.hash, None, item.unchanged, rows)
-        results.append(item)
-    return results
+            found = note_rows(item.note, _worker_resolver, memo=_worker_memo)
+            rows = (found.note, found.properties, found.links, found.tags, found.aliases, found.problems, found.resolved)
+        results.append((item.path, item.stat, item.hash, item.unchanged, rows))
+    return marshal.dumps(results)
+
+
+def _unmarshal_chunk(data: bytes) -> list[ParsedFile]:
+    return [
+        ParsedFile(path, tuple(stat), digest, None, unchanged, None if rows is None else NoteRows(*rows))
+        for path, stat, digest, unchanged, rows in marshal.loads(data)
+    ]
 
 
 def _resolved(rows: NoteRows, resolver: Resolver, alias_fallback: bool) -> NoteRows:
@@ -476,7 +490,8 @@ class Index:
         pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
         try:
             done = 0
-            for chunk in pool.map(_read_chunk, chunks):
+            for data in pool.map(_read_chunk, chunks):
+                chunk = _unmarshal_chunk(data)
                 done += len(chunk)
                 yield chunk
                 if progress:

@@ -135,7 +135,8 @@ def _comment_block_rule(state: StateBlock, start: int, end: int, silent: bool) -
 
 
 def _with_line(rule):
-    """Wrap markdown-it's link/image rule so the token it pushes knows its line."""
+    """Wrap markdown-it's link/image rule so the token it pushes knows its line and
+    the link as written."""
 
     def wrapped(state: StateInline, silent: bool) -> bool:
         count, pos = len(state.tokens), state.pos
@@ -145,6 +146,7 @@ def _with_line(rule):
             for token in state.tokens[count:]:
                 if token.type in ("link_open", "image"):
                     token.meta["line"] = _line(state, pos)
+                    token.meta["raw"] = state.src[pos : state.pos]  # as written
                     break
         return True
 
@@ -168,8 +170,11 @@ def _inline_core_rule(state) -> None:
             if token.children is None:
                 token.children = []
             content = token.content
+            extracted = None
             if extract_only and is_plain_inline(content, bool(env.get("references"))):
-                token.meta["extracted"] = extract_plain_inline(content, line)
+                extracted = extract_plain_inline(content, line)
+            if extracted is not None:
+                token.meta["extracted"] = extracted
             else:
                 md.inline.parse(content, md, env, token.children)
             if previous is not None and previous.type == "paragraph_open":
@@ -180,65 +185,111 @@ def _inline_core_rule(state) -> None:
 
 
 # Characters that let some inline rule other than ours consume text: code spans,
-# HTML and autolinks, escapes, math, comments. Without them (and with every `[`
-# and `]` part of a `[[` or `]]`), only the wiki-link and tag rules can match.
-_HARD_INLINE = re.compile(r"[`<\\$%]")
+# escapes, math. Without them, `<` only in inert autolinks, `%%` only where comments
+# are understood, and every `[` and `]` part of a `[[`, a `]]` or a simple link below,
+# only the wiki-link, tag and comment rules (and those links) can match.
+_HARD_INLINE = re.compile(r"[`\\$]")
 
 
-# `[text](scheme:...)` and `![alt](scheme:...)` with nothing nested: external links,
-# which the index skips. Label and destination hold no bracket, paren, space or `<`.
-_EXTERNAL_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([A-Za-z][A-Za-z0-9+.\-]*:[^\s()<>\\]*)\)")
+# `[label](destination)` and `![alt](destination)` with nothing nested: the label holds
+# no bracket, `<` or line break; the destination, in `<...>` or bare, no paren, blank,
+# `<`, `>`, backslash or `&` (which could start an entity), so it is taken as written.
+_INLINE_LINK = re.compile(r"(!?)\[([^\[\]<\n]*)\]\((?:<([^<>\n\\&]*)>|([^\s()<>\\&]*))\)")
+# A link's text that is its display as written: no tag, emphasis, entity or comment.
+_PLAIN_LABEL = re.compile(r"[^#*_~&%]*")
+# An autolink holding nothing any inline rule could take: whether it is a link or
+# (with a scheme markdown-it refuses) text, nothing in it is extracted.
+_INERT_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20\[\]`%$\\&]*>")
 
 
-def is_plain_inline(content: str, references: bool = True) -> bool:
-    """True when only the wiki-link and tag rules (and simple external links) can match.
+def is_plain_inline(content: str, references: bool = True, comments: bool = False) -> bool:
+    """True when only the wiki-link, tag and comment rules, and simple links, can match.
 
     Without link reference definitions in the note, a `[` can only start a link
     when `](` or `][` follows a label, so other brackets (`[!note]`, `- [ ] task`)
-    are plain text; simple external links are recognised by `_EXTERNAL_LINK`.
+    are plain text; simple links are recognised by `_INLINE_LINK`. `comments`: the
+    content is a whole inline (a paragraph), so that a `%%` comment is read as the
+    parser reads it, to the next `%%` or the end.
     """
     if _HARD_INLINE.search(content):
         return False
-    if "[" not in content and "]" not in content:
-        return True
-    if not references:
-        if "](" in content or "][" in content:
-            rest = _EXTERNAL_LINK.sub("", content)
-            return "](" not in rest and "][" not in rest
-        return True
-    rest = content.replace("[[", "").replace("]]", "")
-    return "[" not in rest and "]" not in rest
+    if "%%" in content and (not comments or "](" in content or "][" in content or "<" in content):
+        return False
+    if references:
+        if "<" in content:
+            return False
+        rest = content.replace("[[", "").replace("]]", "")
+        return "[" not in rest and "]" not in rest
+    rest = content
+    if "](" in content or "][" in content:
+        if not all(_is_simple_link(match) for match in _INLINE_LINK.finditer(content)):
+            return False
+        rest = _INLINE_LINK.sub("", content)
+        if "](" in rest or "][" in rest:
+            return False
+    if "<" in rest:
+        return "<" not in _INERT_AUTOLINK.sub("", rest)
+    return True
 
 
-def extract_plain_inline(content: str, line: int) -> list[tuple]:
-    """Wiki-links and tags of plain inline text, exactly as the inline rules find them.
+def _is_simple_link(match: re.Match) -> bool:
+    """A link markdown-it accepts, whose display is its label as written."""
+    destination = match.group(3) if match.group(3) is not None else match.group(4)
+    if not markdown().validateLink(_normalize_link(destination)):
+        return False  # not a link at all: its text would be parsed as text
+    return bool(match.group(1)) or SCHEME_RE.match(destination) is not None or _PLAIN_LABEL.fullmatch(
+        match.group(2)
+    ) is not None
 
-    Returns ("wikilink", meta) and ("tag", name, line) entries in document order;
-    `line` is the 0-based line of the block, as in token.meta["line"]. External
-    links are stepped over: an image whole, a link's text scanned for tags (as the
-    link rule tokenises it).
+
+def extract_plain_inline(content: str, line: int) -> list[tuple] | None:
+    """Wiki-links, simple Markdown links and tags of plain inline text, exactly as the
+    inline rules find them; None when a link turns out not to be simple after all.
+
+    Returns ("wikilink", meta), ("link", meta) and ("tag", name, line) entries in
+    document order; `line` is the 0-based line of the block, as in token.meta["line"].
+    A link's text is scanned for tags (as the link rule tokenises it); an image's alt
+    text is not (its tokens are the image's children); a `%%` comment is skipped.
     """
     found: list[tuple] = []
-    if "[[" not in content and "#" not in content:
+    has_links = "](" in content
+    if "[[" not in content and "#" not in content and not has_links:
         return found
-    external = _EXTERNAL_LINK.search(content) if "](" in content else None
+    link = _INLINE_LINK.search(content) if has_links else None
+    comment_at = content.find("%%")
     pos, size = 0, len(content)
     while pos < size:
-        link_at = content.find("[[", pos)
+        wiki_at = content.find("[[", pos)
         tag_at = content.find("#", pos)
-        if external is not None and external.start() < pos:
-            external = _EXTERNAL_LINK.search(content, pos)
-        if link_at < 0 and tag_at < 0:
+        if link is not None and link.start() < pos:
+            link = _INLINE_LINK.search(content, pos)
+        if 0 <= comment_at < pos:
+            comment_at = content.find("%%", pos)
+        wiki_start = wiki_at - 1 if wiki_at > 0 and content[wiki_at - 1] == "!" else wiki_at
+        first = size if wiki_at < 0 else wiki_start
+        if 0 <= tag_at < first:
+            first = tag_at
+        if link is not None and link.start() < first:
+            first = link.start()
+        if 0 <= comment_at < first:
+            first = comment_at
+        if first == size:
             break
-        link_start = link_at - 1 if link_at > 0 and content[link_at - 1] == "!" else link_at
-        if external is not None and (link_at < 0 or external.start() < link_start) and (
-            tag_at < 0 or external.start() < tag_at
-        ):
-            if not external.group(1):
-                _tags_in(content, external.start(2), external.end(2), line, found)
-            pos = external.end()
+        if first == comment_at:
+            close = content.find("%%", comment_at + 2)
+            pos = size if close < 0 else close + 2
             continue
-        if tag_at >= 0 and (link_at < 0 or tag_at < link_start):
+        if link is not None and first == link.start():
+            if not _is_simple_link(link):
+                return None
+            entry = _link_entry(link, line + content.count("\n", 0, first))
+            if entry is not None:
+                found.append(entry)
+            elif not link.group(1):
+                _tags_in(content, link.start(2), link.end(2), line, found)
+            pos = link.end()
+            continue
+        if first == tag_at:
             if tag_at == 0 or content[tag_at - 1].isspace():
                 match = TAG_RE.match(content, tag_at)
                 if match and not match.group(1).isdigit():
@@ -247,14 +298,13 @@ def extract_plain_inline(content: str, line: int) -> list[tuple]:
                     continue
             pos = tag_at + 1
             continue
-        start = link_start
-        end = content.find("]]", link_at + 2)
+        end = content.find("]]", wiki_at + 2)
         if end < 0:
-            pos = link_at + 1
+            pos = wiki_at + 1
             continue
-        inner = content[link_at + 2 : end]
+        inner = content[wiki_at + 2 : end]
         if not inner.strip() or "\n" in inner or "[[" in inner:
-            pos = link_at + 1
+            pos = wiki_at + 1
             continue
         linkpath, subpath, display = split_wikilink(inner)
         found.append(
@@ -264,14 +314,29 @@ def extract_plain_inline(content: str, line: int) -> list[tuple]:
                     "linkpath": linkpath,
                     "subpath": subpath,
                     "display": display,
-                    "kind": "embed" if start < link_at else "link",
-                    "raw": content[start : end + 2],
-                    "line": line + content.count("\n", 0, start),
+                    "kind": "embed" if wiki_start < wiki_at else "link",
+                    "raw": content[wiki_start : end + 2],
+                    "line": line + content.count("\n", 0, wiki_start),
                 },
             )
         )
         pos = end + 2
     return found
+
+
+@lru_cache(maxsize=4096)
+def _normalize_link(destination: str) -> str:
+    return markdown().normalizeLink(destination)
+
+
+def _link_entry(match: re.Match, line: int) -> tuple | None:
+    """("link", meta) for a simple link to a local file; None for an external one."""
+    destination = match.group(3) if match.group(3) is not None else match.group(4)
+    href = _normalize_link(destination)
+    if not href or SCHEME_RE.match(href) or href.startswith("//"):
+        return None
+    kind = "embed" if match.group(1) else "link"
+    return ("link", {"kind": kind, "href": href, "display": match.group(2), "line": line, "raw": match.group(0)})
 
 
 def _tags_in(content: str, start: int, end: int, line: int, found: list[tuple]) -> None:

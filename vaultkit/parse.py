@@ -303,7 +303,10 @@ def _scan_body(body: str, line_offset: int):
         chunk_links, chunk_tags, chunk_headings, chunk_blocks = simple
         if chunk_headings:
             headings.extend(Heading(level, text, line_offset + number + 1) for level, text, number in chunk_headings)
-        links.extend(_wikilink(meta, line_offset) for meta in chunk_links)
+        for meta in chunk_links:
+            link = _link(meta, line_offset)
+            if link is not None:
+                links.append(link)
         tags.extend(chunk_tags)
         block_ids.extend(chunk_blocks)
     if pending:
@@ -333,7 +336,9 @@ def _scan_tokens(text: str, line_offset: int, found) -> None:
                 if entry[0] == "tag":
                     tags.append(entry[1])
                 else:
-                    links.append(_wikilink(entry[1], line_offset))
+                    link = _link(entry[1], line_offset)
+                    if link is not None:
+                        links.append(link)
             continue
         children = token.children or ()
         for index, child in enumerate(children):
@@ -361,32 +366,43 @@ def _wikilink(meta: dict, line_offset: int) -> Link:
     )
 
 
+def _link(meta: dict, line_offset: int) -> Link | None:
+    """A link the fast path found: a wiki-link's meta, or a Markdown link's."""
+    if "href" in meta:
+        return _local_link(meta, meta["href"], meta["display"], line_offset)
+    return _wikilink(meta, line_offset)
+
+
 def _markdown_link(token, children, index: int, line_offset: int) -> Link | None:
-    href = token.attrGet("src" if token.type == "image" else "href") or ""
+    if token.type == "image":
+        return _local_link(
+            {**token.meta, "kind": "embed"}, token.attrGet("src") or "", token.content, line_offset
+        )
+    parts = []
+    for child in children[index + 1 :]:
+        if child.type == "link_close":
+            break
+        parts.append(child.content)
+    return _local_link({**token.meta, "kind": "link"}, token.attrGet("href") or "", "".join(parts), line_offset)
+
+
+def _local_link(meta: dict, href: str, display: str, line_offset: int) -> Link | None:
+    """A Markdown link or image to a file in the vault; None for an external one.
+    `meta` holds its kind, 0-based line and the link as written."""
     if not href or SCHEME_RE.match(href) or href.startswith("//"):
         return None
     href = unquote(href)
     hash_at = href.find("#")
     linkpath, subpath = (href, "") if hash_at < 0 else (href[:hash_at], href[hash_at:])
-    if token.type == "image":
-        display = token.content
-    else:
-        parts = []
-        for child in children[index + 1 :]:
-            if child.type == "link_close":
-                break
-            parts.append(child.content)
-        display = "".join(parts)
-    line = line_offset + token.meta.get("line", 0) + 1
     return Link(
         linkpath=_nfc(linkpath.strip()),
         subpath=subpath,
         display=display,
-        kind="embed" if token.type == "image" else "link",
+        kind=meta["kind"],
         syntax="markdown",
         field=None,
-        line=line,
-        raw=f"[{display}]({href})" if token.type != "image" else f"![{display}]({href})",
+        line=line_offset + meta.get("line", 0) + 1,
+        raw=meta["raw"],
     )
 
 
