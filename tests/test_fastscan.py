@@ -17,17 +17,16 @@ from vaultkit.parse import parse_note
 
 
 def parse_note_slowly(text: str):
-    saved = fastscan.split_chunks, markdown.is_plain_inline
-    fastscan_split = lambda body: None  # noqa: E731 - parse every note whole
-    try:
-        import vaultkit.parse as parse_module
+    """parse_note with every fast path switched off: markdown-it-py tokenises it all."""
+    import vaultkit.parse as parse_module
 
-        parse_module.split_chunks = fastscan_split
-        markdown.is_plain_inline = lambda content, references=True: False
+    saved = parse_module.split_chunks, markdown.is_plain_inline
+    try:
+        parse_module.split_chunks = lambda body: None
+        markdown.is_plain_inline = lambda content, references=True, comments=False: False
         return parse_note("note.md", text)
     finally:
-        parse_module.split_chunks = saved[0]
-        markdown.is_plain_inline = saved[1]
+        parse_module.split_chunks, markdown.is_plain_inline = saved
 
 
 def extracted(note):
@@ -96,6 +95,23 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:", max_size=80)
 @example("text\n%%\n[[a]]\n%%\n\n- x\n-y [[b]]\n\n>#t\n> u")
 def test_fast_extraction_equals_the_parser(text: str) -> None:
     assert extracted(parse_note("note.md", text)) == extracted(parse_note_slowly(text))
+
+
+def test_the_slow_path_is_really_slow() -> None:
+    """parse_note_slowly must not reach fastscan at all (else the test above compares it with itself)."""
+    import vaultkit.parse as parse_module
+
+    calls = []
+    saved = fastscan.extract_plain_inline
+    fastscan.extract_plain_inline = lambda *args: calls.append(args) or saved(*args)
+    try:
+        parse_note_slowly("# T\n\ntext [[a]] #t\n\n- [[b]]\n")
+        assert calls == []
+        parse_note("note.md", "# T\n\ntext [[a]] #t\n\n- [[b]]\n")
+        assert calls
+    finally:
+        fastscan.extract_plain_inline = saved
+    assert parse_module.split_chunks is fastscan.split_chunks
 
 
 def test_the_fast_path_is_taken_for_plain_prose() -> None:

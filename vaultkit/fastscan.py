@@ -34,11 +34,16 @@ _HTML_BLOCK_LIKE = re.compile(r"<!--|<\?|<![A-Za-z\[]|<(?:script|pre|style|texta
 
 
 def _parse_whole(body: str) -> bool:
-    return (
-        "\r" in body or "\x00" in body or "$$" in body
-        or ("]:" in body and _REFERENCE_LIKE.search(body) is not None)
-        or ("<" in body and _HTML_BLOCK_LIKE.search(body) is not None)
-    )
+    if "\r" in body or "\x00" in body or "$$" in body:
+        return True
+    if "]:" in body and _REFERENCE_LIKE.search(body) is not None:
+        return True
+    at = body.find("<")
+    while at >= 0:  # few `<` in a note: trying the pattern at each is cheaper than a search
+        if _HTML_BLOCK_LIKE.match(body, at):
+            return True
+        at = body.find("<", at + 1)
+    return False
 
 
 # Anything that may open a fence, in any container; only a fence at the top level

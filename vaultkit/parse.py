@@ -300,18 +300,24 @@ def _scan_body(body: str, line_offset: int):
         if pending:
             _scan_tokens("\n".join(pending), line_offset + pending_start, found)
             pending = []
-        chunk_links, chunk_tags, chunk_headings, chunk_blocks = simple
-        if chunk_headings:
-            headings.extend(Heading(level, text, line_offset + number + 1) for level, text, number in chunk_headings)
-        for meta in chunk_links:
-            link = _link(meta, line_offset)
-            if link is not None:
-                links.append(link)
-        tags.extend(chunk_tags)
-        block_ids.extend(chunk_blocks)
+        _add_simple(simple, line_offset, found)
     if pending:
         _scan_tokens("\n".join(pending), line_offset + pending_start, found)
     return found
+
+
+def _add_simple(simple, line_offset: int, found) -> None:
+    """Add what fastscan found (0-based lines in the body) to the body's findings."""
+    links, tags, headings, block_ids = found
+    chunk_links, chunk_tags, chunk_headings, chunk_blocks = simple
+    if chunk_headings:
+        headings.extend(Heading(level, text, line_offset + number + 1) for level, text, number in chunk_headings)
+    for meta in chunk_links:
+        link = _link(meta, line_offset)
+        if link is not None:
+            links.append(link)
+    tags.extend(chunk_tags)
+    block_ids.extend(chunk_blocks)
 
 
 def _scan_tokens(text: str, line_offset: int, found) -> None:
