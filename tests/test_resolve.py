@@ -348,3 +348,24 @@ def test_resolver_alias_fallback_is_off_by_default():
     found = resolver.resolve("BOB", "a.md", alias_fallback=True)
     assert (found.target, found.via_alias) == ("Robert.md", True)
     assert resolver.alias_targets("bob") == ["Robert.md"]
+
+
+def test_property_links_inside_longer_text_are_marked_low_confidence(make_vault, vk):
+    """obsidian-links §5: only a value that is the whole link surely counts in Obsidian;
+    a link inside longer text is indexed and marked, so that tools can tell."""
+    vault = make_vault({
+        "Bob.md": "",
+        "Acme.md": "",
+        "n.md": '---\ncompany: "[[Acme]]"\nnote: "met [[Bob]] at [[Acme]]"\nrelated:\n  - " [[Bob]] "\n'
+                '  - "see [[Bob]]"\n---\n[[Bob]] in the body\n',
+    })
+    edges = vk("graph", "--format", "json", vault).json()["edges"]
+    marks = [(e["field"], e["target"], e["line"], e["low_confidence"]) for e in edges if e["source"] == "n.md"]
+    assert marks == [
+        ("company", "Acme.md", 2, False),
+        ("note", "Bob.md", 3, True),
+        ("note", "Acme.md", 3, True),
+        ("related", "Bob.md", 5, False),
+        ("related", "Bob.md", 6, True),
+        (None, "Bob.md", 8, False),
+    ]

@@ -46,6 +46,7 @@ def graph_json(index: Index) -> dict[str, Any]:
             "relation": schema.relation_of(types.get(where.source), link.field),
             "line": link.line,
             "ambiguous": where.ambiguous,
+            "low_confidence": link.low_confidence,
             "raw": link.raw,
         }
         for link, where in index.links()

@@ -30,7 +30,7 @@ from .parse import parse_note
 from .resolve import Resolver, file_keys, name_key
 from .vault import STATE_DIR, Config, Stat, conflict_copy_problems, is_note_path, load_config, scan
 
-SCHEMA_VERSION = 3  # 2: properties.line, for schema problems at `path:line`; 3: meta
+SCHEMA_VERSION = 4  # 2: properties.line, for schema problems at `path:line`; 3: meta; 4: links.low_confidence
 PARSER_VERSION = 3  # bump when parsing changes what it extracts: forces a re-parse
 USER_VERSION = SCHEMA_VERSION * 1000 + PARSER_VERSION
 APPLICATION_ID = 0x564B4954  # "VKIT": tells our database from a foreign one
@@ -49,7 +49,7 @@ CREATE TABLE links(source TEXT NOT NULL, ordinal INTEGER NOT NULL, line INTEGER 
                    kind TEXT NOT NULL, syntax TEXT NOT NULL, field TEXT, linkpath TEXT NOT NULL,
                    subpath TEXT NOT NULL, display TEXT, raw TEXT NOT NULL, name_key TEXT NOT NULL,
                    target TEXT, ambiguous INTEGER NOT NULL, via_alias INTEGER NOT NULL,
-                   PRIMARY KEY(source, ordinal)) WITHOUT ROWID;
+                   low_confidence INTEGER NOT NULL, PRIMARY KEY(source, ordinal)) WITHOUT ROWID;
 CREATE INDEX links_target ON links(target);
 CREATE INDEX links_name_key ON links(name_key);
 CREATE TABLE tags(path TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY(path, tag)) WITHOUT ROWID;
@@ -128,7 +128,7 @@ def note_rows(
                 note.path, ordinal, link.line, link.kind, link.syntax, link.field, link.linkpath,
                 link.subpath, link.display, link.raw, name_key(link.linkpath),
                 found.target if found else None, int(found.ambiguous) if found else 0,
-                int(found.via_alias) if found else 0,
+                int(found.via_alias) if found else 0, int(link.low_confidence),
             )
         )
     return NoteRows(
@@ -249,7 +249,7 @@ def _resolved(rows: NoteRows, resolver: Resolver, alias_fallback: bool) -> NoteR
     links = []
     for row in rows.links:
         found = resolver.resolve(row[6], row[0], alias_fallback)
-        links.append((*row[:11], found.target, int(found.ambiguous), int(found.via_alias)))
+        links.append((*row[:11], found.target, int(found.ambiguous), int(found.via_alias), *row[14:]))
     return NoteRows(rows.note, rows.properties, links, rows.tags, rows.aliases, rows.problems, True)
 
 
@@ -609,7 +609,7 @@ class Index:
             problem_rows.extend(rows.problems)
         db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", note_table)
         db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?, ?)", property_rows)
-        db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", link_rows)
+        db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", link_rows)
         db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", tag_rows)
         db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)", alias_rows)
         db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", problem_rows)
@@ -735,7 +735,7 @@ class Index:
     def links(self, source: str | None = None, target: str | None = None) -> list[tuple[Link, "Target"]]:
         query = (
             "SELECT source, linkpath, subpath, display, kind, syntax, field, line, raw, target, ambiguous, "
-            "via_alias FROM links"
+            "via_alias, low_confidence FROM links"
         )
         args: tuple[Any, ...] = ()
         if source is not None:
@@ -749,7 +749,7 @@ class Index:
         for row in self.db.execute(query, args):
             link = Link(
                 linkpath=row[1], subpath=row[2], display=row[3], kind=row[4], syntax=row[5],
-                field=row[6], line=row[7], raw=row[8],
+                field=row[6], line=row[7], raw=row[8], low_confidence=bool(row[12]),
             )
             out.append((link, Target(source=row[0], target=row[9], ambiguous=bool(row[10]), via_alias=bool(row[11]))))
         return out

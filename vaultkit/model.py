@@ -22,6 +22,9 @@ class Link:
     field: str | None  # front matter property holding the link, None in the body
     line: int  # 1-based line in the file
     raw: str  # the link exactly as written
+    # A property link inside longer text (`note: "met [[Bob]] today"`): Obsidian may
+    # not follow it (obsidian-links §5), so it is indexed and marked.
+    low_confidence: bool = False
 
 
 @dataclass(frozen=True, slots=True)

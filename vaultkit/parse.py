@@ -210,15 +210,18 @@ def _property_links(
                 continue
             if not isinstance(item, str) or "[[" not in item:
                 continue
+            item_from = search_from
             for match in PROPERTY_LINK.finditer(item):
                 raw = match.group(0)
                 inner = match.group(1)
                 if not inner.strip():
                     continue
                 linkpath, subpath, display = split_wikilink(inner)
-                found = _find_line(lines, raw, search_from)
+                found = _find_line(lines, raw, item_from)
                 if found >= 0:
-                    search_from = found
+                    item_from = found
+                    # The next item of a block list is on a later line; a flow list's on this one.
+                    search_from = found + 1 if found > key_line else found
                 links.append(
                     Link(
                         linkpath=_nfc(linkpath),
@@ -229,6 +232,7 @@ def _property_links(
                         field=key,
                         line=(found if found >= 0 else key_line) + 2,
                         raw=raw,
+                        low_confidence=item.strip() != raw,
                     )
                 )
     return links
