@@ -83,6 +83,11 @@ LINK_FORMS = [
     ("html comment", "<!-- [[Note]] -->", []),
     ("html block", "<div>\n[[Note]]\n</div>", []),
     ("escaped pipe in table", "| a | b |\n|---|---|\n| [[A\\|b]] | x |", [("link", "wiki", "A", "", "b", None, 3)]),
+    # obsidian-links §2.3: an unescaped `|` splits the cell in Obsidian; vaultkit reads the link (and warns).
+    ("unescaped pipe in table", "| a | b |\n|---|---|\n| [[A|b]] | x |\n| [[C|d|e]] | [[F]] |",
+     [("link", "wiki", "A", "", "b", None, 3), ("link", "wiki", "C", "", "d|e", None, 4), ("link", "wiki", "F", "", None, None, 4)]),
+    ("unescaped pipe in a table header", "| [[A|b]] | x |\n|---|---|---|", [("link", "wiki", "A", "", "b", None, 1)]),
+    ("a table cell's [[ never closed", "| a | b |\n|---|---|\n| [[A | x |", []),
     ("blockquote", "> [[Q]]", [("link", "wiki", "Q", "", None, None, 1)]),
     ("callout", "> [!note] Title\n> see [[Q]]", [("link", "wiki", "Q", "", None, None, 2)]),
     ("heading link", "## About [[Q]]", [("link", "wiki", "Q", "", None, None, 1)]),
@@ -335,3 +340,13 @@ def test_key_lines_are_the_first_line_each_key_starts(lines: list[str], keys: li
 
     properties = dict.fromkeys(keys, 1)
     assert _key_lines(lines, properties) == {key: _key_line(lines, key) for key in properties}
+
+
+def test_an_unescaped_pipe_in_a_table_link_is_a_warning(make_vault, vk):
+    vault = make_vault({"A.md": "", "n.md": "| who | note |\n|---|---|\n| [[A|Ann]] | met |\n| [[A\\|Ann]] | ok |\n"})
+    result = vk("check", vault)
+    assert result.exit_code == 0, result  # a warning, not an error
+    assert "n.md:3: warning: a wiki-link in a table cell holds a | that splits the cell" in result.stdout
+    assert "n.md:4:" not in result.stdout
+    edges = vk("graph", "--format", "json", vault).json()["edges"]
+    assert [(e["target"], e["display"], e["line"]) for e in edges] == [("A.md", "Ann", 3), ("A.md", "Ann", 4)]

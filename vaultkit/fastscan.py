@@ -398,6 +398,8 @@ def _scan_table(lines: list[str], first_line: int):
             cells = [mdTrim(cells[i]) if i < len(cells) and cells[i] else "" for i in range(width)]
         for cell in cells:
             cell = mdTrim(cell)
+            if cell.rfind("[[") > cell.rfind("]]"):
+                return None  # a `[[` the split may have cut: the parser's table rule joins it
             if not is_plain_inline(cell, references=False):
                 return None
             if not _collect(cell, first_line + offset, links, tags):

@@ -15,7 +15,9 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -151,6 +153,62 @@ def _with_line(rule):
         return True
 
     return wrapped
+
+
+def _with_pipes_in_links(rule):
+    """Wrap the table rule so that `| [[A|b]] |` in a row is the link A, shown as b.
+
+    The table splits a row at every `|` not escaped as `\\|`, so in Obsidian such a
+    link breaks apart (obsidian-links §2.3). vaultkit reads the cells the split made
+    inside `[[...]]` as one, marks that cell's inline token (`meta["unescaped_pipe"]`,
+    for a warning), and leaves the cells it took the place of empty.
+    """
+
+    def wrapped(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        count = len(state.tokens)
+        if not rule(state, start, end, silent):
+            return False
+        if silent:
+            return True
+        cells: list = []
+        for token in state.tokens[count:]:
+            if token.type == "tr_open":
+                cells = []
+                row = token.map[0]
+            elif token.type == "inline":
+                cells.append(token)
+            elif token.type == "tr_close":
+                line = state.src[state.bMarks[row] + state.tShift[row] : state.eMarks[row]]
+                if "[[" in line and "|" in line:
+                    _join_split_links(line, cells)
+        return True
+
+    return wrapped
+
+
+def _join_split_links(line: str, cells: list) -> None:
+    pieces = escapedSplit(mdTrim(line))
+    if pieces and pieces[0] == "":
+        pieces.pop(0)
+    if pieces and pieces[-1] == "":
+        pieces.pop()
+    joined: list[list[str]] = []
+    for index, piece in enumerate(pieces):
+        last = "|".join(joined[-1]) if joined else ""
+        # Still inside a `[[` the split cut, which a later piece closes.
+        if last.rfind("[[") > last.rfind("]]") and any("]]" in later for later in pieces[index:]):
+            joined[-1].append(piece)
+        else:
+            joined.append([piece])
+    if len(joined) == len(pieces):
+        return
+    for index, token in enumerate(cells):
+        if index < len(joined):
+            token.content = mdTrim("|".join(joined[index]))
+            if len(joined[index]) > 1:
+                token.meta["unescaped_pipe"] = True
+        else:
+            token.content = ""
 
 
 def _inline_core_rule(state) -> None:
@@ -389,5 +447,6 @@ def markdown() -> MarkdownIt:
         _comment_block_rule,
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
+    md.block.ruler.at("table", _with_pipes_in_links(md.block.ruler.__rules__[md.block.ruler.__find__("table")].fn))
     md.core.ruler.at("inline", _inline_core_rule)
     return md

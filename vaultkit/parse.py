@@ -73,8 +73,16 @@ def parse_note(path: str, text: str) -> Note:
         property_lines = {key: line + 2 for key, line in key_lines.items()}
         links.extend(_property_links(path, yaml_lines, key_lines, properties, problems))
 
-    body_links, tags, headings, block_ids = _scan_body(body, body_line)
+    body_links, tags, headings, block_ids, pipe_lines = _scan_body(body, body_line)
     links.extend(body_links)
+    for line in dict.fromkeys(pipe_lines):
+        problems.append(
+            Problem(
+                path, line, "warning", "table-pipe",
+                "a wiki-link in a table cell holds a | that splits the cell in Obsidian; "
+                "write it as \\| (as in [[Name\\|shown text]])",
+            )
+        )
 
     aliases = _aliases(properties)
     tags = _dedupe_casefold(_property_tags(properties) + tags)
@@ -285,9 +293,10 @@ def _scan_body(body: str, line_offset: int):
     tags: list[str] = []
     headings: list[Heading] = []
     block_ids: list[str] = []
+    pipe_lines: list[int] = []  # table rows where a `|` inside `[[...]]` split a cell
+    found = (links, tags, headings, block_ids, pipe_lines)
     if not body:
-        return links, tags, headings, block_ids
-    found = (links, tags, headings, block_ids)
+        return found
     chunks = split_chunks(body)
     if chunks is None:
         _scan_tokens(body, line_offset, found)
@@ -312,7 +321,7 @@ def _scan_body(body: str, line_offset: int):
 
 def _add_simple(simple, line_offset: int, found) -> None:
     """Add what fastscan found (0-based lines in the body) to the body's findings."""
-    links, tags, headings, block_ids = found
+    links, tags, headings, block_ids, _ = found
     chunk_links, chunk_tags, chunk_headings, chunk_blocks = simple
     if chunk_headings:
         headings.extend(Heading(level, text, line_offset + number + 1) for level, text, number in chunk_headings)
@@ -326,7 +335,7 @@ def _add_simple(simple, line_offset: int, found) -> None:
 
 def _scan_tokens(text: str, line_offset: int, found) -> None:
     """Collect from markdown-it-py's tokens of `text`, whose first line is `line_offset`."""
-    links, tags, headings, block_ids = found
+    links, tags, headings, block_ids, pipe_lines = found
     tokens = markdown().parse(text, {"extract_only": True})
     heading_level = 0
     for token in tokens:
@@ -340,6 +349,8 @@ def _scan_tokens(text: str, line_offset: int, found) -> None:
             heading_level = 0
         if "block_id" in token.meta:
             block_ids.append(token.meta["block_id"])
+        if "unescaped_pipe" in token.meta:
+            pipe_lines.append(line_offset + token.map[0] + 1)
         extracted = token.meta.get("extracted")
         if extracted is not None:
             for entry in extracted:
