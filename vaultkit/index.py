@@ -10,6 +10,7 @@ hypothesis property test holds us to that.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import marshal
@@ -19,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
@@ -219,6 +221,20 @@ _worker_resolver: Resolver | None = None
 _worker_memo: dict = {}  # resolutions by (link path, source folder), fresh for each sync
 
 
+@contextmanager
+def _collector_paused():
+    """No garbage collection while a sync runs: it makes and drops millions of small
+    tuples (rows) and no cycles (parsing 1,000 notes with the collector off leaves
+    nothing unreachable), and collecting among them cost a tenth of a cold sync."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> bytes:
     """Read, parse and (when the resolver is known) resolve one chunk, in a worker.
 
@@ -324,7 +340,8 @@ class Index:
         watcher knows what changed. `full` throws the index away and rebuilds it.
         """
         try:
-            return self._sync_once(paths, full, progress)
+            with _collector_paused():
+                return self._sync_once(paths, full, progress)
         except sqlite3.DatabaseError as error:
             # Damage past the first page (SQLITE_CORRUPT, exactly DatabaseError) shows only
             # when a query reads it. The index is a cache: start it over. Locked, read-only
@@ -487,6 +504,7 @@ class Index:
         # With the alias fallback a link's target depends on every note's aliases, known
         # only after parsing: then the links are resolved afterwards, in this process.
         _worker_resolver = None if self.config.alias_fallback else Resolver(final_paths())
+        # The workers fork inside the sync, so that their collector is paused too.
         pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
         try:
             done = 0
