@@ -58,3 +58,19 @@ def test_golden_stats_on_the_starter_vault(tmp_path, vk):
     assert result.exit_code == 0, result
     check_golden("stats.txt", result.stdout)
     check_golden("stats.json", vk("stats", vault, "--today", TEMPLATE_TODAY, "--json", "--no-sync").stdout)
+
+
+def test_a_name_from_an_interview_with_no_note_for_the_person_has_no_degree_yet(make_vault, vk):
+    """As with an unresolved `referred_by`: the referrer has no note, so the chain from
+    you is not known; claiming 1st degree would be wrong."""
+    vault = make_vault({
+        "people/Ana.md": "---\ntype: contact\n---\n",
+        "people/Bo.md": "---\ntype: contact\n---\n",
+        "interviews/i.md": '---\ntype: interview\nwith: "[[Zed Unknown]]"\ndate: 2026-01-05\nreferrals: ["[[Bo]]"]\n---\n',
+        "interviews/j.md": '---\ntype: interview\nwith: "[[Ana]]"\ndate: 2026-01-06\nreferrals: ["[[Bo]]"]\n---\n',
+    })
+    stats = vk("stats", vault, "--json", "--today", "2026-02-01").json()
+    assert stats["by_degree"] == {"1": 1, "2": 1}  # Ana; Bo, whom Ana named too
+    (vault / "interviews/j.md").unlink()
+    stats = vk("stats", vault, "--json", "--today", "2026-02-01").json()
+    assert stats["by_degree"] == {"1": 1, "unknown": 1}  # Bo, named only by Zed, who has no note

@@ -166,8 +166,14 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date) -> Network:
     for interview in interviews:
         for referral in interview.referrals:
             all_referrals.append(referral)
-            if referral.target in referred_by and referral.referrer and referral.referrer != referral.target:
+            if referral.target not in referred_by:
+                continue
+            if referral.referrer and referral.referrer != referral.target:
                 referred_by[referral.target].append(referral.referrer)
+            elif not referral.referrer:
+                # Named in an interview whose `with` has no note: a referrer without a
+                # note, as an unresolved `referred_by` is (no degree until a chain reaches them).
+                has_unknown_referrer.add(referral.target)
     introduced_by: dict[str, list[str]] = {}
     for interview in interviews:
         if interview.person and interview.via and interview.status != "cancelled":
