@@ -57,7 +57,7 @@ inline_piece = st.sampled_from(
         "!", "[a](https://x.y/#z)", "![i](https://p/i.png)", "[see #t](mailto:a@b)", "[[a]](https://x)", "[", "]",
         "#", "[!note]", "[ ] ", "[x]", "](y)", "][", "[a]", "\"q\"", "O'Brien", " > ", ">", "\xa0", "\u2003",
         "[[Secret|the name]]", "[[evil]]", "[[Guest]]", "![[Guest]]", "[[B|b]]", "[[Ana#Work history]]", "x  ",
-        "[[Ana#^blk]]", "#Tag", "#tag.", "(#t)", "#t#u",
+        "[[Ana#^blk]]", "#Tag", "#tag.", "(#t)", "#t#u", "[page](<Ana.md>)", "<span>", "</div>", "<b>x</b>", "a < b",
     ]
 )
 inline_text = st.lists(inline_piece, max_size=6).map("".join)
@@ -97,6 +97,9 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:&\"'", max_size=80)
 @example("[[evil]] and #t")
 @example("![[Guest]]\n\n# Part\n\ntext")
 @example("* a\n\n* * *\n\nb")
+@example("<div>\n\ntext [[Ana]]\n\n</div>")
+@example("a <span class=x>\n\n# H\n\nb</span>")
+@example("See [the page](<Ana.md>).\n\n# H\n\n[[Ana]]")
 def test_fast_rendering_equals_markdown_it(text: str) -> None:
     fast, slow = both(text)
     assert fast == slow

@@ -517,6 +517,7 @@ class Site:
         if stale < PARALLEL_PAGES or workers < 2 or "fork" not in get_all_start_methods():
             return [self._note_result(plan, path) for path in paths]
         plan.edges_of("")  # build the neighbour table once, here, for the workers and later rebuilds
+        plan.staff(""), plan.interview("")
         global _FORKED
         _FORKED = (self, plan)
         try:

@@ -11,7 +11,7 @@ the two equal with hypothesis.
 
 Why the sanitiser may be skipped here: the HTML is made only of our own elements
 and attributes; every character of the note goes through `_text` or `_attribute`
-(no `<` can pass: a note holding one is rendered the slow way, all of it), and
+(no `<` can pass: such a piece is rendered the slow way), and
 every address is one the site computed (relative, never with a scheme: else the
 chunk goes the slow way). The output is what nh3 would have left of it, written
 the way its serialiser writes it.
@@ -55,8 +55,6 @@ def segments(body: str) -> list[str] | None:
     ids aside, which the renderer numbers across pieces). A chunk that may continue a
     list of the chunk before it stays with it.
     """
-    if "<" in body:
-        return None  # raw HTML may open an element one piece and close it in another
     chunks = split_chunks(body)
     if chunks is None:
         return None

@@ -142,20 +142,36 @@ def render_body(
     doing so for the whole body gives: the pieces share no open element (`fastrender.
     segments` cuts only where the block state starts afresh, in bodies without raw HTML).
     `fast=False` does the whole body the slow way, as the tests' reference."""
-    env = {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set()}
+    def new_env() -> dict:
+        return {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set()}
+
     pieces = segments(body) if fast else None
-    if pieces is None:
-        return _render_slowly(body, env)
-    out = []
-    for piece in pieces:
-        html = render_simple(piece, lookup, tag_href, env["vk_ids"])
-        out.append(html if html is not None else _render_slowly(piece, env))
-    return "".join(out)
+    if pieces is not None:
+        env, out = new_env(), []
+        for piece in pieces:
+            html = render_simple(piece, lookup, tag_href, env["vk_ids"])
+            if html is None:
+                html = _render_slowly(piece, env, whole=False)
+                if html is None:
+                    break  # raw HTML: it may open an element in one piece and close it in another
+            out.append(html)
+        else:
+            return "".join(out)
+    return _render_slowly(body, new_env())
 
 
-def _render_slowly(body: str, env: dict) -> str:
+_RAW_HTML = ("html_block", "html_inline")
+
+
+def _render_slowly(body: str, env: dict, whole: bool = True) -> str | None:
+    """Parse, render and sanitise; a piece (not `whole`) holding raw HTML gives None."""
     md = markdown()
     tokens = md.parse(body, env)
+    if not whole and any(
+        token.type in _RAW_HTML or (token.children and any(c.type in _RAW_HTML for c in token.children))
+        for token in tokens
+    ):
+        return None
     _mark_callouts(tokens)
     html = _RENDERER.render(tokens, md.options, env)
     return sanitize(html, frozenset(env["vk_images"]))
