@@ -57,7 +57,7 @@ inline_piece = st.sampled_from(
         "!", "[a](https://x.y/#z)", "![i](https://p/i.png)", "[see #t](mailto:a@b)", "[[a]](https://x)", "[", "]",
         "#", "[!note]", "[ ] ", "[x]", "](y)", "][", "[a]", "\"q\"", "O'Brien", " > ", ">", "\xa0", "\u2003",
         "[[Secret|the name]]", "[[evil]]", "[[Guest]]", "![[Guest]]", "[[B|b]]", "[[Ana#Work history]]", "x  ",
-        "[[Ana#^blk]]", "#Tag", "#tag.", "(#t)", "#t#u", "[page](<Ana.md>)", "<span>", "</div>", "<b>x</b>", "a < b",
+        "[[Ana#^blk]]", "#Tag", "#tag.", "(#t)", "#t#u", "[page](<Ana.md>)", "<span>", "`", "``", "`a`", "``a`b``", "` x `", "` `", "```", "`[[Ana]]`", "`#t`", "</div>", "<b>x</b>", "a < b",
     ]
 )
 inline_text = st.lists(inline_piece, max_size=6).map("".join)
@@ -73,10 +73,12 @@ block_id_end = st.sampled_from(["", "", "", " ^id1", "^x", "  ", " "])
 line = st.one_of(st.just(""), st.tuples(line_start, inline_text, block_id_end).map("".join))
 document = st.lists(line, max_size=14).map("\n".join)
 # Mostly simple lines, so that pieces are written by the fast path often.
-simple_start = st.sampled_from(["", "", "", "# ", "## ", "- ", "- ", "* ", "1. ", "2. ", "3) ", "> ", ">", "#"])
+simple_start = st.sampled_from(["", "", "", "# ", "## ", "- ", "- ", "* ", "1. ", "2. ", "3) ", "> ", ">", "#", "> [!tip] ",
+                                "> [!faq]- ", "%%", "```", "- `", "~~~", "```py", "````"])
 simple_piece = st.sampled_from(
     ["[[Ana]]", "[[B|b]]", "[[Bo]]", "[[Secret]]", "[[x]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id",
-     "[ ]", "[!tip]", "&", "\"", "'", ">", "  ", "[[Ana#Work]]", "[[#Local]]", "[[evil]]", "é", "#1984"]
+     "[ ]", "[!tip]", "&", "\"", "'", ">", "  ", "[[Ana#Work]]", "[[#Local]]", "[[evil]]", "é", "#1984", "`", "`c`",
+     "``", "[!note]- ", "[!info]+ T", "%%"]
 )
 simple_line = st.one_of(
     st.just(""),
@@ -99,6 +101,11 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:&\"'", max_size=80)
 @example("* a\n\n* * *\n\nb")
 @example("<div>\n\ntext [[Ana]]\n\n</div>")
 @example("a <span class=x>\n\n# H\n\nb</span>")
+@example("> [!info] Quick facts\n> Analyst at [[Ana|Oak]]\n> Industry: SaaS\n\n%%\nhidden [[x]]\n%%\n\nUse `[[Ana]]`, ``[[x]]`` too.")
+@example("> [!tip] a `b\n> c` d")
+@example("a `b\nc` d\n\n# H")
+@example("```dataview x\nTABLE \"a\" <b> & [[x]]\n  ind\n\n\n```\n\n~~~\n~~~\n\n```\na\n````\n\n~~~ a\\b `\nx\n~~~")
+@example("```\nopen to the end\n\n# H")
 @example("See [the page](<Ana.md>).\n\n# H\n\n[[Ana]]")
 def test_fast_rendering_equals_markdown_it(text: str) -> None:
     fast, slow = both(text)

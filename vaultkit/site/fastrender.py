@@ -26,6 +26,8 @@ from ..fastscan import split_chunks
 from ..markdown import SCHEME_RE, TAG_RE, split_wikilink
 from .urls import heading_anchor
 
+CALLOUT_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")  # as render.CALLOUT_RE
+
 # A chunk opening with a line that may be a list item may carry on a list of the chunk
 # before (across the blank line, making it loose): when that chunk may hold a top-level
 # list (a line that may open one), the two are rendered together.
@@ -38,14 +40,21 @@ _QUOTE = re.compile(r"^> ?(?=[^ \t])")
 _RULE_LIKE = re.compile(r"^[ \t]*(?:[-*_=|:+ \t]+)$")
 _NESTED_START = re.compile(r"^(?:>|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[ \t])")
 _EMPTY_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-# In a chunk: what only markdown-it-py may read (code, HTML, escapes, math, comments,
-# tabs, control characters, whitespace other than space and newline).
-_HARD_CHUNK = re.compile(r"[`<\\$%\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
+# In a chunk: what only markdown-it-py may read (HTML, escapes, math, comments, tabs,
+# control characters, whitespace other than space and newline).
+_HARD_CHUNK = re.compile(r"[<\\$%\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
+# A fenced code block at the top level, and the line that closes it.
+_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
+_FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+_FENCE_HARD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\\&]")
+# A `%%` comment block: its first line opens it (and holds no other `%%`).
+_COMMENT_OPEN = re.compile(r"^ {0,3}%%")
 # In inline text: what any inline rule but text, newline, wiki-link and tag could take
 # (emphasis, strikethrough, links and images, embeds, entities).
 _HARD_INLINE = re.compile(r"[*_~]|\]\(|\]\[|!\[\[|&[#A-Za-z0-9]")
-# Where a paragraph's inline text may hold a link or a tag.
-_SPECIAL = re.compile(r"\[\[|#")
+# Where a paragraph's inline text may hold a link, a tag or code.
+_SPECIAL = re.compile(r"\[\[|#|`")
+_BACKTICKS = re.compile(r"`+")
 
 
 def segments(body: str) -> list[str] | None:
@@ -96,6 +105,13 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
         lines.pop()
     if not lines:
         return ""
+    if _COMMENT_OPEN.match(lines[0]) and "%%" not in lines[0].lstrip(" ")[2:]:
+        # A comment block renders as nothing; what follows its closing line is left to the parser.
+        closing = next((n for n in range(1, len(lines)) if "%%" in lines[n]), len(lines) - 1)
+        return "" if closing == len(lines) - 1 else None
+    fence = _FENCE_OPEN.match(lines[0])
+    if fence:
+        return _fence(lines, fence.group(1), fence.group(2))
     if _HARD_CHUNK.search(piece):
         return None
     # Blocks as (kind, data): ("h", level, content), ("p", [lines]), ("q", [lines]),
@@ -138,8 +154,8 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
             if quote is None:
                 return None
             content = line[quote.end():]
-            if _NESTED_START.match(content) or _RULE_LIKE.match(content) or content.startswith("[!"):
-                return None  # nested blocks, or a callout
+            if _NESTED_START.match(content) or _RULE_LIKE.match(content):
+                return None  # nested blocks
             last = blocks[-1] if blocks else None
             if last is not None and last[0] == "q" and open_lines is last[1]:
                 open_lines.append(content)
@@ -157,13 +173,33 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
                 open_lines = [content]
                 blocks.append(["p", open_lines])
             kind = "text"
-        if _HARD_INLINE.search(content):
-            return None
+        if _HARD_INLINE.search(content) or content.startswith("```"):
+            return None  # or a fence
         previous_kind = kind
     try:
         return _blocks_html(blocks, lookup, tag_href, ids)
     except _Fallback:
         return None
+
+
+def _fence(lines: list[str], marker: str, info: str) -> str | None:
+    """A piece that is one fenced code block, closed on its last line."""
+    if marker[0] == "`" and "`" in info or _FENCE_HARD.search(info):
+        return None  # not a fence, or an info string with escapes or entities
+    for number in range(1, len(lines)):
+        closing = _FENCE_CLOSE.match(lines[number])
+        if closing and closing.group(1)[0] == marker[0] and len(closing.group(1)) >= len(marker):
+            break
+    else:
+        return None  # runs to the end of the note
+    if number != len(lines) - 1:
+        return None
+    code = "".join(line + "\n" for line in lines[1:-1])
+    if _FENCE_HARD.search(code.replace("\\", "").replace("&", "")):
+        return None  # control characters
+    language = info.strip().split()[0] if info.strip() else ""
+    opening = f'<pre><code class="language-{_attribute(language)}">' if language else "<pre><code>"
+    return opening + _text(code).replace("<", "&lt;") + "</code></pre>\n"
 
 
 def _blocks_html(blocks: list[list], lookup, tag_href, ids: dict[str, int]) -> str:
@@ -183,8 +219,25 @@ def _blocks_html(blocks: list[list], lookup, tag_href, ids: dict[str, int]) -> s
             name = anchor if not count else f"{anchor}-{count}"
             out.append(f'<h{level} id="{_attribute(name)}">{_inline(content, lookup, tag_href)}</h{level}>\n')
         elif kind == "q":
-            out.append("<blockquote>\n<p>" + _inline("\n".join(block[1]).strip(), lookup, tag_href)
-                       + "</p>\n</blockquote>\n")
+            content = "\n".join(block[1]).strip()
+            first, _, rest = content.partition("\n")
+            callout = CALLOUT_RE.match(first.strip())
+            if callout is None:
+                out.append("<blockquote>\n<p>" + _inline(content, lookup, tag_href) + "</p>\n</blockquote>\n")
+                continue
+            # render._mark_callouts and the blockquote rules: the marker line becomes the title.
+            if "`" in first:
+                raise _Fallback  # a code span could run past the marker line
+            name, fold = callout.group(1).lower(), callout.group(2)
+            title = _text(callout.group(3).strip() or name.capitalize())
+            inner = "<p>" + _inline(rest, lookup, tag_href) + "</p>\n" if rest else ""
+            if fold:
+                opened = ' open=""' if fold == "+" else ""
+                out.append(f'<details class="callout callout-{_attribute(name)}"{opened}><summary class="callout-title">'
+                           f'{title}</summary><div class="callout-body">{inner}</div></details>')
+            else:
+                out.append(f'<div class="callout callout-{_attribute(name)}"><div class="callout-title">{title}</div>'
+                           f'<div class="callout-body">{inner}</div></div>')
         else:
             start = block[2]
             out.append("<ul>\n" if kind == "ul" else ("<ol>\n" if start == 1 else f'<ol start="{start}">\n'))
@@ -204,7 +257,7 @@ def _inline(content: str, lookup, tag_href) -> str:
         for number, line in enumerate(lines):
             if number < len(lines) - 1:
                 stripped = line.rstrip(" ")
-                parts.append(_inline_line(stripped, lookup, tag_href))
+                parts.append(_inline_line(stripped, lookup, tag_href, lines[number + 1:]))
                 parts.append("<br>\n" if len(line) - len(stripped) >= 2 else "\n")
             else:
                 parts.append(_inline_line(line, lookup, tag_href))
@@ -212,7 +265,8 @@ def _inline(content: str, lookup, tag_href) -> str:
     return _inline_line(content, lookup, tag_href)
 
 
-def _inline_line(content: str, lookup, tag_href) -> str:
+def _inline_line(content: str, lookup, tag_href, later: list[str] = ()) -> str:
+    """One line of inline text (`later`: the lines after it in the same inline text)."""
     if not _SPECIAL.search(content):
         return _text(content)
     out: list[str] = []
@@ -220,8 +274,25 @@ def _inline_line(content: str, lookup, tag_href) -> str:
     while pos < size:
         link_at = content.find("[[", pos)
         tag_at = content.find("#", pos)
-        if link_at < 0 and tag_at < 0:
+        code_at = content.find("`", pos)
+        if link_at < 0 and tag_at < 0 and code_at < 0:
             break
+        if code_at >= 0 and (link_at < 0 or code_at < link_at) and (tag_at < 0 or code_at < tag_at):
+            # markdown-it's backtick rule: the run closes at the next run as long, else is text.
+            run = _BACKTICKS.match(content, code_at).group()
+            closer = next((m for m in _BACKTICKS.finditer(content, code_at + len(run)) if len(m.group()) == len(run)), None)
+            if closer is None:
+                if any(len(m.group()) == len(run) for line in later for m in _BACKTICKS.finditer(line)):
+                    raise _Fallback  # a code span over a line break
+                pos = code_at + len(run)
+                continue
+            code = content[code_at + len(run):closer.start()]
+            if code.startswith(" ") and code.endswith(" ") and code.strip():
+                code = code[1:-1]
+            out.append(_text(content[text_from:code_at]))
+            out.append("<code>" + _text(code) + "</code>")
+            pos = text_from = closer.end()
+            continue
         if tag_at >= 0 and (link_at < 0 or tag_at < link_at):
             # The start of a line follows a newline, or starts the inline text: both let a tag open.
             if tag_at == 0 or content[tag_at - 1].isspace():
