@@ -95,11 +95,12 @@ class _Fallback(Exception):
     """This chunk needs markdown-it-py after all (a link whose address is not local)."""
 
 
-def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[str, int]) -> str | None:
+def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[str, int] | None) -> str | None:
     """A piece of simple lines as sanitised HTML, or None to leave it to markdown-it-py.
 
     `lookup` and `tag_href` are render_body's; `ids` counts heading anchors across the
-    body (only changed when the piece is rendered here)."""
+    body (only changed when the piece is rendered here); None: headings get no id (an
+    embedded note's)."""
     lines = piece.split("\n")
     while lines and not lines[-1].strip(" \t"):
         lines.pop()
@@ -205,13 +206,16 @@ def _fence(lines: list[str], marker: str, info: str) -> str | None:
 def _blocks_html(blocks: list[list], lookup, tag_href, ids: dict[str, int]) -> str:
     out: list[str] = []
     anchors: list[tuple[str, int]] = []  # heading ids given here, counted into `ids` only at the end
-    counts = dict(ids)
+    counts = dict(ids or ())
     for block in blocks:
         kind = block[0]
         if kind == "p":
             out.append("<p>" + _inline("\n".join(block[1]).strip(), lookup, tag_href) + "</p>\n")
         elif kind == "h":
             level, content = block[1], block[2]
+            if ids is None:
+                out.append(f"<h{level}>{_inline(content, lookup, tag_href)}</h{level}>\n")
+                continue
             anchor = heading_anchor(content)
             count = counts.get(anchor, 0)
             counts[anchor] = count + 1
@@ -244,7 +248,8 @@ def _blocks_html(blocks: list[list], lookup, tag_href, ids: dict[str, int]) -> s
             for item in block[3]:
                 out.append("<li>" + _inline("\n".join(item).strip(), lookup, tag_href) + "</li>\n")
             out.append("</ul>\n" if kind == "ul" else "</ol>\n")
-    ids.update(counts)
+    if ids is not None:
+        ids.update(counts)
     return "".join(out)
 
 

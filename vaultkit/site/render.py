@@ -270,9 +270,18 @@ def _render_embedded(body: str, outer_env: dict) -> str:
         "vk_in_embed": True,
         "vk_images": outer_env["vk_images"],
     }
-    tokens = md.parse(body, env)
-    _mark_callouts(tokens)
-    return _RENDERER.render(tokens, md.options, env)
+    pieces = segments(body)
+    out = []
+    for piece in pieces if pieces is not None else [body]:
+        # Plain pieces as the sanitiser writes them, the others as markdown-it does: the
+        # page's sanitiser reads both alike (it parses each to the same elements and text).
+        html = render_simple(piece, flat, outer_env["vk_tag_href"], None) if pieces is not None else None
+        if html is None:
+            tokens = md.parse(piece, env)
+            _mark_callouts(tokens)
+            html = _RENDERER.render(tokens, md.options, env)
+        out.append(html)
+    return "".join(out)
 
 
 def _render_tag(self, tokens, idx, options, env) -> str:
