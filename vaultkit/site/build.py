@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..agenda import (
     Item,
@@ -122,14 +122,17 @@ def hidden_links(content: Content, published: set[str] | frozenset[str], path: s
 
 def link_html(item: dict[str, Any]) -> Markup:
     """One link item of the page data: a link to a page, a missing note, or plain text."""
-    title = Markup.escape(item["title"])
-    if item.get("state") == "unresolved":
-        return Markup('<span class="vk-unresolved" title="no note yet">') + title + Markup("</span>")
-    if item.get("state") == "private":
+    # Plain string formatting around escape(): Markup's own operators cost a tenth of a
+    # note page (tens of links each).
+    title = escape(item["title"])
+    state = item.get("state")
+    if state == "unresolved":
+        return Markup(f'<span class="vk-unresolved" title="no note yet">{title}</span>')
+    if state == "private":
         return Markup(PRIVATE_MARKER)
     if item.get("href"):
-        preview = Markup(' data-vk-preview="%s"') % item["preview"] if item.get("preview") else ""
-        return Markup('<a class="vk-link" href="%s"%s>') % (item["href"], preview) + title + Markup("</a>")
+        preview = f' data-vk-preview="{escape(item["preview"])}"' if item.get("preview") else ""
+        return Markup(f'<a class="vk-link" href="{escape(item["href"])}"{preview}>{title}</a>')
     return title
 
 
