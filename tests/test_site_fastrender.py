@@ -104,6 +104,7 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:&\"'", max_size=80)
 @example("a `b\nc` d\n\n# H")
 @example("```dataview x\nTABLE \"a\" <b> & [[x]]\n  ind\n\n\n```\n\n~~~\n~~~\n\n```\na\n````\n\n~~~ a\\b `\nx\n~~~")
 @example("```\nopen to the end\n\n# H")
+@example("| Person | Role |\n| --- | :-: |\n| [[Ana\\|Marta B.]] | Technical &  \"PM\" #t |\n| x |\n| a | b | c |\n\n| a |\n|---|")
 @example("# H [[Ana]]\n\n> [!quote] Q\n> ![[Guest]]\n\ntext #t `c` [[Ana|A]]\n\n- a\n- b\n\n```\nx\n```")
 @example("See [the page](<Ana.md>).\n\n# H\n\n[[Ana]]")
 def test_fast_rendering_equals_markdown_it(text: str) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..fastscan import split_chunks
+from ..fastscan import _delimiter_columns, _scan_table, _table_cells, split_chunks
 from ..markdown import SCHEME_RE, TAG_RE, split_wikilink
 from .urls import heading_anchor
 
@@ -113,6 +113,11 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
     fence = _FENCE_OPEN.match(lines[0])
     if fence:
         return _fence(lines, fence.group(1), fence.group(2))
+    if len(lines) >= 2 and "|" in lines[0] and _delimiter_columns(lines[1]) is not None:
+        try:
+            return _table(lines, lookup, tag_href)
+        except _Fallback:
+            return None
     if _HARD_CHUNK.search(piece):
         return None
     # Blocks as (kind, data): ("h", level, content), ("p", [lines]), ("q", [lines]),
@@ -201,6 +206,37 @@ def _fence(lines: list[str], marker: str, info: str) -> str | None:
     language = info.strip().split()[0] if info.strip() else ""
     opening = f'<pre><code class="language-{_attribute(language)}">' if language else "<pre><code>"
     return opening + _text(code).replace("<", "&lt;") + "</code></pre>\n"
+
+
+def _table(lines: list[str], lookup, tag_href) -> str | None:
+    """A piece that is one table, as fastscan reads it (the alignment's style attribute
+    is one the sanitiser removes)."""
+    if _scan_table(lines, 0) is None or any(_HARD_CHUNK.search(line.replace("\\|", "")) for line in lines):
+        return None
+    width = _delimiter_columns(lines[1])
+    out = ["<table>\n<thead>\n<tr>\n"]
+    for cell in _table_cells(lines[0]):
+        out.append(f"<th>{_cell(cell, lookup, tag_href)}</th>\n")
+    out.append("</tr>\n</thead>\n")
+    if len(lines) > 2:
+        out.append("<tbody>\n")
+        for line in lines[2:]:
+            cells = _table_cells(line)
+            out.append("<tr>\n")
+            for number in range(width):
+                text = cells[number] if number < len(cells) else ""
+                out.append(f"<td>{_cell(text, lookup, tag_href)}</td>\n")
+            out.append("</tr>\n")
+        out.append("</tbody>\n")
+    out.append("</table>\n")
+    return "".join(out)
+
+
+def _cell(text: str, lookup, tag_href) -> str:
+    text = text.strip(" \t")
+    if _HARD_INLINE.search(text):
+        raise _Fallback
+    return _inline_line(text, lookup, tag_href)
 
 
 def _blocks_html(blocks: list[list], lookup, tag_href, ids: dict[str, int]) -> str:

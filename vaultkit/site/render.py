@@ -140,20 +140,30 @@ def render_body(
     The pieces of plain prose are written by `fastrender` (the same HTML, several times
     faster); the rest is parsed, rendered and sanitised piece by piece, which gives what
     doing so for the whole body gives: the pieces share no open element (`fastrender.
-    segments` cuts only where the block state starts afresh, in bodies without raw HTML).
+    segments` cuts only where the block state starts afresh; a piece with raw HTML sends
+    the whole body the slow way). Slow pieces in a row are parsed together.
     `fast=False` does the whole body the slow way, as the tests' reference."""
     def new_env() -> dict:
         return {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set()}
 
     pieces = segments(body) if fast else None
     if pieces is not None:
-        env, out = new_env(), []
-        for piece in pieces:
-            html = render_simple(piece, lookup, tag_href, env["vk_ids"])
+        env, out, slow = new_env(), [], []  # slow: pieces in a row for markdown-it-py, parsed at once
+        for piece in [*pieces, None]:
+            # (Its headings are counted after any slow pieces before it: on a copy until then.)
+            ids = dict(env["vk_ids"]) if slow else env["vk_ids"]
+            html = render_simple(piece, lookup, tag_href, ids) if piece is not None else ""
             if html is None:
-                html = _render_slowly(piece, env, whole=False)
-                if html is None:
+                slow.append(piece)
+                continue
+            if slow:
+                done = _render_slowly("\n".join(slow), env, whole=False)
+                if done is None:
                     break  # raw HTML: it may open an element in one piece and close it in another
+                out.append(done)
+                slow = []
+                if piece is not None:  # again, with the headings of the slow pieces before it counted
+                    html = render_simple(piece, lookup, tag_href, env["vk_ids"])
             out.append(html)
         else:
             return "".join(out)
