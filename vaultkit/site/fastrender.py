@@ -52,6 +52,9 @@ _COMMENT_OPEN = re.compile(r"^ {0,3}%%")
 # In inline text: what any inline rule but text, newline, wiki-link and tag could take
 # (emphasis, strikethrough, links and images, embeds, entities).
 _HARD_INLINE = re.compile(r"[*_~]|\]\(|\]\[|!\[\[|&[#A-Za-z0-9]")
+# The first characters of every line a block rule may read as more than paragraph text
+# (headings, list items, quotes, rules, setext underlines, tables, fences, indented code).
+_MARKED = frozenset(" \t#-*+>_=|:`~0123456789")
 # Where a paragraph's inline text may hold a link, a tag or code.
 _SPECIAL = re.compile(r"\[\[|#|`")
 _BACKTICKS = re.compile(r"`+")
@@ -125,14 +128,26 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
     blocks: list[list] = []
     open_lines: list[str] | None = None  # the lines of the paragraph still open (top, item or quote)
     previous_kind = "start"
+    hard = _HARD_INLINE.search(piece) is not None  # else no line's inline text can hold one
     for line in lines:
+        if line and line[0] not in _MARKED:
+            # Most lines: plain text, which no block rule can take (none starts with its first character).
+            if open_lines is not None:
+                open_lines.append(line)  # a lazy continuation line
+            else:
+                open_lines = [line]
+                blocks.append(["p", open_lines])
+            if hard and _HARD_INLINE.search(line):
+                return None
+            previous_kind = "text"
+            continue
         if not line or line[0] in " \t" or _RULE_LIKE.match(line):
             return None
         heading = _ATX.match(line)
         if heading:
             level = len(heading.group(1))
             content = _heading_content(line, level)
-            if _HARD_INLINE.search(content):
+            if hard and _HARD_INLINE.search(content):
                 return None
             blocks.append(["h", level, content])
             open_lines = None
@@ -179,7 +194,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
                 open_lines = [content]
                 blocks.append(["p", open_lines])
             kind = "text"
-        if _HARD_INLINE.search(content) or content.startswith("```"):
+        if (hard and _HARD_INLINE.search(content)) or content.startswith("```"):
             return None  # or a fence
         previous_kind = kind
     try:
