@@ -4,17 +4,18 @@ Parsing and rendering a note with markdown-it-py, then sanitising the HTML with
 nh3, costs a few milliseconds: most of a cold build. Like the index's
 `vaultkit.fastscan` (whose chunking it reuses), this module writes the chunks
 made only of simple lines (paragraphs, ATX headings, single-line list items,
-simple quotes, holding text, wiki-links and tags) straight to the HTML that
-markdown-it-py, our render rules and then the sanitiser would produce, byte for
-byte; every other chunk goes the slow way. tests/test_site_fastrender.py holds
-the two equal with hypothesis.
+simple quotes and callouts, holding text, wiki-links, tags and code spans), and
+chunks that are one fence, one table or one `%%` comment, straight to the HTML
+that markdown-it-py, our render rules and then the sanitiser would produce, byte
+for byte; every other chunk goes the slow way. tests/test_site_fastrender.py
+holds the two equal with hypothesis.
 
 Why the sanitiser may be skipped here: the HTML is made only of our own elements
 and attributes; every character of the note goes through `_text` or `_attribute`
-(no `<` can pass: such a piece is rendered the slow way), and
-every address is one the site computed (relative, never with a scheme: else the
-chunk goes the slow way). The output is what nh3 would have left of it, written
-the way its serialiser writes it.
+(a piece with a `<` outside code is not even read here), and every address is one
+the site computed (relative, never with a scheme: else the piece goes the slow
+way). The output is what nh3 would have left of it, written the way its
+serialiser writes it.
 """
 
 from __future__ import annotations
@@ -82,11 +83,11 @@ def segments(body: str) -> list[str] | None:
 
 def _text(text: str) -> str:
     """Text as nh3's serialiser writes it (markdown-it's `&quot;` comes out as `"`)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
 
 
 def _attribute(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("\xa0", "&nbsp;")
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
 
 
 def _local(address: str) -> bool:
@@ -220,7 +221,7 @@ def _fence(lines: list[str], marker: str, info: str) -> str | None:
         return None  # control characters
     language = info.strip().split()[0] if info.strip() else ""
     opening = f'<pre><code class="language-{_attribute(language)}">' if language else "<pre><code>"
-    return opening + _text(code).replace("<", "&lt;") + "</code></pre>\n"
+    return opening + _text(code) + "</code></pre>\n"
 
 
 def _table(lines: list[str], lookup, tag_href) -> str | None:
