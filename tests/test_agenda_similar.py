@@ -7,7 +7,7 @@ import difflib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultkit.agenda import _similar
+from vaultkit.agenda import _similar, similar_pairs
 
 NAME = st.text(alphabet="abcdeilmnorsu ", min_size=1, max_size=24).map(lambda s: " ".join(s.split()) or "a")
 
@@ -33,3 +33,17 @@ def test_examples() -> None:
     assert _similar("samuel lee", "sam lee")
     assert _similar("jonathan smithers", "jonathon smithers")
     assert not _similar("ana lopez", "anna lopes maria")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(NAME, st.sampled_from(["sam lee", "samuel lee", "samual lee", "samuel lea", "jonathan smithers", "jonathon smithers", "ana lopez", "anna lopez", "a"])), max_size=12))
+def test_similar_pairs_compares_as_every_two_people_would(names: list[str]) -> None:
+    """Comparing each two distinct names once finds the pairs comparing each two people finds."""
+    block = [(name, f"p{number}.md") for number, name in enumerate(names)]
+    every_two = [
+        (path_a, path_b)
+        for i, (key_a, path_a) in enumerate(block)
+        for key_b, path_b in block[i + 1 :]
+        if _similar(key_a, key_b)
+    ]
+    assert similar_pairs(block) == every_two

@@ -69,6 +69,8 @@ class Plan:
     hidden_fields: frozenset[str]
     excerpts: dict[str, str]
     _edges_of: dict[str, list[tuple[str, str, str]]] | None = None
+    _staff: dict[str, list] | None = None
+    _interviews: dict[str, Any] | None = None
     previews: dict[str, dict[str, str]] = field(default_factory=dict)  # person -> preview, as asked for
 
     def title(self, path: str) -> str:
@@ -94,6 +96,24 @@ class Plan:
     def graph_edges(self) -> list[tuple[str, str, str]]:
         """(source, target, relation) between two published notes, as the network types them."""
         return [(e.source, e.target, e.relation) for e in self.network.edges if e.target is not None]
+
+    def staff(self, company: str) -> list:
+        """The people who work at a company, in the network's order (one pass for all
+        companies: a pass over every person per company page is quadratic)."""
+        if self._staff is None:
+            self._staff = {}
+            for person in self.network.people.values():
+                if person.company is not None:
+                    self._staff.setdefault(person.company, []).append(person)
+        return self._staff.get(company, [])
+
+    def interview(self, path: str):
+        """The network's interview of an interview note, or None (one table for all pages)."""
+        if self._interviews is None:
+            self._interviews = {}
+            for interview in self.network.interviews:
+                self._interviews.setdefault(interview.path, interview)
+        return self._interviews.get(path)
 
     def edges_of(self, path: str) -> list[tuple[str, str, str]]:
         if self._edges_of is None:
@@ -350,7 +370,7 @@ def _person(plan: Plan, path: str, links: PageLinks) -> dict[str, Any]:
 
 
 def _interview(plan: Plan, path: str, links: PageLinks, by_field: dict[str, list[LinkData]]) -> dict[str, Any]:
-    interview = next((i for i in plan.network.interviews if i.path == path), None)
+    interview = plan.interview(path)
     advice = plan.get("interview", path, "advice")
     named = [links.link(l) for l in by_field.get(plan.key("interview", "referrals"), [])]
     if interview is not None:
@@ -374,9 +394,7 @@ def _route(plan: Plan, links: PageLinks, path: str) -> list[dict[str, Any]]:
 def _company(plan: Plan, path: str, links: PageLinks) -> dict[str, Any]:
     content = plan.content
     people = []
-    for person in plan.network.people.values():
-        if person.company != path:
-            continue
+    for person in plan.staff(path):
         role = plan.get("contact", person.path, "role")
         people.append(
             {
@@ -390,7 +408,7 @@ def _company(plan: Plan, path: str, links: PageLinks) -> dict[str, Any]:
         )
     people.sort(key=lambda p: (p["rank"], p["title"].lower(), p["href"]))
     # The best way in is what `vaultkit path` ranks first for the company.
-    routes = [plan.paths[p.path] for p in plan.network.people.values() if p.company == path and p.path in plan.paths]
+    routes = [plan.paths[p.path] for p in plan.staff(path) if p.path in plan.paths]
     best_route = min(routes, key=lambda r: (r.cost, len(r.notes), r.notes), default=None)
     best = {"path": [links.to(p) for p in best_route.notes], "suggestion": best_route.suggestion} if best_route else None
     leads = []

@@ -21,6 +21,7 @@ import nh3
 from markdown_it.renderer import RendererHTML
 
 from ..markdown import SCHEME_RE, markdown, split_wikilink
+from .fastrender import render_simple, segments
 from .urls import heading_anchor
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif")
@@ -132,11 +133,55 @@ def render_body(
     lookup: LinkLookup,
     tag_href: Callable[[str], str],
     embed: EmbedLookup | None = None,
+    fast: bool = True,
 ) -> str:
-    """A note body (no front matter) as sanitised HTML."""
+    """A note body (no front matter) as sanitised HTML.
+
+    The pieces of plain prose are written by `fastrender` (the same HTML, several times
+    faster); the rest is parsed, rendered and sanitised piece by piece, which gives what
+    doing so for the whole body gives: the pieces share no open element (`fastrender.
+    segments` cuts only where the block state starts afresh; a piece with raw HTML sends
+    the whole body the slow way). Slow pieces in a row are parsed together.
+    `fast=False` does the whole body the slow way, as the tests' reference."""
+    def new_env() -> dict:
+        return {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set()}
+
+    pieces = segments(body) if fast else None
+    if pieces is not None:
+        env, out, slow = new_env(), [], []  # slow: pieces in a row for markdown-it-py, parsed at once
+        for piece in [*pieces, None]:
+            # (Its headings are counted after any slow pieces before it: on a copy until then.)
+            ids = dict(env["vk_ids"]) if slow else env["vk_ids"]
+            html = render_simple(piece, lookup, tag_href, ids) if piece is not None else ""
+            if html is None:
+                slow.append(piece)
+                continue
+            if slow:
+                done = _render_slowly("\n".join(slow), env, whole=False)
+                if done is None:
+                    break  # raw HTML: it may open an element in one piece and close it in another
+                out.append(done)
+                slow = []
+                if piece is not None:  # again, with the headings of the slow pieces before it counted
+                    html = render_simple(piece, lookup, tag_href, env["vk_ids"])
+            out.append(html)
+        else:
+            return "".join(out)
+    return _render_slowly(body, new_env())
+
+
+_RAW_HTML = ("html_block", "html_inline")
+
+
+def _render_slowly(body: str, env: dict, whole: bool = True) -> str | None:
+    """Parse, render and sanitise; a piece (not `whole`) holding raw HTML gives None."""
     md = markdown()
-    env = {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set()}
     tokens = md.parse(body, env)
+    if not whole and any(
+        token.type in _RAW_HTML or (token.children and any(c.type in _RAW_HTML for c in token.children))
+        for token in tokens
+    ):
+        return None
     _mark_callouts(tokens)
     html = _RENDERER.render(tokens, md.options, env)
     return sanitize(html, frozenset(env["vk_images"]))
@@ -235,9 +280,18 @@ def _render_embedded(body: str, outer_env: dict) -> str:
         "vk_in_embed": True,
         "vk_images": outer_env["vk_images"],
     }
-    tokens = md.parse(body, env)
-    _mark_callouts(tokens)
-    return _RENDERER.render(tokens, md.options, env)
+    pieces = segments(body)
+    out = []
+    for piece in pieces if pieces is not None else [body]:
+        # Plain pieces as the sanitiser writes them, the others as markdown-it does: the
+        # page's sanitiser reads both alike (it parses each to the same elements and text).
+        html = render_simple(piece, flat, outer_env["vk_tag_href"], None) if pieces is not None else None
+        if html is None:
+            tokens = md.parse(piece, env)
+            _mark_callouts(tokens)
+            html = _RENDERER.render(tokens, md.options, env)
+        out.append(html)
+    return "".join(out)
 
 
 def _render_tag(self, tokens, idx, options, env) -> str:

@@ -1,0 +1,416 @@
+"""A fast path beside markdown-it-py for the site: most of a note is plain prose.
+
+Parsing and rendering a note with markdown-it-py, then sanitising the HTML with
+nh3, costs a few milliseconds: most of a cold build. Like the index's
+`vaultkit.fastscan` (whose chunking it reuses), this module writes the chunks
+made only of simple lines (paragraphs, ATX headings, single-line list items,
+simple quotes and callouts, holding text, wiki-links, tags and code spans), and
+chunks that are one fence, one table or one `%%` comment, straight to the HTML
+that markdown-it-py, our render rules and then the sanitiser would produce, byte
+for byte; every other chunk goes the slow way. tests/test_site_fastrender.py
+holds the two equal with hypothesis.
+
+Why the sanitiser may be skipped here: the HTML is made only of our own elements
+and attributes; every character of the note goes through `_text` or `_attribute`
+(a piece with a `<` outside code is not even read here), and every address is one
+the site computed (relative, never with a scheme: else the piece goes the slow
+way). The output is what nh3 would have left of it, written the way its
+serialiser writes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..fastscan import _delimiter_columns, _scan_table, _table_cells, split_chunks
+from ..markdown import SCHEME_RE, TAG_RE, split_wikilink
+from .urls import heading_anchor
+
+CALLOUT_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")  # as render.CALLOUT_RE
+
+# A chunk opening with a line that may be a list item may carry on a list of the chunk
+# before (across the blank line, making it loose): when that chunk may hold a top-level
+# list (a line that may open one), the two are rendered together.
+_LIST_LIKE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+# Line kinds of a simple chunk (as vaultkit.fastscan reads them).
+_ATX = re.compile(r"^(#{1,6})(?:[ \t]|$)")
+_BULLET = re.compile(r"^([-*+]) (?=[^ \t])")
+_ORDERED = re.compile(r"^(\d{1,9})([.)]) (?=[^ \t])")
+_QUOTE = re.compile(r"^> ?(?=[^ \t])")
+_RULE_LIKE = re.compile(r"^[ \t]*(?:[-*_=|:+ \t]+)$")
+_NESTED_START = re.compile(r"^(?:>|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[ \t])")
+_EMPTY_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+# In a chunk: what only markdown-it-py may read (HTML, escapes, math, comments, tabs,
+# control characters, whitespace other than space and newline).
+_HARD_CHUNK = re.compile(r"[<\\$%\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
+# A fenced code block at the top level, and the line that closes it.
+_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
+_FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+_FENCE_HARD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\\&]")
+# A `%%` comment block: its first line opens it (and holds no other `%%`).
+_COMMENT_OPEN = re.compile(r"^ {0,3}%%")
+# In inline text: what any inline rule but text, newline, wiki-link and tag could take
+# (emphasis, strikethrough, links and images, embeds, entities).
+_HARD_INLINE = re.compile(r"[*_~]|\]\(|\]\[|!\[\[|&[#A-Za-z0-9]")
+# The first characters of every line a block rule may read as more than paragraph text
+# (headings, list items, quotes, rules, setext underlines, tables, fences, indented code).
+_MARKED = frozenset(" \t#-*+>_=|:`~0123456789")
+# Where a paragraph's inline text may hold a link, a tag or code.
+_SPECIAL = re.compile(r"\[\[|#|`")
+_BACKTICKS = re.compile(r"`+")
+
+
+def segments(body: str) -> list[str] | None:
+    """The body cut where markdown-it-py's block state provably starts afresh, or None.
+
+    Each piece renders to the same HTML alone as it does within the body (headings'
+    ids aside, which the renderer numbers across pieces). A chunk that may continue a
+    list of the chunk before it stays with it.
+    """
+    chunks = split_chunks(body)
+    if chunks is None:
+        return None
+    pieces: list[str] = []
+    for _, lines in chunks:
+        text = "\n".join(lines)
+        if pieces and _LIST_LIKE.match(lines[0]) and _LIST_LIKE.search(pieces[-1]):
+            pieces[-1] += "\n" + text
+        else:
+            pieces.append(text)
+    return pieces
+
+
+def _text(text: str) -> str:
+    """Text as nh3's serialiser writes it (markdown-it's `&quot;` comes out as `"`)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
+
+
+def _attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
+
+
+def _local(address: str) -> bool:
+    """An address the sanitiser passes unchanged: relative, no scheme."""
+    return not SCHEME_RE.match(address) and not address.startswith("//")
+
+
+class _Fallback(Exception):
+    """This chunk needs markdown-it-py after all (a link whose address is not local)."""
+
+
+def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[str, int] | None) -> str | None:
+    """A piece of simple lines as sanitised HTML, or None to leave it to markdown-it-py.
+
+    `lookup` and `tag_href` are render_body's; `ids` counts heading anchors across the
+    body (only changed when the piece is rendered here); None: headings get no id (an
+    embedded note's)."""
+    lines = piece.split("\n")
+    while lines and not lines[-1].strip(" \t"):
+        lines.pop()
+    if not lines:
+        return ""
+    if _COMMENT_OPEN.match(lines[0]) and "%%" not in lines[0].lstrip(" ")[2:]:
+        # A comment block renders as nothing; what follows its closing line is left to the parser.
+        closing = next((n for n in range(1, len(lines)) if "%%" in lines[n]), len(lines) - 1)
+        return "" if closing == len(lines) - 1 else None
+    fence = _FENCE_OPEN.match(lines[0])
+    if fence:
+        return _fence(lines, fence.group(1), fence.group(2))
+    if len(lines) >= 2 and "|" in lines[0] and _delimiter_columns(lines[1]) is not None:
+        try:
+            return _table(lines, lookup, tag_href)
+        except _Fallback:
+            return None
+    if _HARD_CHUNK.search(piece):
+        return None
+    # Blocks as (kind, data): ("h", level, content), ("p", [lines]), ("q", [lines]),
+    # ("ul"/"ol", key, start, [[lines] per item]).
+    blocks: list[list] = []
+    open_lines: list[str] | None = None  # the lines of the paragraph still open (top, item or quote)
+    previous_kind = "start"
+    hard = _HARD_INLINE.search(piece) is not None  # else no line's inline text can hold one
+    for line in lines:
+        if line and line[0] not in _MARKED:
+            # Most lines: plain text, which no block rule can take (none starts with its first character).
+            if open_lines is not None:
+                open_lines.append(line)  # a lazy continuation line
+            else:
+                open_lines = [line]
+                blocks.append(["p", open_lines])
+            if hard and _HARD_INLINE.search(line):
+                return None
+            previous_kind = "text"
+            continue
+        if not line or line[0] in " \t" or _RULE_LIKE.match(line):
+            return None
+        heading = _ATX.match(line)
+        if heading:
+            level = len(heading.group(1))
+            content = _heading_content(line, level)
+            if hard and _HARD_INLINE.search(content):
+                return None
+            blocks.append(["h", level, content])
+            open_lines = None
+            previous_kind = "heading"
+            continue
+        bullet = _BULLET.match(line)
+        ordered = _ORDERED.match(line)
+        if bullet or ordered:
+            if ordered and ordered.group(1) != "1" and previous_kind in ("text", "quote"):
+                return None  # may continue the paragraph: leave it to the parser
+            content = line[(bullet or ordered).end():]
+            if _NESTED_START.match(content) or _RULE_LIKE.match(content):
+                return None
+            key = ("ul", bullet.group(1)) if bullet else ("ol", ordered.group(2))
+            last = blocks[-1] if blocks else None
+            open_lines = [content]
+            if last is not None and last[0] in ("ul", "ol") and last[1] == key and previous_kind in ("item", "text"):
+                last[3].append(open_lines)
+            else:
+                start = int(ordered.group(1)) if ordered else 1
+                blocks.append([key[0], key, start, [open_lines]])
+            kind = "item"
+        elif line[0] == ">":
+            quote = _QUOTE.match(line)
+            if quote is None:
+                return None
+            content = line[quote.end():]
+            if _NESTED_START.match(content) or _RULE_LIKE.match(content):
+                return None  # nested blocks
+            last = blocks[-1] if blocks else None
+            if last is not None and last[0] == "q" and open_lines is last[1]:
+                open_lines.append(content)
+            else:
+                open_lines = [content]
+                blocks.append(["q", open_lines])
+            kind = "quote"
+        else:
+            if _EMPTY_ITEM.match(line):
+                return None
+            content = line
+            if open_lines is not None:
+                open_lines.append(content)  # a lazy continuation line
+            else:
+                open_lines = [content]
+                blocks.append(["p", open_lines])
+            kind = "text"
+        if (hard and _HARD_INLINE.search(content)) or content.startswith("```"):
+            return None  # or a fence
+        previous_kind = kind
+    try:
+        return _blocks_html(blocks, lookup, tag_href, ids)
+    except _Fallback:
+        return None
+
+
+def _fence(lines: list[str], marker: str, info: str) -> str | None:
+    """A piece that is one fenced code block, closed on its last line."""
+    if marker[0] == "`" and "`" in info or _FENCE_HARD.search(info):
+        return None  # not a fence, or an info string with escapes or entities
+    for number in range(1, len(lines)):
+        closing = _FENCE_CLOSE.match(lines[number])
+        if closing and closing.group(1)[0] == marker[0] and len(closing.group(1)) >= len(marker):
+            break
+    else:
+        return None  # runs to the end of the note
+    if number != len(lines) - 1:
+        return None
+    code = "".join(line + "\n" for line in lines[1:-1])
+    if _FENCE_HARD.search(code.replace("\\", "").replace("&", "")):
+        return None  # control characters
+    language = info.strip().split()[0] if info.strip() else ""
+    opening = f'<pre><code class="language-{_attribute(language)}">' if language else "<pre><code>"
+    return opening + _text(code) + "</code></pre>\n"
+
+
+def _table(lines: list[str], lookup, tag_href) -> str | None:
+    """A piece that is one table, as fastscan reads it (the alignment's style attribute
+    is one the sanitiser removes)."""
+    if _scan_table(lines, 0) is None or any(_HARD_CHUNK.search(line.replace("\\|", "")) for line in lines):
+        return None
+    width = _delimiter_columns(lines[1])
+    out = ["<table>\n<thead>\n<tr>\n"]
+    for cell in _table_cells(lines[0]):
+        out.append(f"<th>{_cell(cell, lookup, tag_href)}</th>\n")
+    out.append("</tr>\n</thead>\n")
+    if len(lines) > 2:
+        out.append("<tbody>\n")
+        for line in lines[2:]:
+            cells = _table_cells(line)
+            out.append("<tr>\n")
+            for number in range(width):
+                text = cells[number] if number < len(cells) else ""
+                out.append(f"<td>{_cell(text, lookup, tag_href)}</td>\n")
+            out.append("</tr>\n")
+        out.append("</tbody>\n")
+    out.append("</table>\n")
+    return "".join(out)
+
+
+def _cell(text: str, lookup, tag_href) -> str:
+    text = text.strip(" \t")
+    if _HARD_INLINE.search(text):
+        raise _Fallback
+    return _inline_line(text, lookup, tag_href)
+
+
+def _blocks_html(blocks: list[list], lookup, tag_href, ids: dict[str, int]) -> str:
+    out: list[str] = []
+    anchors: list[tuple[str, int]] = []  # heading ids given here, counted into `ids` only at the end
+    counts = dict(ids or ())
+    for block in blocks:
+        kind = block[0]
+        if kind == "p":
+            out.append("<p>" + _inline("\n".join(block[1]).strip(), lookup, tag_href) + "</p>\n")
+        elif kind == "h":
+            level, content = block[1], block[2]
+            if ids is None:
+                out.append(f"<h{level}>{_inline(content, lookup, tag_href)}</h{level}>\n")
+                continue
+            anchor = heading_anchor(content)
+            count = counts.get(anchor, 0)
+            counts[anchor] = count + 1
+            anchors.append((anchor, count))
+            name = anchor if not count else f"{anchor}-{count}"
+            out.append(f'<h{level} id="{_attribute(name)}">{_inline(content, lookup, tag_href)}</h{level}>\n')
+        elif kind == "q":
+            content = "\n".join(block[1]).strip()
+            first, _, rest = content.partition("\n")
+            callout = CALLOUT_RE.match(first.strip())
+            if callout is None:
+                out.append("<blockquote>\n<p>" + _inline(content, lookup, tag_href) + "</p>\n</blockquote>\n")
+                continue
+            # render._mark_callouts and the blockquote rules: the marker line becomes the title.
+            if "`" in first:
+                raise _Fallback  # a code span could run past the marker line
+            name, fold = callout.group(1).lower(), callout.group(2)
+            title = _text(callout.group(3).strip() or name.capitalize())
+            inner = "<p>" + _inline(rest, lookup, tag_href) + "</p>\n" if rest else ""
+            if fold:
+                opened = ' open=""' if fold == "+" else ""
+                out.append(f'<details class="callout callout-{_attribute(name)}"{opened}><summary class="callout-title">'
+                           f'{title}</summary><div class="callout-body">{inner}</div></details>')
+            else:
+                out.append(f'<div class="callout callout-{_attribute(name)}"><div class="callout-title">{title}</div>'
+                           f'<div class="callout-body">{inner}</div></div>')
+        else:
+            start = block[2]
+            out.append("<ul>\n" if kind == "ul" else ("<ol>\n" if start == 1 else f'<ol start="{start}">\n'))
+            for item in block[3]:
+                out.append("<li>" + _inline("\n".join(item).strip(), lookup, tag_href) + "</li>\n")
+            out.append("</ul>\n" if kind == "ul" else "</ol>\n")
+    if ids is not None:
+        ids.update(counts)
+    return "".join(out)
+
+
+def _inline(content: str, lookup, tag_href) -> str:
+    """Inline text of text, soft and hard line breaks, wiki-links and tags, as the inline
+    rules tokenise it (the same scan as markdown.extract_plain_inline)."""
+    if "\n" in content:
+        lines = content.split("\n")
+        parts = []
+        for number, line in enumerate(lines):
+            if number < len(lines) - 1:
+                stripped = line.rstrip(" ")
+                parts.append(_inline_line(stripped, lookup, tag_href, lines[number + 1:]))
+                parts.append("<br>\n" if len(line) - len(stripped) >= 2 else "\n")
+            else:
+                parts.append(_inline_line(line, lookup, tag_href))
+        return "".join(parts)
+    return _inline_line(content, lookup, tag_href)
+
+
+def _inline_line(content: str, lookup, tag_href, later: list[str] = ()) -> str:
+    """One line of inline text (`later`: the lines after it in the same inline text)."""
+    if not _SPECIAL.search(content):
+        return _text(content)
+    out: list[str] = []
+    pos, size, text_from = 0, len(content), 0
+    while pos < size:
+        link_at = content.find("[[", pos)
+        tag_at = content.find("#", pos)
+        code_at = content.find("`", pos)
+        if link_at < 0 and tag_at < 0 and code_at < 0:
+            break
+        if code_at >= 0 and (link_at < 0 or code_at < link_at) and (tag_at < 0 or code_at < tag_at):
+            # markdown-it's backtick rule: the run closes at the next run as long, else is text.
+            run = _BACKTICKS.match(content, code_at).group()
+            closer = next((m for m in _BACKTICKS.finditer(content, code_at + len(run)) if len(m.group()) == len(run)), None)
+            if closer is None:
+                if any(len(m.group()) == len(run) for line in later for m in _BACKTICKS.finditer(line)):
+                    raise _Fallback  # a code span over a line break
+                pos = code_at + len(run)
+                continue
+            code = content[code_at + len(run):closer.start()]
+            if code.startswith(" ") and code.endswith(" ") and code.strip():
+                code = code[1:-1]
+            out.append(_text(content[text_from:code_at]))
+            out.append("<code>" + _text(code) + "</code>")
+            pos = text_from = closer.end()
+            continue
+        if tag_at >= 0 and (link_at < 0 or tag_at < link_at):
+            # The start of a line follows a newline, or starts the inline text: both let a tag open.
+            if tag_at == 0 or content[tag_at - 1].isspace():
+                match = TAG_RE.match(content, tag_at)
+                if match and not match.group(1).isdigit():
+                    out.append(_text(content[text_from:tag_at]))
+                    tag = match.group(1)
+                    out.append(f'<a class="vk-tag" href="{_address(tag_href(tag))}">#{_text(tag)}</a>')
+                    pos = text_from = match.end()
+                    continue
+            pos = tag_at + 1
+            continue
+        end = content.find("]]", link_at + 2)
+        if end < 0:
+            pos = link_at + 1
+            continue
+        inner = content[link_at + 2:end]
+        if not inner.strip() or "[[" in inner:
+            pos = link_at + 1
+            continue
+        out.append(_text(content[text_from:link_at]))
+        out.append(_wikilink(inner, lookup))
+        pos = text_from = end + 2
+    out.append(_text(content[text_from:]))
+    return "".join(out)
+
+
+def _address(address: str) -> str:
+    if not _local(address):
+        raise _Fallback
+    return _attribute(address)
+
+
+def _wikilink(inner: str, lookup) -> str:
+    """render._render_wikilink for a link (not an embed), as the sanitiser leaves it."""
+    linkpath, subpath, display = split_wikilink(inner)
+    shown = display if display is not None else linkpath + (subpath if not linkpath else "")
+    if not shown and subpath:
+        shown = subpath.lstrip("#^")
+    view = lookup(linkpath, subpath, "link")
+    if view.state == "private":
+        return '<span class="vk-private" title="a note that is not published">private note</span>'
+    if view.state == "ok":
+        preview = f' data-vk-preview="{_attribute(view.preview)}"' if view.preview else ""
+        return f'<a class="vk-link" href="{_address(view.href)}"{preview}>{_text(shown)}</a>'
+    if view.state == "unresolved":
+        return f'<span class="vk-unresolved" title="no note yet">{_text(shown)}</span>'
+    return _text(shown)
+
+
+def _heading_content(line: str, level: int) -> str:
+    """An ATX heading's text, closing `#`s removed as markdown-it does."""
+    end = len(line.rstrip(" \t"))
+    start = level
+    while start < end and line[start] in " \t":
+        start += 1
+    closing = end
+    while closing > start and line[closing - 1] == "#":
+        closing -= 1
+    if closing < end and closing > start and line[closing - 1] in " \t":
+        end = closing
+    elif closing == start and closing < end:
+        end = start
+    return line[start:end].strip(" \t")
