@@ -72,9 +72,8 @@ def segments(body: str) -> list[str] | None:
     if chunks is None:
         return None
     pieces: list[str] = []
-    for _, lines in chunks:
-        text = "\n".join(lines)
-        if pieces and _LIST_LIKE.match(lines[0]) and _LIST_LIKE.search(pieces[-1]):
+    for _, text in chunks:
+        if pieces and _LIST_LIKE.match(text) and _LIST_LIKE.search(pieces[-1]):
             pieces[-1] += "\n" + text
         else:
             pieces.append(text)
