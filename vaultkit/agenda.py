@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from .network import Interview, Network
@@ -297,6 +298,19 @@ def _similar(a: str, b: str) -> bool:
     return matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
 
 
+@lru_cache(maxsize=1 << 14)
+def _similar_pairs(block: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The (path, path) pairs of a block whose names look alike. Memoised: `serve` asks
+    again after every edit, and an edit changes one block at most, while comparing every
+    block's names is a second at 10k notes."""
+    pairs = []
+    for i, (key_a, path_a) in enumerate(block):
+        for key_b, path_b in block[i + 1 :]:
+            if _similar(key_a, key_b):
+                pairs.append(tuple(sorted((path_a, path_b))))
+    return tuple(pairs)
+
+
 def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:
     items: list[Item] = []
     contacts = [p for p in network.people.values() if p.kind == "contact"]
@@ -308,10 +322,8 @@ def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:
         blocks.setdefault(key.rsplit(" ", 1)[-1], []).append((key, person.path))
     pairs: dict[tuple[str, str], str] = {}
     for block in blocks.values():
-        for i, (key_a, path_a) in enumerate(block):
-            for key_b, path_b in block[i + 1 :]:
-                if _similar(key_a, key_b):
-                    pairs.setdefault(tuple(sorted((path_a, path_b))), "similar names")
+        for pair in _similar_pairs(tuple(block)):
+            pairs.setdefault(pair, "similar names")
     emails: dict[str, list[str]] = {}
     email_key = network.schema.key("contact", "email")
     for person in contacts:

@@ -45,11 +45,12 @@ from ..snapshot import load_snapshot
 from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
 from . import charts
-from .content import Content, TextCache, load_content
+from .content import Content, TextCache, load_content, patch_content
 from .output import Output
 from .pages import (
     PageLinks,
     Plan,
+    changed_facts,
     dashboard_inputs,
     digest,
     graph_data,
@@ -195,9 +196,11 @@ class Site:
         self._plan: Plan | None = None
         self._notes: dict[str, tuple[str, str, str]] = {}
         self._reads: dict[str, frozenset[str]] = {}
+        self._deps: dict[str, frozenset[str]] = {}  # each note page's PageLinks.deps
         self._rules: list[Item] = []
         self._mentions: dict[str, tuple[str, list[Item]]] = {}
         self._people: list = []  # the never-linked people, as mention patterns
+        self._excerpts: dict[str, tuple[tuple, str]] = {}  # person -> (what it depends on, excerpt)
         self._graph: tuple[str, str, dict[str, Any]] | None = None  # the graph's script, its key, its page
         self._groups: dict[str, dict[str, Any]] | None = None  # tag pages' notes
         self._page_reads: dict[str, frozenset[str]] = {}  # tag pages, tree, dashboard: the notes they quote
@@ -244,11 +247,19 @@ class Site:
             self.site_config = SiteConfig.from_raw(load_config(self.root).raw)
         except VaultkitError:
             pass  # a broken vaultkit.yml while serving: keep the settings we had
-        content = load_content(index, self.texts)
+        return self._make_plan(load_content(index, self.texts))
+
+    def _make_plan(self, content: Content, old: Plan | None = None) -> Plan:
+        """The plan over `content`. With `old` (the last plan, whose content differed only in
+        some notes' properties, links or text), what depends on the published set alone is
+        reused when that set is the same."""
         published = published_notes(content, self.site_config, self.share)
         attachments = published_attachments(content, self.site_config, published)
-        reserved = [*GLOBAL_PAGES, *DATA_FILES, *(f"static/{f}" for f in static_files())]
-        outputs = assign_outputs(published | attachments, reserved)
+        if old is not None and old.published == published and old.attachments == attachments:
+            outputs = old.outputs
+        else:
+            reserved = [*GLOBAL_PAGES, *DATA_FILES, *(f"static/{f}" for f in static_files())]
+            outputs = assign_outputs(published | attachments, reserved)
         today = self.today or date.today().isoformat()
         # The networking model over the published notes only: no degree, path or agenda
         # item can then pass through (or name) a note that is not published.
@@ -257,17 +268,27 @@ class Site:
         self._rules = rule_items(network, visible)
         people = mention_patterns(network, never_linked(network, visible))
         # Whole files, as `vaultkit agenda` reads them: a name in another note's front
-        # matter is a plain-text mention too.
-        self._mentions = {
-            path: (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
-            for path in (mention_candidates(network, visible) if people else ())
-        }
+        # matter is a plain-text mention too. A file is read again only when it or the
+        # names looked for changed.
+        same_people = [p[:2] for p in people] == [p[:2] for p in self._people]
+        previous, self._mentions = self._mentions, {}
+        for path in mention_candidates(network, visible) if people else ():
+            found = previous.get(path) if same_people else None
+            if found is None or found[0] != content.digests.get(path, ""):
+                found = (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
+            self._mentions[path] = found
         self._people = people
-        excerpts = {
-            path: excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=hidden_links(content, published, path))
-            for path in published
-            if content.notes[path].type in ("contact", "profile")
-        }
+        excerpts = {}
+        kept_excerpts, self._excerpts = self._excerpts, {}
+        for path in published:
+            if content.notes[path].type in ("contact", "profile"):
+                key = (content.digests.get(path, ""), hidden_links(content, published, path))
+                found = kept_excerpts.get(path)
+                if found is None or found[0] != key:
+                    found = (key, excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=key[1]))
+                if self.bodies is not None:
+                    self._excerpts[path] = found
+                excerpts[path] = found[1]
         return Plan(
             content=content,
             config=self.site_config,
@@ -284,6 +305,31 @@ class Site:
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
             excerpts=excerpts,
         )
+
+    def _edit_plan(self, changed: list[str]) -> tuple[Plan, set[str]] | None:
+        """A new plan after an edit inside some notes (properties, links, tags, text), made
+        from the last one, and the notes whose facts a page may read changed.
+
+        The content is patched rather than read again and each page is looked at again only
+        when its note or a note in its `deps` is among the returned ones (see
+        `changed_facts`). None when the edit is of another kind (a new, deleted or renamed
+        note, a changed title or alias, an attachment, vaultkit.yml, a new day): then the
+        whole plan is made again."""
+        old = self._plan
+        today = self.today or date.today().isoformat()
+        if old is None or not changed or today != old.today:
+            return None
+        try:
+            config = SiteConfig.from_raw(load_config(self.root).raw)
+        except VaultkitError:
+            config = self.site_config
+        if config != old.config:
+            return None
+        content = patch_content(old.content, self.index(), self.texts, set(changed))
+        if content is None:
+            return None
+        plan = self._make_plan(content, old)
+        return plan, changed_facts(old, plan, set(changed))
 
     def _agenda(self) -> list[Item]:
         """`vaultkit agenda`'s items, from the rule items and the mentions found per note."""
@@ -358,19 +404,31 @@ class Site:
         if not self._opened:
             self.output.open()
             self._opened = True
-        quick = None
+        quick = edit = None
         previous_agenda = self._plan.agenda if self._plan is not None else None
         if self.bodies is not None and changed is not None and self._plan is not None:
             if not synced:
                 self.index().sync(paths=changed)
                 synced = True
             quick = self._text_edit_plan(changed)
+            if quick is None:
+                edit = self._edit_plan(changed)
         touched: set[str] | None = None
         if quick is not None:
             plan, touched = quick
             # Only pages whose inputs read a changed text can differ from the last build.
             again = {p for p, reads in self._reads.items() if reads & touched}
             again |= {p for p, (out_path, _, _) in self._notes.items() if not self.output.exists(out_path)}
+        elif edit is not None:
+            plan, (own, shared) = edit
+            gc.freeze()  # the new plan's objects, as below (the last plan's unchanged parts already are)
+            # A page whose note, or a note it read facts of, changed; a page new to the site.
+            again = own & plan.published
+            again |= {p for p, deps in self._deps.items() if p in plan.published and not deps.isdisjoint(shared)}
+            again |= {p for p in plan.published if p not in self._notes}
+            again |= {p for p, (out_path, _, _) in self._notes.items()
+                      if p in plan.published and not self.output.exists(out_path)}
+            self._graph = self._groups = None
         else:
             gc.unfreeze()  # the last plan's objects may go now
             plan = self.plan(changed, synced)
@@ -401,12 +459,13 @@ class Site:
         if again is not None:
             fresh_results = {r[0]: r for r in results}
             results = [
-                fresh_results.get(plan.outputs[p]) or (*self._notes[p], "kept", None, self._reads[p]) for p in notes
+                fresh_results.get(plan.outputs[p]) or (*self._notes[p], "kept", None, self._reads[p], self._deps[p])
+                for p in notes
             ]
-        self._notes, self._reads = {}, {}
-        for path, (out_path, key, body_key, state, body, reads) in zip(notes, results):
+        self._notes, self._reads, self._deps = {}, {}, {}
+        for path, (out_path, key, body_key, state, body, reads, deps) in zip(notes, results):
             if self.bodies is not None:
-                self._notes[path], self._reads[path] = (out_path, key, body_key), reads
+                self._notes[path], self._reads[path], self._deps[path] = (out_path, key, body_key), reads, deps
             report.pages += 1
             rendered_keys[out_path] = key
             live_bodies.add(body_key)
@@ -507,7 +566,7 @@ class Site:
 
     def _note_pages(self, plan: Plan, paths: list[str]) -> list[NoteResult]:
         """Each note page: (output path, page key, body key, "kept" | "same" | "written", body HTML,
-        the notes whose text its inputs read).
+        the notes whose text its inputs read, the notes whose facts they read).
 
         Rendering note bodies is most of a cold build, and each page depends only on the
         settled `plan`: when many pages need it, forked worker processes (like the index's
@@ -532,10 +591,11 @@ class Site:
         inputs = note_inputs(plan, path, links)
         out_path, key, body_key = plan.outputs[path], digest(inputs), inputs["body_key"]
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
-            return out_path, key, body_key, "kept", None, frozenset(links.reads)
+            return out_path, key, body_key, "kept", None, frozenset(links.reads), frozenset(links.deps)
         wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links))
         body = self.bodies.get(body_key) if self.bodies is not None else None
-        return out_path, key, body_key, "written" if wrote else "same", body, frozenset(links.reads)
+        return (out_path, key, body_key, "written" if wrote else "same", body, frozenset(links.reads),
+                frozenset(links.deps))
 
     def _body(self, plan: Plan, path: str, key: str, links: PageLinks) -> Markup:
         html = self.bodies.get(key) if self.bodies is not None else None
@@ -604,7 +664,7 @@ class Site:
         emit("tags/index.html", digest(tags_page), lambda: self._page("tags.html", tags_page))
 
 
-NoteResult = tuple[str, str, str, str, str | None, frozenset[str]]
+NoteResult = tuple[str, str, str, str, str | None, frozenset[str], frozenset[str]]
 _FORKED: tuple[Site, Plan] | None = None  # what forked page renderers inherit
 
 

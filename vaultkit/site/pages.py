@@ -104,6 +104,46 @@ class Plan:
         return self._edges_of.get(path, [])
 
 
+def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], set[str]]:
+    """What differs between two plans whose content differs only in the notes in `changed`
+    (under the same names), as (own, shared): the notes whose own page may read something
+    new, and the notes whose facts as other pages read them (`PageLinks.deps`) changed.
+
+    Other pages read, of a note: title, type, address, whether it is published, its text
+    (embeds), its person record and preview, its route. Only its own page reads its
+    backlinks, graph edges, referral children, interviews and (for a company) who works
+    there. Titles change only with a new plan; the rest is compared here, so that an edit
+    that moves a degree or a route across the network finds every page that shows it,
+    while one that links a note to a hub (the profile, a company) does not redo every page
+    that also links there."""
+    own = set(changed)
+    shared = {path for path in changed
+              if old.content.notes[path].type != new.content.notes[path].type
+              or old.content.notes[path].properties != new.content.notes[path].properties
+              or old.content.digests.get(path) != new.content.digests.get(path)}
+    for path in changed:  # their links' targets: backlinks and graph edges
+        for link in (*old.content.notes[path].links, *new.content.notes[path].links):
+            if link.target is not None:
+                own.add(link.target)
+    if old.outputs is not new.outputs:
+        shared.update(p for p in old.outputs.keys() | new.outputs.keys() if old.outputs.get(p) != new.outputs.get(p))
+    shared.update(old.published ^ new.published)
+    before, after = old.network.people, new.network.people
+    for path in before.keys() | after.keys():
+        a, b = before.get(path), after.get(path)
+        if a != b:
+            shared.add(path)
+            own.update(p.company for p in (a, b) if p is not None and p.company is not None)
+    for mine, theirs in ((old.paths, new.paths), (old.excerpts, new.excerpts)):
+        shared.update(p for p in mine.keys() | theirs.keys() if mine.get(p) != theirs.get(p))
+    own.update(p for p in old.children.keys() | new.children.keys() if old.children.get(p) != new.children.get(p))
+    for interview in set(old.network.interviews) ^ set(new.network.interviews):
+        own.add(interview.path)
+        if interview.person is not None:
+            own.add(interview.person)
+    return own | shared, shared
+
+
 def digest(data: Any) -> str:
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
@@ -119,11 +159,16 @@ class PageLinks:
         # The notes whose *text* this page's inputs read (previews' excerpts, embeds): when
         # only a note's text changes, these pages are the ones to look at again.
         self.reads: set[str] = reads if reads is not None else set()
+        # Every note whose facts (title, address, type, person record, route, ...) the inputs
+        # looked at, published or not: after an edit of links or properties, the pages whose
+        # `deps` meet the notes whose facts changed are the ones to look at again.
+        self.deps: set[str] = set()
         self._views: dict[tuple[str, str, str, str], LinkView] = {}
         self._embeds: dict[tuple[str, str, str], tuple[str, str, str] | None] = {}
 
     def to(self, path: str, fragment: str = "") -> dict[str, Any]:
         plan = self.plan
+        self.deps.add(path)
         target_out = plan.outputs[path]
         item = {"title": plan.title(path), "href": href(self.out, target_out, fragment), "type": plan.type(path)}
         key = self.preview_key(path)
@@ -133,12 +178,16 @@ class PageLinks:
 
     def preview_key(self, path: str) -> str | None:
         plan = self.plan
+        self.deps.add(path)
         if plan.type(path) not in ("contact", "profile") or path not in plan.published:
             return None
         key = plan.outputs[path]
         if key not in self.previews:
             self.reads.add(path)
             self.previews[key] = plan.preview(path)
+            person = plan.network.people.get(path)
+            if person is not None and person.company is not None:
+                self.deps.add(person.company)  # the preview names it
         return key
 
     def link(self, link: LinkData) -> dict[str, Any]:
@@ -147,6 +196,7 @@ class PageLinks:
         target = link.target
         if target is None:
             return {"title": shown, "state": "unresolved"}
+        self.deps.add(target)
         if target in self.plan.published:
             item = self.to(target)
             item["state"] = "ok"
@@ -170,6 +220,7 @@ class PageLinks:
         target = found.target
         if target is None:
             return LinkView("unresolved")
+        self.deps.add(target)
         if target in plan.published:
             fragment = ""
             if subpath.startswith("#") and not subpath.startswith("#^"):
@@ -191,6 +242,8 @@ class PageLinks:
         plan = self.plan
         content = plan.content
         target = content.resolver.resolve(linkpath, source, content.alias_fallback).target
+        if target is not None:
+            self.deps.add(target)
         if target is None or target not in plan.published or target == source:
             return None
         self.reads.add(target)
@@ -260,6 +313,10 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None) -> dict[s
     out = plan.outputs[path]
     links = links or PageLinks(plan, out)
     links.reads.add(path)
+    # The note and whatever it links to, shown or not: a link's target that stops (or
+    # starts) being published changes this page's graph edges and backlinks.
+    links.deps.add(path)
+    links.deps.update(link.target for link in note.links if link.target is not None)
     by_field: dict[str, list[LinkData]] = {}
     for link in note.links:
         if link.field is not None:
