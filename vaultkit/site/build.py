@@ -39,7 +39,7 @@ from ..agenda import (
 from ..errors import VaultkitError
 from ..index import Index
 from ..network import build_network, referral_children
-from ..paths import best_paths
+from ..paths import best_paths, people_graph
 from ..schema import STAGE_LABELS
 from ..snapshot import load_snapshot
 from ..stats import campaign_stats
@@ -204,6 +204,9 @@ class Site:
         self._graph: tuple[str, str, dict[str, Any]] | None = None  # the graph's script, its key, its page
         self._groups: dict[str, dict[str, Any]] | None = None  # tag pages' notes
         self._page_reads: dict[str, frozenset[str]] = {}  # tag pages, tree, dashboard: the notes they quote
+        self._page_deps: dict[str, frozenset[str]] = {}  # and the notes whose facts they read
+        self._paths: tuple[tuple, dict] | None = None  # best_paths and what it came from
+        self._layout: dict[str, Any] = {}  # the graph's last positions (see graph_data)
         self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
         self.output = Output(self.out)
         self._opened = False
@@ -264,7 +267,11 @@ class Site:
         # The networking model over the published notes only: no degree, path or agenda
         # item can then pass through (or name) a note that is not published.
         visible = content.snapshot.only(published)
-        network = build_network(visible, content.schema, date.fromisoformat(today))
+        reuse = None
+        if old is not None and old.published == published:
+            changed = {path for path, note in content.notes.items() if old.content.notes.get(path) is not note}
+            reuse = (old.network, changed)
+        network = build_network(visible, content.schema, date.fromisoformat(today), reuse)
         self._rules = rule_items(network, visible)
         people = mention_patterns(network, never_linked(network, visible))
         # Whole files, as `vaultkit agenda` reads them: a name in another note's front
@@ -300,7 +307,7 @@ class Site:
             network=network,
             agenda=self._agenda(),
             stats=campaign_stats(network),
-            paths=best_paths(network),
+            paths=self._best_paths(network),
             children=referral_children(network),
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
             excerpts=excerpts,
@@ -330,6 +337,15 @@ class Site:
             return None
         plan = self._make_plan(content, old)
         return plan, changed_facts(old, plan, set(changed))
+
+    def _best_paths(self, network) -> dict:
+        """`best_paths`, reused while what it reads is the same: the people graph, the
+        profile, and each person's name and referrers (the suggestions quote them)."""
+        graph = people_graph(network)
+        key = (network.profile, graph, {p: (person.name, person.referred_by) for p, person in network.people.items()})
+        if self._paths is None or self._paths[0] != key:
+            self._paths = (key, best_paths(network, graph))
+        return self._paths[1]
 
     def _agenda(self) -> list[Item]:
         """`vaultkit agenda`'s items, from the rule items and the mentions found per note."""
@@ -405,6 +421,7 @@ class Site:
             self.output.open()
             self._opened = True
         quick = edit = None
+        previous_plan, previous_groups, shared = self._plan, self._groups, frozenset()
         previous_agenda = self._plan.agenda if self._plan is not None else None
         if self.bodies is not None and changed is not None and self._plan is not None:
             if not synced:
@@ -486,14 +503,20 @@ class Site:
             self._groups = tag_groups(plan)
         groups = self._groups
         page_reads, self._page_reads = self._page_reads, {}
+        page_deps, self._page_deps = self._page_deps, {}
         last_inputs, self._inputs = self._inputs, {}
 
-        def quoting(out_path: str, make, render, reusable: bool = True) -> None:
+        def quoting(out_path: str, make, render, reusable: bool = True, unchanged=None) -> None:
             """Emit a page whose inputs depend on note texts only through its previews (tag
             pages, the tree, the dashboard): after a text edit its last inputs are reused,
-            with the previews of the changed notes made again."""
-            reads, inputs = page_reads.get(out_path), last_inputs.get(out_path)
-            if touched is not None and reusable and reads is not None and inputs is not None:
+            with the previews of the changed notes made again. After a link or property
+            edit, they are reused as they are when `unchanged()` says what the page lists
+            is the same and no note it read facts of changed."""
+            reads, inputs, deps = page_reads.get(out_path), last_inputs.get(out_path), page_deps.get(out_path)
+            if (edit is not None and unchanged is not None and inputs is not None and deps is not None
+                    and self.page_keys.get(out_path) is not None and deps.isdisjoint(shared) and unchanged()):
+                key = self.page_keys[out_path]
+            elif touched is not None and reusable and reads is not None and inputs is not None:
                 key = self.page_keys.get(out_path)
                 if reads & touched or key is None:
                     previews = dict(inputs["previews"])
@@ -503,15 +526,21 @@ class Site:
                     key = digest(inputs)
             else:
                 found: set[str] = set()
-                inputs = make(found)
-                reads, key = frozenset(found), digest(inputs)
-            self._page_reads[out_path], self._inputs[out_path] = reads, inputs
+                used: set[str] = set()
+                inputs = make(found, used)
+                reads, deps, key = frozenset(found), frozenset(used), digest(inputs)
+            self._page_reads[out_path], self._page_deps[out_path], self._inputs[out_path] = reads, deps, inputs
             emit(out_path, key, lambda: render(inputs))
 
         for tag_out, group in sorted(groups.items()):
-            quoting(tag_out, lambda found, o=tag_out, g=group: tag_inputs(plan, o, g, found),
-                    lambda inputs: self._page("tag.html", inputs))
-        self._global_pages(plan, groups, emit, quoting, agenda_changed=previous_agenda != plan.agenda)
+            quoting(tag_out, lambda found, used, o=tag_out, g=group: tag_inputs(plan, o, g, found, used),
+                    lambda inputs: self._page("tag.html", inputs),
+                    unchanged=lambda o=tag_out, g=group: previous_groups is not None and previous_groups.get(o) == g)
+        # The tree lists every contact by degree and referrer.
+        tree_unchanged = (lambda: previous_plan is not None and previous_plan.network.people == plan.network.people
+                          and previous_plan.children == plan.children)
+        self._global_pages(plan, groups, emit, quoting, agenda_changed=previous_agenda != plan.agenda,
+                           tree_unchanged=tree_unchanged)
         for name in static_files():
             data = (STATIC / name).read_bytes()
             emit(f"static/{name}", hashlib.blake2b(data, digest_size=16).hexdigest(), lambda d=data: d)
@@ -625,15 +654,16 @@ class Site:
             **extra,
         )
 
-    def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool) -> None:
+    def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool,
+                      tree_unchanged) -> None:
         quoting(
             "index.html",
-            lambda found: dashboard_inputs(plan, "index.html", found),
+            lambda found, used: dashboard_inputs(plan, "index.html", found, used),
             lambda inputs: self._page("dashboard.html", inputs, charts_html=_charts_markup(inputs)),
             reusable=not agenda_changed,
         )
         if self._graph is None:  # the graph changes only with the network: not on a text edit
-            graph = graph_data(plan)
+            graph = graph_data(plan, self._layout if self.bodies is not None else None)
             graph_js = js_assignment("VK_GRAPH", graph)
             graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
                           "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
@@ -645,8 +675,9 @@ class Site:
         emit("graph.html", digest(graph_page), lambda: self._page("graph.html", graph_page))
         quoting(
             "tree.html",
-            lambda found: tree_html(plan, "tree.html", found),
+            lambda found, used: tree_html(plan, "tree.html", found, used),
             lambda inputs: self._page("tree.html", inputs, tree=Markup(inputs["tree"])),
+            unchanged=tree_unchanged,
         )
         for name, key, script in self._search_shards(plan):
             emit(name, key, lambda script=script: script)

@@ -152,7 +152,7 @@ def digest(data: Any) -> str:
 class PageLinks:
     """Links from one page, and the people previews those links need."""
 
-    def __init__(self, plan: Plan, out: str, reads: set[str] | None = None):
+    def __init__(self, plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None):
         self.plan = plan
         self.out = out
         self.previews: dict[str, dict[str, str]] = {}
@@ -162,7 +162,7 @@ class PageLinks:
         # Every note whose facts (title, address, type, person record, route, ...) the inputs
         # looked at, published or not: after an edit of links or properties, the pages whose
         # `deps` meet the notes whose facts changed are the ones to look at again.
-        self.deps: set[str] = set()
+        self.deps: set[str] = deps if deps is not None else set()
         self._views: dict[tuple[str, str, str, str], LinkView] = {}
         self._embeds: dict[tuple[str, str, str], tuple[str, str, str] | None] = {}
 
@@ -487,19 +487,20 @@ def tag_groups(plan: Plan) -> dict[str, dict[str, Any]]:
     return groups
 
 
-def tag_inputs(plan: Plan, out: str, group: dict[str, Any], reads: set[str] | None = None) -> dict[str, Any]:
-    links = PageLinks(plan, out, reads)
+def tag_inputs(plan: Plan, out: str, group: dict[str, Any], reads: set[str] | None = None,
+               deps: set[str] | None = None) -> dict[str, Any]:
+    links = PageLinks(plan, out, reads, deps)
     items = sorted((links.to(p) for p in group["notes"]), key=lambda i: i["title"].lower())
     return {"kind": "tag", "title": "#" + group["tag"], "out": out, "items": items,
             "previews": dict(sorted(links.previews.items()))}
 
 
-def dashboard_inputs(plan: Plan, out: str, reads: set[str] | None = None) -> dict[str, Any]:
+def dashboard_inputs(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None) -> dict[str, Any]:
     from . import charts
 
     network = plan.network
     stats = plan.stats
-    links = PageLinks(plan, out, reads)
+    links = PageLinks(plan, out, reads, deps)
     counts = Counter(plan.type(p) or "note" for p in plan.published)
     pipeline = [(STAGE_LABELS[s], stats["by_stage"].get(s, 0), charts.STAGE_COLOURS[s]) for s in STAGES]
     done = [i for i in network.interviews if i.status == "done" and i.date and i.date <= network.today]
@@ -617,13 +618,23 @@ def _stats(plan: Plan, links: PageLinks) -> dict[str, Any]:
     }
 
 
-def graph_data(plan: Plan) -> dict[str, Any]:
-    """The graph page's data: nodes with precomputed positions, edges by index."""
+def graph_data(plan: Plan, layout: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The graph page's data: nodes with precomputed positions, edges by index.
+
+    `layout` keeps the last positions and what they came from (the nodes, the profile,
+    which pairs of nodes are joined): the layout is a function of those alone, and most
+    edits (a property, a second link between two notes) leave them as they were."""
     from .layout import radial_layout
 
     nodes = sorted(plan.published)
     graph_edges = [(s, t, r) for s, t, r in plan.graph_edges() if s != t]
-    position = radial_layout(nodes, [(s, t) for s, t, _ in graph_edges], plan.network.profile)
+    pairs = frozenset((s, t) if s < t else (t, s) for s, t, _ in graph_edges)
+    if layout is not None and layout.get("from") == (nodes, plan.network.profile, pairs):
+        position = layout["positions"]
+    else:
+        position = radial_layout(nodes, [(s, t) for s, t, _ in graph_edges], plan.network.profile)
+        if layout is not None:
+            layout.update({"from": (nodes, plan.network.profile, pairs), "positions": position})
     number = {path: i for i, path in enumerate(nodes)}
     people = plan.network.people
     out_nodes = []
@@ -647,14 +658,14 @@ def graph_data(plan: Plan) -> dict[str, Any]:
             "edges": [list(e) for e in edges], "relations": dict(RELATION_LABELS), "stages": STAGE_LABELS}
 
 
-def tree_html(plan: Plan, out: str, reads: set[str] | None = None) -> dict[str, Any]:
+def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None) -> dict[str, Any]:
     """The referral tree from the user as nested lists (built without recursion: trees can be deep).
 
     The user's own network (1st degree) are the roots; each person stands once, under the
     first referrer one degree nearer the user."""
     from html import escape
 
-    links = PageLinks(plan, out, reads)
+    links = PageLinks(plan, out, reads, deps)
     people = plan.network.people
     contacts = {p: person for p, person in people.items() if person.kind == "contact"}
     roots = sorted((p for p, c in contacts.items() if c.degree == 1), key=lambda p: (plan.title(p).lower(), p))
