@@ -146,10 +146,20 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date,
     if reuse is not None:
         old, changed = reuse
         kept = [e for e in old.edges if e.source not in changed]
-        wanted = [link for link in snapshot.links if link.target != link.source]
-        if sum(1 for link in wanted if link.source not in changed) == len(kept):
-            others = iter(kept)  # the same links in the same order: their edges, one for one
-            edges = [edge(link) if link.source in changed else next(others) for link in wanted]
+        edges, n = [], 0
+        for link in snapshot.links:  # the same links in the same order: their edges, one for one
+            if link.target == link.source:
+                continue
+            if link.source in changed:
+                edges.append(edge(link))
+                continue
+            if n == len(kept) or kept[n].source != link.source or kept[n].target != link.target:
+                n = -1  # not what `old` was built from: make every edge
+                break
+            edges.append(kept[n])
+            n += 1
+        if n != len(kept):
+            edges = None
     if edges is None:
         edges = [edge(link) for link in snapshot.links if link.target != link.source]
 

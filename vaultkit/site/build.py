@@ -336,6 +336,8 @@ class Site:
         if content is None:
             return None
         plan = self._make_plan(content, old)
+        if plan.published == old.published:
+            plan.carry_edges(old, set(changed))
         return plan, changed_facts(old, plan, set(changed))
 
     def _best_paths(self, network) -> dict:
@@ -442,10 +444,15 @@ class Site:
             # A page whose note, or a note it read facts of, changed; a page new to the site.
             again = own & plan.published
             again |= {p for p, deps in self._deps.items() if p in plan.published and not deps.isdisjoint(shared)}
-            again |= {p for p in plan.published if p not in self._notes}
+            again |= plan.published - self._notes.keys()
             again |= {p for p, (out_path, _, _) in self._notes.items()
                       if p in plan.published and not self.output.exists(out_path)}
-            self._graph = self._groups = None
+            self._graph = None
+            # Tag pages' notes: the same while the published notes and the edited notes' tags are.
+            if plan.published != previous_plan.published or any(
+                previous_plan.content.notes[p].tags != plan.content.notes[p].tags for p in changed
+            ):
+                self._groups = None
         else:
             gc.unfreeze()  # the last plan's objects may go now
             plan = self.plan(changed, synced)
@@ -499,7 +506,7 @@ class Site:
             source = self.root / path
             stat = source.stat()
             emit(plan.outputs[path], f"{stat.st_mtime_ns}:{stat.st_size}", source.read_bytes)
-        if touched is None or self._groups is None:
+        if self._groups is None or (touched is None and edit is None):
             self._groups = tag_groups(plan)
         groups = self._groups
         page_reads, self._page_reads = self._page_reads, {}

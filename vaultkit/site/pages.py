@@ -95,6 +95,25 @@ class Plan:
         """(source, target, relation) between two published notes, as the network types them."""
         return [(e.source, e.target, e.relation) for e in self.network.edges if e.target is not None]
 
+    def carry_edges(self, old: Plan, changed: set[str]) -> None:
+        """Take the neighbour table from `old`, whose network differed only in the edges of
+        the notes in `changed` (same published notes): only the lists of those notes and
+        of what they linked to before or after are made again, in the same edge order."""
+        if old._edges_of is None:
+            return
+        affected = set(changed)
+        for plan in (old, self):
+            affected.update(l.target for p in changed for l in plan.content.notes[p].links if l.target is not None)
+        table = {path: edges for path, edges in old._edges_of.items() if path not in affected}
+        for e in self.network.edges:
+            if e.target is not None and (e.source in affected or e.target in affected):
+                edge = (e.source, e.target, e.relation)
+                if e.source in affected:
+                    table.setdefault(e.source, []).append(edge)
+                if e.target in affected:
+                    table.setdefault(e.target, []).append(edge)
+        self._edges_of = table
+
     def edges_of(self, path: str) -> list[tuple[str, str, str]]:
         if self._edges_of is None:
             self._edges_of = {}
@@ -622,20 +641,26 @@ def graph_data(plan: Plan, layout: dict[str, Any] | None = None) -> dict[str, An
     """The graph page's data: nodes with precomputed positions, edges by index.
 
     `layout` keeps the last positions and what they came from (the nodes, the profile,
-    which pairs of nodes are joined): the layout is a function of those alone, and most
-    edits (a property, a second link between two notes) leave them as they were."""
+    which pairs of nodes are joined, how many times): the layout is a function of those
+    alone, and most edits (a property, a link's relation) leave them as they were."""
     from .layout import radial_layout
 
     nodes = sorted(plan.published)
     graph_edges = [(s, t, r) for s, t, r in plan.graph_edges() if s != t]
-    pairs = frozenset((s, t) if s < t else (t, s) for s, t, _ in graph_edges)
-    if layout is not None and layout.get("from") == (nodes, plan.network.profile, pairs):
-        position = layout["positions"]
+    if layout is not None and layout.get("edges") == (nodes, plan.network.profile, graph_edges):
+        position, edges = layout["positions"], layout["numbered"]
     else:
-        position = radial_layout(nodes, [(s, t) for s, t, _ in graph_edges], plan.network.profile)
+        # Joined pairs with their multiplicity: the layout ranks nodes by how many edges they have.
+        pairs = Counter((s, t) if s < t else (t, s) for s, t, _ in graph_edges)
+        if layout is not None and layout.get("from") == (nodes, plan.network.profile, pairs):
+            position = layout["positions"]
+        else:
+            position = radial_layout(nodes, [(s, t) for s, t, _ in graph_edges], plan.network.profile)
+        number = {path: i for i, path in enumerate(nodes)}
+        edges = sorted({(number[s], number[t], r) for s, t, r in graph_edges})
         if layout is not None:
-            layout.update({"from": (nodes, plan.network.profile, pairs), "positions": position})
-    number = {path: i for i, path in enumerate(nodes)}
+            layout.update({"from": (nodes, plan.network.profile, pairs), "positions": position,
+                           "edges": (nodes, plan.network.profile, graph_edges), "numbered": edges})
     people = plan.network.people
     out_nodes = []
     for path in nodes:
@@ -653,7 +678,6 @@ def graph_data(plan: Plan, layout: dict[str, Any] | None = None) -> dict[str, An
                 list(plan.content.notes[path].tags),
             ]
         )
-    edges = sorted({(number[s], number[t], r) for s, t, r in graph_edges})
     return {"fields": ["title", "type", "stage", "degree", "url", "x", "y", "tags"], "nodes": out_nodes,
             "edges": [list(e) for e in edges], "relations": dict(RELATION_LABELS), "stages": STAGE_LABELS}
 
