@@ -205,7 +205,7 @@ CONTACTS = ["Ana", "Bo", "Cy", "Dee"]
 COMPANIES = ["Acme", "Beta"]
 
 
-def contact_note(company, referrer, stage, private, tags, email, links) -> str:
+def contact_note(company, referrer, stage, private, tags, email, links, words="some words about them") -> str:
     front = ["type: contact", "role: Engineer"]
     if company:
         front.append(f'company: "[[{company}]]"')
@@ -219,7 +219,7 @@ def contact_note(company, referrer, stage, private, tags, email, links) -> str:
         front.append(f"tags: [{', '.join(tags)}]")
     if email:
         front.append(f"email: {email}")
-    body = " ".join(f"[[{name}]]" for name in links) + "\nsome words about them\n\n## Work\nwhat they do\n"
+    body = " ".join(f"[[{name}]]" for name in links) + f"\n{words}\n\n## Work\nwhat they do\n"
     return "---\n" + "\n".join(front) + "\n---\n" + body
 
 
@@ -267,7 +267,9 @@ campaign_notes = {
         contact_note, maybe(st.sampled_from(COMPANIES)), maybe(people), maybe(st.sampled_from(["contacted", "met"])),
         st.booleans(), st.lists(st.sampled_from(["warm", "team"]), max_size=2, unique=True),
         maybe(st.sampled_from(["same@example.com", f"{name}@example.com"])),
-        st.lists(st.sampled_from(CONTACTS + COMPANIES + ["Nobody"]), max_size=2))
+        st.lists(st.sampled_from(CONTACTS + COMPANIES + ["Nobody"]), max_size=2),
+        # Prose alone differs sometimes: a text-only edit between link and property edits.
+        st.sampled_from(["some words about them", "other words, Dee and Bo"]))
        for name in CONTACTS},
     **{f"interviews/I{n}.md": st.builds(
         interview_note, maybe(people), maybe(people), st.lists(people, max_size=2, unique=True),

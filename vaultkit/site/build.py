@@ -267,7 +267,7 @@ class Site:
         # The networking model over the published notes only: no degree, path or agenda
         # item can then pass through (or name) a note that is not published.
         visible = content.snapshot.only(published)
-        reuse = None
+        reuse = changed = None
         if old is not None and old.published == published:
             changed = {path for path, note in content.notes.items() if old.content.notes.get(path) is not note}
             reuse = (old.network, changed)
@@ -289,8 +289,14 @@ class Site:
         kept_excerpts, self._excerpts = self._excerpts, {}
         for path in published:
             if content.notes[path].type in ("contact", "profile"):
-                key = (content.digests.get(path, ""), hidden_links(content, published, path))
                 found = kept_excerpts.get(path)
+                if (found is not None and changed is not None and path not in changed
+                        and found[0][0] == content.digests.get(path, "")):
+                    # Same file, same links, same published notes: the same excerpt.
+                    self._excerpts[path] = found
+                    excerpts[path] = found[1]
+                    continue
+                key = (content.digests.get(path, ""), hidden_links(content, published, path))
                 if found is None or found[0] != key:
                     found = (key, excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=key[1]))
                 if self.bodies is not None:
