@@ -283,8 +283,11 @@ campaign_notes = {
     "me.md": st.builds(profile_note, st.lists(people, max_size=3, unique=True)),
 }
 campaign_start = st.fixed_dictionaries(campaign_notes)
+PROSE_SWAP = {"some words about them": "other words, Dee and Bo", "other words, Dee and Bo": "some words about them"}
 campaign_edits = st.lists(
-    st.sampled_from(sorted(campaign_notes)).flatmap(lambda path: st.tuples(st.just(path), campaign_notes[path])),
+    st.sampled_from(sorted(campaign_notes)).flatmap(lambda path: st.tuples(st.just(path), campaign_notes[path]))
+    # None: the contact's prose alone changes (a text-only edit, between link and property edits).
+    | st.tuples(st.sampled_from([f"people/{name}.md" for name in CONTACTS]), st.none()),
     min_size=1, max_size=3,
 )
 
@@ -306,10 +309,43 @@ def test_link_and_property_edits_rebuild_like_a_clean_build(tmp_path_factory, st
         site.build()
         for step in steps:
             for path, text in step:
+                if text is None:
+                    text = (vault / path).read_text()
+                    old = next(words for words in PROSE_SWAP if words in text)
+                    text = text.replace(old, PROSE_SWAP[old])
                 (vault / path).write_text(text)
             changed = sorted({path for path, _ in step})
             site.index().sync(paths=changed)
             site.build(changed=changed, synced=True)
             assert tree(vault / "_site") == clean_build(vault, tmp)
+    finally:
+        site.close()
+
+
+def test_a_property_edit_after_a_text_edit_shows_the_new_preview(tmp_path) -> None:
+    """A text edit updates a preview's excerpt on the quick path; the next link or
+    property edit must carry that excerpt on, not the one from before the text edit."""
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    files = {
+        "people/Ana.md": contact_note(None, None, None, False, [], None, []),
+        "people/Bo.md": contact_note(None, None, None, False, [], None, ["Ana"]),
+        "me.md": profile_note(["Ana"]),
+    }
+    for path, text in files.items():
+        (vault / path).parent.mkdir(parents=True, exist_ok=True)
+        (vault / path).write_text(text)
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        for path, text in [
+            ("people/Ana.md", contact_note(None, None, None, False, [], None, [], "other words, Dee and Bo")),
+            ("people/Bo.md", contact_note(None, None, "met", False, [], None, ["Ana"])),
+        ]:
+            (vault / path).write_text(text)
+            site.index().sync(paths=[path])
+            site.build(changed=[path], synced=True)
+            assert tree(vault / "_site") == clean_build(vault, tmp_path)
+        assert "other words" in (vault / "_site" / "people" / "bo.html").read_text()
     finally:
         site.close()
