@@ -4,8 +4,10 @@
     python benchmarks/site_build.py [--sizes 1000,10000,50000] [--no-mkdocs] [--work DIR]
 
 For each size: a vault from benchmarks/generate.py; a cold `vaultkit build` (no index,
-no site: a fresh process, its peak memory from getrusage); a one-note edit rebuilt the
-way `serve` does (a warm `Site`, then `build(changed=[...])`); and, as the anchor in the
+no site: a fresh process, its peak memory from getrusage); three one-note edits rebuilt
+the way `serve` does (a warm `Site`; the watcher's index sync of the path, then
+`build(changed=[...], synced=True)`): a line of text, a link to another note added to an
+interview, and a contact's `stage` set by hand; and, as the anchor in the
 same run, `mkdocs build` and `mkdocs build --dirty` after the same edit, with
 mkdocs-material and mkdocs-roamlinks-plugin installed into a separate venv (never the
 project's). Prints one table; writes nothing outside --work.
@@ -60,6 +62,38 @@ def some_note(vault: Path) -> Path:
     return people[len(people) // 2] if people else sorted(vault.rglob("*.md"))[0]
 
 
+def some_interview(vault: Path) -> Path | None:
+    interviews = sorted((vault / "interviews").glob("*.md")) if (vault / "interviews").is_dir() else []
+    return interviews[len(interviews) // 3] if interviews else None
+
+
+def link_edit(text: str, other: Path) -> str:
+    """The campaign's usual edit: one more person named in an interview's notes."""
+    return text + f"\n- [[{other.stem}]]\n"
+
+
+def property_edit(text: str) -> str:
+    """A contact's stage set by hand: a property the network, previews and tree read."""
+    if not text.startswith("---\n"):
+        return "---\nstage: met\n---\n" + text
+    return "---\nstage: met\n" + text[4:]
+
+
+def timed_edit(site, vault: Path, note: Path, new_text: str) -> tuple[float, int]:
+    """One edit as `serve` sees it: the watcher's index sync of that path, then the rebuild."""
+    old = note.read_text(encoding="utf-8")
+    note.write_text(new_text, encoding="utf-8")
+    rel = note.relative_to(vault).as_posix()
+    started = time.perf_counter()
+    site.index().sync(paths=[rel])
+    report = site.build(changed=[rel], synced=True)
+    seconds = time.perf_counter() - started
+    note.write_text(old, encoding="utf-8")
+    site.index().sync(paths=[rel])
+    site.build(changed=[rel], synced=True)
+    return seconds, report.rendered
+
+
 def bench_vaultkit(vault: Path) -> dict[str, float]:
     shutil.rmtree(vault / ".vaultkit", ignore_errors=True)
     shutil.rmtree(vault / "_site", ignore_errors=True)
@@ -73,14 +107,17 @@ def bench_vaultkit(vault: Path) -> dict[str, float]:
         site.build()
         note = some_note(vault)
         text = note.read_text(encoding="utf-8")
-        note.write_text(text + "\nOne more line from the benchmark.\n", encoding="utf-8")
-        started = time.perf_counter()
-        report = site.build(changed=[note.relative_to(vault).as_posix()])
-        edit = time.perf_counter() - started
-        note.write_text(text, encoding="utf-8")
+        edit, rendered = timed_edit(site, vault, note, text + "\nOne more line from the benchmark.\n")
+        row = {"cold_s": cold, "peak_mb": peak, "edit_s": edit, "edit_rendered": rendered}
+        interview = some_interview(vault)
+        if interview is not None:
+            other = sorted(vault.rglob("*.md"))[1]
+            row["link_s"], row["link_rendered"] = timed_edit(
+                site, vault, interview, link_edit(interview.read_text(encoding="utf-8"), other))
+        row["property_s"], row["property_rendered"] = timed_edit(site, vault, note, property_edit(text))
     finally:
         site.close()
-    return {"cold_s": cold, "peak_mb": peak, "edit_s": edit, "edit_rendered": report.rendered}
+    return row
 
 
 def mkdocs_venv(work: Path) -> Path:
@@ -126,12 +163,18 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row), flush=True)
     print()
-    print("| notes | vaultkit cold | peak MiB | one-edit rebuild | pages rendered | mkdocs cold | mkdocs --dirty |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| notes | vaultkit cold | peak MiB | text edit | link edit | property edit | mkdocs cold | mkdocs --dirty |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+
+    def edit(r: dict, kind: str) -> str:
+        if f"vaultkit_{kind}_s" not in r:
+            return "—"
+        return f"{r[f'vaultkit_{kind}_s'] * 1000:.0f} ms ({r[f'vaultkit_{kind}_rendered']} pages)"
+
     for r in rows:
         mk = (f"{r['mkdocs_cold_s']:.1f} s | {r['mkdocs_dirty_s']:.1f} s" if "mkdocs_cold_s" in r else "— | —")
         print(f"| {r['notes']:,} | {r['vaultkit_cold_s']:.2f} s | {r['vaultkit_peak_mb']:.0f} | "
-              f"{r['vaultkit_edit_s'] * 1000:.0f} ms | {r['vaultkit_edit_rendered']} | {mk} |")
+              f"{edit(r, 'edit')} | {edit(r, 'link')} | {edit(r, 'property')} | {mk} |")
 
 
 if __name__ == "__main__":

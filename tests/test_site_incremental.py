@@ -196,3 +196,156 @@ def test_a_text_edit_renders_only_the_pages_that_quote_the_note(make_vault) -> N
         assert site.build(changed=[".obsidian/workspace.json"]).rendered == 0  # not a vault file
     finally:
         site.close()
+
+
+# A small campaign whose notes all stay where they are: every step rewrites some of them
+# with other links and properties, the edits `serve` sees most (a referral, a thank-you, a
+# stage, `private: true`, a tag), which rebuild from the last plan rather than a new one.
+CONTACTS = ["Ana", "Bo", "Cy", "Dee"]
+COMPANIES = ["Acme", "Beta"]
+
+
+def contact_note(company, referrer, stage, private, tags, email, links, words="some words about them") -> str:
+    front = ["type: contact", "role: Engineer"]
+    if company:
+        front.append(f'company: "[[{company}]]"')
+    if referrer:
+        front.append(f'referred_by: "[[{referrer}]]"')
+    if stage:
+        front.append(f"stage: {stage}")
+    if private:
+        front.append("private: true")
+    if tags:
+        front.append(f"tags: [{', '.join(tags)}]")
+    if email:
+        front.append(f"email: {email}")
+    body = " ".join(f"[[{name}]]" for name in links) + f"\n{words}\n\n## Work\nwhat they do\n"
+    return "---\n" + "\n".join(front) + "\n---\n" + body
+
+
+def interview_note(person, via, referrals, status, thanks, private, links) -> str:
+    front = ["type: interview", "date: 2026-09-01"]
+    if person:
+        front.append(f'with: "[[{person}]]"')
+    if via:
+        front.append(f'via: "[[{via}]]"')
+    if referrals:
+        front.append("referrals: [" + ", ".join(f'"[[{r}]]"' for r in referrals) + "]")
+    front.append(f"status: {status}")
+    if thanks:
+        front.append("thank_you_sent: 2026-09-02")
+    if private:
+        front.append("private: true")
+    body = "".join(f"- [[{name}]]\n" for name in links) + (f"![[{links[0]}#Work]]\n" if links else "")
+    return "---\n" + "\n".join(front) + "\n---\n" + body
+
+
+def company_note(private, tags) -> str:
+    front = ["type: company"] + (["private: true"] if private else []) + ([f"tags: [{tags}]"] if tags else [])
+    return "---\n" + "\n".join(front) + "\n---\nA company.\n"
+
+
+def lead_note(company, heard, source) -> str:
+    front = ["type: lead", "status: new"]
+    if company:
+        front.append(f'company: "[[{company}]]"')
+    if heard:
+        front.append(f'heard_from: "[[{heard}]]"')
+    if source:
+        front.append(f'source: "[[{source}]]"')
+    return "---\n" + "\n".join(front) + "\n---\nA role.\n"
+
+
+def profile_note(links) -> str:
+    return "---\ntype: profile\n---\n" + " ".join(f"[[{name}]]" for name in links) + "\n"
+
+
+people = st.sampled_from(CONTACTS)
+maybe = st.none().__or__
+campaign_notes = {
+    **{f"people/{name}.md": st.builds(
+        contact_note, maybe(st.sampled_from(COMPANIES)), maybe(people), maybe(st.sampled_from(["contacted", "met"])),
+        st.booleans(), st.lists(st.sampled_from(["warm", "team"]), max_size=2, unique=True),
+        maybe(st.sampled_from(["same@example.com", f"{name}@example.com"])),
+        st.lists(st.sampled_from(CONTACTS + COMPANIES + ["Nobody"]), max_size=2),
+        # Prose alone differs sometimes: a text-only edit between link and property edits.
+        st.sampled_from(["some words about them", "other words, Dee and Bo"]))
+       for name in CONTACTS},
+    **{f"interviews/I{n}.md": st.builds(
+        interview_note, maybe(people), maybe(people), st.lists(people, max_size=2, unique=True),
+        st.sampled_from(["done", "scheduled", "cancelled"]), st.booleans(), st.booleans(),
+        st.lists(st.sampled_from(CONTACTS + COMPANIES), max_size=2))
+       for n in (1, 2)},
+    **{f"companies/{name}.md": st.builds(company_note, st.booleans(), maybe(st.sampled_from(["hiring", "team"])))
+       for name in COMPANIES},
+    "leads/L.md": st.builds(lead_note, maybe(st.sampled_from(COMPANIES)), maybe(people),
+                            maybe(st.sampled_from(["I1", "I2"]))),
+    "me.md": st.builds(profile_note, st.lists(people, max_size=3, unique=True)),
+}
+campaign_start = st.fixed_dictionaries(campaign_notes)
+PROSE_SWAP = {"some words about them": "other words, Dee and Bo", "other words, Dee and Bo": "some words about them"}
+campaign_edits = st.lists(
+    st.sampled_from(sorted(campaign_notes)).flatmap(lambda path: st.tuples(st.just(path), campaign_notes[path]))
+    # None: the contact's prose alone changes (a text-only edit, between link and property edits).
+    | st.tuples(st.sampled_from([f"people/{name}.md" for name in CONTACTS]), st.none()),
+    min_size=1, max_size=3,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=campaign_start, steps=st.lists(campaign_edits, min_size=1, max_size=4))
+def test_link_and_property_edits_rebuild_like_a_clean_build(tmp_path_factory, start, steps) -> None:
+    """Degrees, referral chains, routes, previews, company pages, privacy and tags move
+    across pages the edited note's own page does not show: every page still matches a
+    clean build, edit after edit (the index synced first, as `serve`'s watcher does)."""
+    tmp = tmp_path_factory.mktemp("campaign-edits")
+    vault = tmp / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    for path, text in start.items():
+        (vault / path).parent.mkdir(parents=True, exist_ok=True)
+        (vault / path).write_text(text)
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        for step in steps:
+            for path, text in step:
+                if text is None:
+                    text = (vault / path).read_text()
+                    old = next(words for words in PROSE_SWAP if words in text)
+                    text = text.replace(old, PROSE_SWAP[old])
+                (vault / path).write_text(text)
+            changed = sorted({path for path, _ in step})
+            site.index().sync(paths=changed)
+            site.build(changed=changed, synced=True)
+            assert tree(vault / "_site") == clean_build(vault, tmp)
+    finally:
+        site.close()
+
+
+def test_a_property_edit_after_a_text_edit_shows_the_new_preview(tmp_path) -> None:
+    """A text edit updates a preview's excerpt on the quick path; the next link or
+    property edit must carry that excerpt on, not the one from before the text edit."""
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    files = {
+        "people/Ana.md": contact_note(None, None, None, False, [], None, []),
+        "people/Bo.md": contact_note(None, None, None, False, [], None, ["Ana"]),
+        "me.md": profile_note(["Ana"]),
+    }
+    for path, text in files.items():
+        (vault / path).parent.mkdir(parents=True, exist_ok=True)
+        (vault / path).write_text(text)
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        for path, text in [
+            ("people/Ana.md", contact_note(None, None, None, False, [], None, [], "other words, Dee and Bo")),
+            ("people/Bo.md", contact_note(None, None, "met", False, [], None, ["Ana"])),
+        ]:
+            (vault / path).write_text(text)
+            site.index().sync(paths=[path])
+            site.build(changed=[path], synced=True)
+            assert tree(vault / "_site") == clean_build(vault, tmp_path)
+        assert "other words" in (vault / "_site" / "people" / "bo.html").read_text()
+    finally:
+        site.close()

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from .network import Interview, Network
@@ -343,6 +344,13 @@ def similar_pairs(block: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(block[a][1], block[b][1]) for a, b in sorted(found)]
 
 
+@lru_cache(maxsize=1 << 14)
+def _similar_pairs(block: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """similar_pairs, each pair sorted. Memoised: `serve` asks again after every edit,
+    and an edit changes one block at most."""
+    return tuple(tuple(sorted(pair)) for pair in similar_pairs(list(block)))
+
+
 def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:
     items: list[Item] = []
     contacts = [p for p in network.people.values() if p.kind == "contact"]
@@ -354,8 +362,8 @@ def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:
         blocks.setdefault(key.rsplit(" ", 1)[-1], []).append((key, person.path))
     pairs: dict[tuple[str, str], str] = {}
     for block in blocks.values():
-        for path_a, path_b in similar_pairs(block):
-            pairs.setdefault(tuple(sorted((path_a, path_b))), "similar names")
+        for pair in _similar_pairs(tuple(block)):
+            pairs.setdefault(pair, "similar names")
     emails: dict[str, list[str]] = {}
     email_key = network.schema.key("contact", "email")
     for person in contacts:

@@ -106,7 +106,11 @@ class Network:
         return list(self._by_person.get(person, ()))
 
 
-def build_network(snapshot: Snapshot, schema: Schema, today: date) -> Network:
+def build_network(snapshot: Snapshot, schema: Schema, today: date,
+                  reuse: tuple[Network, set[str]] | None = None) -> Network:
+    """`reuse`: (a network built from a snapshot that differed only in the notes in the
+    set) lets the edges of every other note be taken from it rather than made again:
+    an edge depends only on its link and its source's type."""
     types = note_types(snapshot, schema)
     notes = snapshot.notes
     by_field: dict[tuple[str, str], list[LinkData]] = {}
@@ -133,14 +137,31 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date) -> Network:
     interviews.sort(key=lambda i: (i.date or date.max, i.path))
 
     relation_of = lru_cache(maxsize=None)(schema.relation_of)  # a few (type, property) pairs, 100k+ links
-    edges = [
-        Edge(
-            link.source, link.target, link.linkpath,
-            relation_of(types.get(link.source), link.field), link.field, link.line,
-        )
-        for link in snapshot.links
-        if link.target != link.source
-    ]
+
+    def edge(link: LinkData) -> Edge:
+        return Edge(link.source, link.target, link.linkpath, relation_of(types.get(link.source), link.field),
+                    link.field, link.line)
+
+    edges = None
+    if reuse is not None:
+        old, changed = reuse
+        kept = [e for e in old.edges if e.source not in changed]
+        edges, n = [], 0
+        for link in snapshot.links:  # the same links in the same order: their edges, one for one
+            if link.target == link.source:
+                continue
+            if link.source in changed:
+                edges.append(edge(link))
+                continue
+            if n == len(kept) or kept[n].source != link.source or kept[n].target != link.target:
+                n = -1  # not what `old` was built from: make every edge
+                break
+            edges.append(kept[n])
+            n += 1
+        if n != len(kept):
+            edges = None
+    if edges is None:
+        edges = [edge(link) for link in snapshot.links if link.target != link.source]
 
     contacts = _typed(types, "contact")
     referred_by: dict[str, list[str]] = {path: [] for path in contacts}

@@ -107,12 +107,13 @@ def paths_to(network: Network, target: str, limit: int = 5) -> list[IntroPath]:
     return _paths_to_person(network, graph, distance, previous, target, limit)
 
 
-def best_paths(network: Network) -> dict[str, IntroPath]:
-    """Each reachable person's warmest path (what `paths_to` ranks first), from one Dijkstra."""
+def best_paths(network: Network, graph: Graph | None = None) -> dict[str, IntroPath]:
+    """Each reachable person's warmest path (what `paths_to` ranks first), from one Dijkstra
+    over `graph` (the network's `people_graph`, when the caller has it already)."""
     me = network.profile
     if me is None:
         return {}
-    graph = people_graph(network)
+    graph = graph if graph is not None else people_graph(network)
     distance, previous = shortest_from(graph, me)
     best = {}
     for person in network.people:

@@ -39,17 +39,18 @@ from ..agenda import (
 from ..errors import VaultkitError
 from ..index import Index
 from ..network import build_network, referral_children
-from ..paths import best_paths
+from ..paths import best_paths, people_graph
 from ..schema import STAGE_LABELS
 from ..snapshot import load_snapshot
 from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
 from . import charts
-from .content import Content, TextCache, load_content
+from .content import Content, TextCache, load_content, patch_content
 from .output import Output
 from .pages import (
     PageLinks,
     Plan,
+    changed_facts,
     dashboard_inputs,
     digest,
     graph_data,
@@ -198,12 +199,17 @@ class Site:
         self._plan: Plan | None = None
         self._notes: dict[str, tuple[str, str, str]] = {}
         self._reads: dict[str, frozenset[str]] = {}
+        self._deps: dict[str, frozenset[str]] = {}  # each note page's PageLinks.deps
         self._rules: list[Item] = []
         self._mentions: dict[str, tuple[str, list[Item]]] = {}
         self._people: list = []  # the never-linked people, as mention patterns
+        self._excerpts: dict[str, tuple[tuple, str]] = {}  # person -> (what it depends on, excerpt)
         self._graph: tuple[str, str, dict[str, Any]] | None = None  # the graph's script, its key, its page
         self._groups: dict[str, dict[str, Any]] | None = None  # tag pages' notes
         self._page_reads: dict[str, frozenset[str]] = {}  # tag pages, tree, dashboard: the notes they quote
+        self._page_deps: dict[str, frozenset[str]] = {}  # and the notes whose facts they read
+        self._paths: tuple[tuple, dict] | None = None  # best_paths and what it came from
+        self._layout: dict[str, Any] = {}  # the graph's last positions (see graph_data)
         self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
         self.output = Output(self.out)
         self._opened = False
@@ -247,30 +253,58 @@ class Site:
             self.site_config = SiteConfig.from_raw(load_config(self.root).raw)
         except VaultkitError:
             pass  # a broken vaultkit.yml while serving: keep the settings we had
-        content = load_content(index, self.texts)
+        return self._make_plan(load_content(index, self.texts))
+
+    def _make_plan(self, content: Content, old: Plan | None = None) -> Plan:
+        """The plan over `content`. With `old` (the last plan, whose content differed only in
+        some notes' properties, links or text), what depends on the published set alone is
+        reused when that set is the same."""
         published = published_notes(content, self.site_config, self.share)
         attachments = published_attachments(content, self.site_config, published)
-        reserved = [*GLOBAL_PAGES, *DATA_FILES, *(f"static/{f}" for f in static_files())]
-        outputs = assign_outputs(published | attachments, reserved)
+        if old is not None and old.published == published and old.attachments == attachments:
+            outputs = old.outputs
+        else:
+            reserved = [*GLOBAL_PAGES, *DATA_FILES, *(f"static/{f}" for f in static_files())]
+            outputs = assign_outputs(published | attachments, reserved)
         today = self.today or date.today().isoformat()
         # The networking model over the published notes only: no degree, path or agenda
         # item can then pass through (or name) a note that is not published.
         visible = content.snapshot.only(published)
-        network = build_network(visible, content.schema, date.fromisoformat(today))
+        reuse = changed = None
+        if old is not None and old.published == published:
+            changed = {path for path, note in content.notes.items() if old.content.notes.get(path) is not note}
+            reuse = (old.network, changed)
+        network = build_network(visible, content.schema, date.fromisoformat(today), reuse)
         self._rules = rule_items(network, visible)
         people = mention_patterns(network, never_linked(network, visible))
         # Whole files, as `vaultkit agenda` reads them: a name in another note's front
-        # matter is a plain-text mention too.
-        self._mentions = {
-            path: (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
-            for path in (mention_candidates(network, visible) if people else ())
-        }
+        # matter is a plain-text mention too. A file is read again only when it or the
+        # names looked for changed.
+        same_people = [p[:2] for p in people] == [p[:2] for p in self._people]
+        previous, self._mentions = self._mentions, {}
+        for path in mention_candidates(network, visible) if people else ():
+            found = previous.get(path) if same_people else None
+            if found is None or found[0] != content.digests.get(path, ""):
+                found = (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
+            self._mentions[path] = found
         self._people = people
-        excerpts = {
-            path: excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=hidden_links(content, published, path))
-            for path in published
-            if content.notes[path].type in ("contact", "profile")
-        }
+        excerpts = {}
+        kept_excerpts, self._excerpts = self._excerpts, {}
+        for path in published:
+            if content.notes[path].type in ("contact", "profile"):
+                found = kept_excerpts.get(path)
+                if (found is not None and changed is not None and path not in changed
+                        and found[0][0] == content.digests.get(path, "")):
+                    # Same file, same links, same published notes: the same excerpt.
+                    self._excerpts[path] = found
+                    excerpts[path] = found[1]
+                    continue
+                key = (content.digests.get(path, ""), hidden_links(content, published, path))
+                if found is None or found[0] != key:
+                    found = (key, excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=key[1]))
+                if self.bodies is not None:
+                    self._excerpts[path] = found
+                excerpts[path] = found[1]
         return Plan(
             content=content,
             config=self.site_config,
@@ -282,11 +316,47 @@ class Site:
             network=network,
             agenda=self._agenda(),
             stats=campaign_stats(network),
-            paths=best_paths(network),
+            paths=self._best_paths(network),
             children=referral_children(network),
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
             excerpts=excerpts,
         )
+
+    def _edit_plan(self, changed: list[str]) -> tuple[Plan, set[str]] | None:
+        """A new plan after an edit inside some notes (properties, links, tags, text), made
+        from the last one, and the notes whose facts a page may read changed.
+
+        The content is patched rather than read again and each page is looked at again only
+        when its note or a note in its `deps` is among the returned ones (see
+        `changed_facts`). None when the edit is of another kind (a new, deleted or renamed
+        note, a changed title or alias, an attachment, vaultkit.yml, a new day): then the
+        whole plan is made again."""
+        old = self._plan
+        today = self.today or date.today().isoformat()
+        if old is None or not changed or today != old.today:
+            return None
+        try:
+            config = SiteConfig.from_raw(load_config(self.root).raw)
+        except VaultkitError:
+            config = self.site_config
+        if config != old.config:
+            return None
+        content = patch_content(old.content, self.index(), self.texts, set(changed))
+        if content is None:
+            return None
+        plan = self._make_plan(content, old)
+        if plan.published == old.published:
+            plan.carry_edges(old, set(changed))
+        return plan, changed_facts(old, plan, set(changed))
+
+    def _best_paths(self, network) -> dict:
+        """`best_paths`, reused while what it reads is the same: the people graph, the
+        profile, and each person's name and referrers (the suggestions quote them)."""
+        graph = people_graph(network)
+        key = (network.profile, graph, {p: (person.name, person.referred_by) for p, person in network.people.items()})
+        if self._paths is None or self._paths[0] != key:
+            self._paths = (key, best_paths(network, graph))
+        return self._paths[1]
 
     def _agenda(self) -> list[Item]:
         """`vaultkit agenda`'s items, from the rule items and the mentions found per note."""
@@ -361,19 +431,37 @@ class Site:
         if not self._opened:
             self.output.open()
             self._opened = True
-        quick = None
+        quick = edit = None
+        previous_plan, previous_groups, shared = self._plan, self._groups, frozenset()
         previous_agenda = self._plan.agenda if self._plan is not None else None
         if self.bodies is not None and changed is not None and self._plan is not None:
             if not synced:
                 self.index().sync(paths=changed)
                 synced = True
             quick = self._text_edit_plan(changed)
+            if quick is None:
+                edit = self._edit_plan(changed)
         touched: set[str] | None = None
         if quick is not None:
             plan, touched = quick
             # Only pages whose inputs read a changed text can differ from the last build.
             again = {p for p, reads in self._reads.items() if reads & touched}
             again |= {p for p, (out_path, _, _) in self._notes.items() if not self.output.exists(out_path)}
+        elif edit is not None:
+            plan, (own, shared) = edit
+            gc.freeze()  # the new plan's objects, as below (the last plan's unchanged parts already are)
+            # A page whose note, or a note it read facts of, changed; a page new to the site.
+            again = own & plan.published
+            again |= {p for p, deps in self._deps.items() if p in plan.published and not deps.isdisjoint(shared)}
+            again |= plan.published - self._notes.keys()
+            again |= {p for p, (out_path, _, _) in self._notes.items()
+                      if p in plan.published and not self.output.exists(out_path)}
+            self._graph = None
+            # Tag pages' notes: the same while the published notes and the edited notes' tags are.
+            if plan.published != previous_plan.published or any(
+                previous_plan.content.notes[p].tags != plan.content.notes[p].tags for p in changed
+            ):
+                self._groups = None
         else:
             gc.unfreeze()  # the last plan's objects may go now
             # No collections while the plan is made either: it allocates millions of objects
@@ -411,12 +499,13 @@ class Site:
         if again is not None:
             fresh_results = {r[0]: r for r in results}
             results = [
-                fresh_results.get(plan.outputs[p]) or (*self._notes[p], "kept", None, self._reads[p]) for p in notes
+                fresh_results.get(plan.outputs[p]) or (*self._notes[p], "kept", None, self._reads[p], self._deps[p])
+                for p in notes
             ]
-        self._notes, self._reads = {}, {}
-        for path, (out_path, key, body_key, state, body, reads) in zip(notes, results):
+        self._notes, self._reads, self._deps = {}, {}, {}
+        for path, (out_path, key, body_key, state, body, reads, deps) in zip(notes, results):
             if self.bodies is not None:
-                self._notes[path], self._reads[path] = (out_path, key, body_key), reads
+                self._notes[path], self._reads[path], self._deps[path] = (out_path, key, body_key), reads, deps
             report.pages += 1
             rendered_keys[out_path] = key
             live_bodies.add(body_key)
@@ -433,18 +522,24 @@ class Site:
             source = self.root / path
             stat = source.stat()
             emit(plan.outputs[path], f"{stat.st_mtime_ns}:{stat.st_size}", source.read_bytes)
-        if touched is None or self._groups is None:
+        if self._groups is None or (touched is None and edit is None):
             self._groups = tag_groups(plan)
         groups = self._groups
         page_reads, self._page_reads = self._page_reads, {}
+        page_deps, self._page_deps = self._page_deps, {}
         last_inputs, self._inputs = self._inputs, {}
 
-        def quoting(out_path: str, make, render, reusable: bool = True) -> None:
+        def quoting(out_path: str, make, render, reusable: bool = True, unchanged=None) -> None:
             """Emit a page whose inputs depend on note texts only through its previews (tag
             pages, the tree, the dashboard): after a text edit its last inputs are reused,
-            with the previews of the changed notes made again."""
-            reads, inputs = page_reads.get(out_path), last_inputs.get(out_path)
-            if touched is not None and reusable and reads is not None and inputs is not None:
+            with the previews of the changed notes made again. After a link or property
+            edit, they are reused as they are when `unchanged()` says what the page lists
+            is the same and no note it read facts of changed."""
+            reads, inputs, deps = page_reads.get(out_path), last_inputs.get(out_path), page_deps.get(out_path)
+            if (edit is not None and unchanged is not None and inputs is not None and deps is not None
+                    and self.page_keys.get(out_path) is not None and deps.isdisjoint(shared) and unchanged()):
+                key = self.page_keys[out_path]
+            elif touched is not None and reusable and reads is not None and inputs is not None:
                 key = self.page_keys.get(out_path)
                 if reads & touched or key is None:
                     previews = dict(inputs["previews"])
@@ -454,15 +549,21 @@ class Site:
                     key = digest(inputs)
             else:
                 found: set[str] = set()
-                inputs = make(found)
-                reads, key = frozenset(found), digest(inputs)
-            self._page_reads[out_path], self._inputs[out_path] = reads, inputs
+                used: set[str] = set()
+                inputs = make(found, used)
+                reads, deps, key = frozenset(found), frozenset(used), digest(inputs)
+            self._page_reads[out_path], self._page_deps[out_path], self._inputs[out_path] = reads, deps, inputs
             emit(out_path, key, lambda: render(inputs))
 
         for tag_out, group in sorted(groups.items()):
-            quoting(tag_out, lambda found, o=tag_out, g=group: tag_inputs(plan, o, g, found),
-                    lambda inputs: self._page("tag.html", inputs))
-        self._global_pages(plan, groups, emit, quoting, agenda_changed=previous_agenda != plan.agenda)
+            quoting(tag_out, lambda found, used, o=tag_out, g=group: tag_inputs(plan, o, g, found, used),
+                    lambda inputs: self._page("tag.html", inputs),
+                    unchanged=lambda o=tag_out, g=group: previous_groups is not None and previous_groups.get(o) == g)
+        # The tree lists every contact by degree and referrer.
+        tree_unchanged = (lambda: previous_plan is not None and previous_plan.network.people == plan.network.people
+                          and previous_plan.children == plan.children)
+        self._global_pages(plan, groups, emit, quoting, agenda_changed=previous_agenda != plan.agenda,
+                           tree_unchanged=tree_unchanged)
         for name in static_files():
             data = (STATIC / name).read_bytes()
             emit(f"static/{name}", hashlib.blake2b(data, digest_size=16).hexdigest(), lambda d=data: d)
@@ -517,7 +618,7 @@ class Site:
 
     def _note_pages(self, plan: Plan, paths: list[str]) -> list[NoteResult]:
         """Each note page: (output path, page key, body key, "kept" | "same" | "written", body HTML,
-        the notes whose text its inputs read).
+        the notes whose text its inputs read, the notes whose facts they read).
 
         Rendering note bodies is most of a cold build, and each page depends only on the
         settled `plan`: when many pages need it, forked worker processes (like the index's
@@ -543,10 +644,11 @@ class Site:
         inputs = note_inputs(plan, path, links)
         out_path, key, body_key = plan.outputs[path], digest(inputs), inputs["body_key"]
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
-            return out_path, key, body_key, "kept", None, frozenset(links.reads)
+            return out_path, key, body_key, "kept", None, frozenset(links.reads), frozenset(links.deps)
         wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links))
         body = self.bodies.get(body_key) if self.bodies is not None else None
-        return out_path, key, body_key, "written" if wrote else "same", body, frozenset(links.reads)
+        return (out_path, key, body_key, "written" if wrote else "same", body, frozenset(links.reads),
+                frozenset(links.deps))
 
     def _body(self, plan: Plan, path: str, key: str, links: PageLinks) -> Markup:
         html = self.bodies.get(key) if self.bodies is not None else None
@@ -576,15 +678,16 @@ class Site:
             **extra,
         )
 
-    def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool) -> None:
+    def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool,
+                      tree_unchanged) -> None:
         quoting(
             "index.html",
-            lambda found: dashboard_inputs(plan, "index.html", found),
+            lambda found, used: dashboard_inputs(plan, "index.html", found, used),
             lambda inputs: self._page("dashboard.html", inputs, charts_html=_charts_markup(inputs)),
             reusable=not agenda_changed,
         )
         if self._graph is None:  # the graph changes only with the network: not on a text edit
-            graph = graph_data(plan)
+            graph = graph_data(plan, self._layout if self.bodies is not None else None)
             graph_js = js_assignment("VK_GRAPH", graph)
             graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
                           "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
@@ -596,8 +699,9 @@ class Site:
         emit("graph.html", digest(graph_page), lambda: self._page("graph.html", graph_page))
         quoting(
             "tree.html",
-            lambda found: tree_html(plan, "tree.html", found),
+            lambda found, used: tree_html(plan, "tree.html", found, used),
             lambda inputs: self._page("tree.html", inputs, tree=Markup(inputs["tree"])),
+            unchanged=tree_unchanged,
         )
         for name, key, script in self._search_shards(plan):
             emit(name, key, lambda script=script: script)
@@ -615,7 +719,7 @@ class Site:
         emit("tags/index.html", digest(tags_page), lambda: self._page("tags.html", tags_page))
 
 
-NoteResult = tuple[str, str, str, str, str | None, frozenset[str]]
+NoteResult = tuple[str, str, str, str, str | None, frozenset[str], frozenset[str]]
 _FORKED: tuple[Site, Plan] | None = None  # what forked page renderers inherit
 
 

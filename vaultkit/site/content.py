@@ -122,3 +122,60 @@ def load_content(index: Index, cache: TextCache | None = None) -> Content:
         snapshot=snapshot,
         schema=schema,
     )
+
+
+def patch_content(old: Content, index: Index, cache: TextCache, changed: set[str]) -> Content | None:
+    """`old` with the notes in `changed` read again from the index: what `load_content`
+    would return, for a few queries instead of a whole-index read.
+
+    Only for edits inside notes that stay notes under the same names: None when a path in
+    `changed` is new, gone or not a note, or when a note's title or aliases changed (other
+    notes' links may then resolve differently). The caller then loads everything."""
+    marks = ",".join("?" * len(changed))
+    rows = index.db.execute(f"SELECT path, hash, is_note FROM files WHERE path IN ({marks})", tuple(changed))
+    hashes = {path: file_hash for path, file_hash, is_note in rows if is_note}
+    if any(path not in old.notes or path not in hashes for path in changed):
+        return None
+    if sum(len(note.links) for note in old.notes.values()) != len(old.snapshot.links):
+        return None  # a link whose source is not a note: keep the index's order by reading it all
+    fresh = load_snapshot(index, sorted(changed))
+    for path in changed:
+        note, before = fresh.notes.get(path), old.snapshot.notes[path]
+        if note is None or note.title != before.title or note.aliases != before.aliases:
+            return None
+    schema = old.schema
+    by_source: dict[str, list[LinkData]] = {}
+    for link in fresh.links:
+        by_source.setdefault(link.source, []).append(link)
+    notes = dict(old.notes)
+    for path in changed:
+        note = fresh.notes[path]
+        notes[path] = SiteNote(path, note.title, schema.type_of(path, note.properties), note.properties, note.tags,
+                               note.aliases, by_source.get(path, []))
+    # The snapshot's links stay in (source, ordinal) order: notes are in path order, and
+    # each note's links in its own order.
+    snapshot = Snapshot(
+        {**old.snapshot.notes, **{path: fresh.notes[path] for path in changed}},
+        tuple(link for note in notes.values() for link in note.links),
+    )
+    # Backlinks as `Content` makes them: by source in path order, then the source's order.
+    backlinks = dict(old.backlinks)
+    order = None
+    targets = {l.target for path in changed for l in (*old.notes[path].links, *notes[path].links)} - {None}
+    for target in targets:
+        kept = [l for l in backlinks.get(target, ()) if l.source not in changed]
+        added = [l for path in changed for l in notes[path].links if l.target == target and l.source != target]
+        if added:
+            if order is None:
+                order = {path: n for n, path in enumerate(notes)}
+            kept = sorted(kept + added, key=lambda l: order[l.source])
+        if kept:
+            backlinks[target] = kept
+        else:
+            backlinks.pop(target, None)
+    texts, digests = dict(old.texts), dict(old.digests)
+    root = str(index.root)
+    for path in changed:
+        texts[path], digests[path] = cache.get(root, path, hashes[path])
+    return Content(notes=notes, attachments=old.attachments, texts=texts, digests=digests, resolver=index.resolver,
+                   alias_fallback=old.alias_fallback, snapshot=snapshot, schema=schema, backlinks=backlinks)

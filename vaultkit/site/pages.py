@@ -115,6 +115,25 @@ class Plan:
                 self._interviews.setdefault(interview.path, interview)
         return self._interviews.get(path)
 
+    def carry_edges(self, old: Plan, changed: set[str]) -> None:
+        """Take the neighbour table from `old`, whose network differed only in the edges of
+        the notes in `changed` (same published notes): only the lists of those notes and
+        of what they linked to before or after are made again, in the same edge order."""
+        if old._edges_of is None:
+            return
+        affected = set(changed)
+        for plan in (old, self):
+            affected.update(l.target for p in changed for l in plan.content.notes[p].links if l.target is not None)
+        table = {path: edges for path, edges in old._edges_of.items() if path not in affected}
+        for e in self.network.edges:
+            if e.target is not None and (e.source in affected or e.target in affected):
+                edge = (e.source, e.target, e.relation)
+                if e.source in affected:
+                    table.setdefault(e.source, []).append(edge)
+                if e.target in affected:
+                    table.setdefault(e.target, []).append(edge)
+        self._edges_of = table
+
     def edges_of(self, path: str) -> list[tuple[str, str, str]]:
         if self._edges_of is None:
             self._edges_of = {}
@@ -122,6 +141,46 @@ class Plan:
                 self._edges_of.setdefault(edge[0], []).append(edge)
                 self._edges_of.setdefault(edge[1], []).append(edge)
         return self._edges_of.get(path, [])
+
+
+def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], set[str]]:
+    """What differs between two plans whose content differs only in the notes in `changed`
+    (under the same names), as (own, shared): the notes whose own page may read something
+    new, and the notes whose facts as other pages read them (`PageLinks.deps`) changed.
+
+    Other pages read, of a note: title, type, address, whether it is published, its text
+    (embeds), its person record and preview, its route. Only its own page reads its
+    backlinks, graph edges, referral children, interviews and (for a company) who works
+    there. Titles change only with a new plan; the rest is compared here, so that an edit
+    that moves a degree or a route across the network finds every page that shows it,
+    while one that links a note to a hub (the profile, a company) does not redo every page
+    that also links there."""
+    own = set(changed)
+    shared = {path for path in changed
+              if old.content.notes[path].type != new.content.notes[path].type
+              or old.content.notes[path].properties != new.content.notes[path].properties
+              or old.content.digests.get(path) != new.content.digests.get(path)}
+    for path in changed:  # their links' targets: backlinks and graph edges
+        for link in (*old.content.notes[path].links, *new.content.notes[path].links):
+            if link.target is not None:
+                own.add(link.target)
+    if old.outputs is not new.outputs:
+        shared.update(p for p in old.outputs.keys() | new.outputs.keys() if old.outputs.get(p) != new.outputs.get(p))
+    shared.update(old.published ^ new.published)
+    before, after = old.network.people, new.network.people
+    for path in before.keys() | after.keys():
+        a, b = before.get(path), after.get(path)
+        if a != b:
+            shared.add(path)
+            own.update(p.company for p in (a, b) if p is not None and p.company is not None)
+    for mine, theirs in ((old.paths, new.paths), (old.excerpts, new.excerpts)):
+        shared.update(p for p in mine.keys() | theirs.keys() if mine.get(p) != theirs.get(p))
+    own.update(p for p in old.children.keys() | new.children.keys() if old.children.get(p) != new.children.get(p))
+    for interview in set(old.network.interviews) ^ set(new.network.interviews):
+        own.add(interview.path)
+        if interview.person is not None:
+            own.add(interview.person)
+    return own | shared, shared
 
 
 def digest(data: Any) -> str:
@@ -132,18 +191,23 @@ def digest(data: Any) -> str:
 class PageLinks:
     """Links from one page, and the people previews those links need."""
 
-    def __init__(self, plan: Plan, out: str, reads: set[str] | None = None):
+    def __init__(self, plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None):
         self.plan = plan
         self.out = out
         self.previews: dict[str, dict[str, str]] = {}
         # The notes whose *text* this page's inputs read (previews' excerpts, embeds): when
         # only a note's text changes, these pages are the ones to look at again.
         self.reads: set[str] = reads if reads is not None else set()
+        # Every note whose facts (title, address, type, person record, route, ...) the inputs
+        # looked at, published or not: after an edit of links or properties, the pages whose
+        # `deps` meet the notes whose facts changed are the ones to look at again.
+        self.deps: set[str] = deps if deps is not None else set()
         self._views: dict[tuple[str, str, str, str], LinkView] = {}
         self._embeds: dict[tuple[str, str, str], tuple[str, str, str] | None] = {}
 
     def to(self, path: str, fragment: str = "") -> dict[str, Any]:
         plan = self.plan
+        self.deps.add(path)
         target_out = plan.outputs[path]
         item = {"title": plan.title(path), "href": href(self.out, target_out, fragment), "type": plan.type(path)}
         key = self.preview_key(path)
@@ -153,12 +217,16 @@ class PageLinks:
 
     def preview_key(self, path: str) -> str | None:
         plan = self.plan
+        self.deps.add(path)
         if plan.type(path) not in ("contact", "profile") or path not in plan.published:
             return None
         key = plan.outputs[path]
         if key not in self.previews:
             self.reads.add(path)
             self.previews[key] = plan.preview(path)
+            person = plan.network.people.get(path)
+            if person is not None and person.company is not None:
+                self.deps.add(person.company)  # the preview names it
         return key
 
     def link(self, link: LinkData) -> dict[str, Any]:
@@ -167,6 +235,7 @@ class PageLinks:
         target = link.target
         if target is None:
             return {"title": shown, "state": "unresolved"}
+        self.deps.add(target)
         if target in self.plan.published:
             item = self.to(target)
             item["state"] = "ok"
@@ -190,6 +259,7 @@ class PageLinks:
         target = found.target
         if target is None:
             return LinkView("unresolved")
+        self.deps.add(target)
         if target in plan.published:
             fragment = ""
             if subpath.startswith("#") and not subpath.startswith("#^"):
@@ -211,6 +281,8 @@ class PageLinks:
         plan = self.plan
         content = plan.content
         target = content.resolver.resolve(linkpath, source, content.alias_fallback).target
+        if target is not None:
+            self.deps.add(target)
         if target is None or target not in plan.published or target == source:
             return None
         self.reads.add(target)
@@ -280,6 +352,10 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None) -> dict[s
     out = plan.outputs[path]
     links = links or PageLinks(plan, out)
     links.reads.add(path)
+    # The note and whatever it links to, shown or not: a link's target that stops (or
+    # starts) being published changes this page's graph edges and backlinks.
+    links.deps.add(path)
+    links.deps.update(link.target for link in note.links if link.target is not None)
     by_field: dict[str, list[LinkData]] = {}
     for link in note.links:
         if link.field is not None:
@@ -448,19 +524,20 @@ def tag_groups(plan: Plan) -> dict[str, dict[str, Any]]:
     return groups
 
 
-def tag_inputs(plan: Plan, out: str, group: dict[str, Any], reads: set[str] | None = None) -> dict[str, Any]:
-    links = PageLinks(plan, out, reads)
+def tag_inputs(plan: Plan, out: str, group: dict[str, Any], reads: set[str] | None = None,
+               deps: set[str] | None = None) -> dict[str, Any]:
+    links = PageLinks(plan, out, reads, deps)
     items = sorted((links.to(p) for p in group["notes"]), key=lambda i: i["title"].lower())
     return {"kind": "tag", "title": "#" + group["tag"], "out": out, "items": items,
             "previews": dict(sorted(links.previews.items()))}
 
 
-def dashboard_inputs(plan: Plan, out: str, reads: set[str] | None = None) -> dict[str, Any]:
+def dashboard_inputs(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None) -> dict[str, Any]:
     from . import charts
 
     network = plan.network
     stats = plan.stats
-    links = PageLinks(plan, out, reads)
+    links = PageLinks(plan, out, reads, deps)
     counts = Counter(plan.type(p) or "note" for p in plan.published)
     pipeline = [(STAGE_LABELS[s], stats["by_stage"].get(s, 0), charts.STAGE_COLOURS[s]) for s in STAGES]
     done = [i for i in network.interviews if i.status == "done" and i.date and i.date <= network.today]
@@ -578,14 +655,30 @@ def _stats(plan: Plan, links: PageLinks) -> dict[str, Any]:
     }
 
 
-def graph_data(plan: Plan) -> dict[str, Any]:
-    """The graph page's data: nodes with precomputed positions, edges by index."""
+def graph_data(plan: Plan, layout: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The graph page's data: nodes with precomputed positions, edges by index.
+
+    `layout` keeps the last positions and what they came from (the nodes, the profile,
+    which pairs of nodes are joined, how many times): the layout is a function of those
+    alone, and most edits (a property, a link's relation) leave them as they were."""
     from .layout import radial_layout
 
     nodes = sorted(plan.published)
     graph_edges = [(s, t, r) for s, t, r in plan.graph_edges() if s != t]
-    position = radial_layout(nodes, [(s, t) for s, t, _ in graph_edges], plan.network.profile)
-    number = {path: i for i, path in enumerate(nodes)}
+    if layout is not None and layout.get("edges") == (nodes, plan.network.profile, graph_edges):
+        position, edges = layout["positions"], layout["numbered"]
+    else:
+        # Joined pairs with their multiplicity: the layout ranks nodes by how many edges they have.
+        pairs = Counter((s, t) if s < t else (t, s) for s, t, _ in graph_edges)
+        if layout is not None and layout.get("from") == (nodes, plan.network.profile, pairs):
+            position = layout["positions"]
+        else:
+            position = radial_layout(nodes, [(s, t) for s, t, _ in graph_edges], plan.network.profile)
+        number = {path: i for i, path in enumerate(nodes)}
+        edges = sorted({(number[s], number[t], r) for s, t, r in graph_edges})
+        if layout is not None:
+            layout.update({"from": (nodes, plan.network.profile, pairs), "positions": position,
+                           "edges": (nodes, plan.network.profile, graph_edges), "numbered": edges})
     people = plan.network.people
     out_nodes = []
     for path in nodes:
@@ -603,19 +696,18 @@ def graph_data(plan: Plan) -> dict[str, Any]:
                 list(plan.content.notes[path].tags),
             ]
         )
-    edges = sorted({(number[s], number[t], r) for s, t, r in graph_edges})
     return {"fields": ["title", "type", "stage", "degree", "url", "x", "y", "tags"], "nodes": out_nodes,
             "edges": [list(e) for e in edges], "relations": dict(RELATION_LABELS), "stages": STAGE_LABELS}
 
 
-def tree_html(plan: Plan, out: str, reads: set[str] | None = None) -> dict[str, Any]:
+def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None) -> dict[str, Any]:
     """The referral tree from the user as nested lists (built without recursion: trees can be deep).
 
     The user's own network (1st degree) are the roots; each person stands once, under the
     first referrer one degree nearer the user."""
     from html import escape
 
-    links = PageLinks(plan, out, reads)
+    links = PageLinks(plan, out, reads, deps)
     people = plan.network.people
     contacts = {p: person for p, person in people.items() if person.kind == "contact"}
     roots = sorted((p for p, c in contacts.items() if c.degree == 1), key=lambda p: (plan.title(p).lower(), p))
