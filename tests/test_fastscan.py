@@ -54,7 +54,7 @@ line_start = st.sampled_from(
         "", "", "", "# ", "## ", "###### ", "####### ", "#", "- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "> ",
         ">", "> > ", "> - ", "- > ", "- - ", "    ", "  ", "   ", "\t", "```", "~~~", "```py", "    ```", "> ```",
         "- ```", "---", "***", "===", "___", "| --- | --- |", "|---|", "- [ ] ", "%%", "$$", "<div>", "<!--",
-        "-->", "[r]: Ana.md", "-", "1.",
+        "-->", "[r]: Ana.md", "-", "1.", "\u0661. ", "\u0663) ",
     ]
 )
 block_id_end = st.sampled_from(["", "", " ^id1", " ^b-2", "^x"])
@@ -93,6 +93,7 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:", max_size=80)
 @example("%%\n[[a]] #t\n%% [[b]]\n\n[[c]]\n\n%%\n[[d]]\n%%\nmore [[e]]\n\n%% x\n[[f]]")
 @example("- a ^x\n- #t [[b]]\n- c ^y\n\n> [!note] #q\n> [[d]] ^z\n\np\n#t [[e]]\nq ^w")
 @example("text\n%%\n[[a]]\n%%\n\n- x\n-y [[b]]\n\n>#t\n> u")
+@example("\u0661. a ^x\n\u0661. b\n\n- \u0662) c ^y\n- d")  # non-ASCII digits start no list
 def test_fast_extraction_equals_the_parser(text: str) -> None:
     assert extracted(parse_note("note.md", text)) == extracted(parse_note_slowly(text))
 

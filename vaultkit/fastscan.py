@@ -52,7 +52,7 @@ _TOP_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _COMMENT_OPEN = re.compile(r"^ {0,3}%%")
 # A line that may open a fence, in any container.
-_FENCE_LINE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:`{3,}|~{3,})", re.MULTILINE)
+_FENCE_LINE = re.compile(r"^[ \t>]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)*(?:`{3,}|~{3,})", re.MULTILINE)
 # A chunk starts at a line at column 0 that follows a blank line.
 _CHUNK_START = re.compile(r"\n[ \t]*\n(?=[^ \t\n])")
 _LEADING_BLANK = re.compile(r"[ \t]*\n(?=[^ \t\n])")
@@ -61,18 +61,18 @@ _FENCE_CLOSE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$", re.MULTILINE)
 # Line kinds of a simple chunk. Everything is at column 0.
 _ATX = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 _BULLET = re.compile(r"^[-*+] (?=[^ \t])")
-_ORDERED = re.compile(r"^(\d{1,9})[.)] (?=[^ \t])")
+_ORDERED = re.compile(r"^([0-9]{1,9})[.)] (?=[^ \t])")
 _QUOTE = re.compile(r"^> ?(?=[^ \t])")
 # Lines that could be a thematic break, a setext underline or a table delimiter row.
 _RULE_LIKE = re.compile(r"^[ \t]*(?:[-*_=|:+ \t]+)$")
 # Content that would open another block inside a list item or a quote.
-_NESTED_START = re.compile(r"^(?:>|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[ \t])")
-_EMPTY_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_NESTED_START = re.compile(r"^(?:>|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)|[ \t])")
+_EMPTY_ITEM = re.compile(r"^(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]|$)")
 # Whole chunks of one kind (see scan_simple_chunk). A text line: nothing that starts
 # another block, is indented or may underline a heading; the content of an item or a
 # quoted line: nothing that would open a block inside it.
-_TEXT_LINE = r"(?![ \t>]|%%(?![^\n]*%%)|#{1,6}(?:[ \t]|$)|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[-*_=|:+ \t]+$)[^\n]+"
-_INNER = r"(?![ \t>]|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[-*_=|:+ \t]+$)[^\n]+"
+_TEXT_LINE = r"(?![ \t>]|%%(?![^\n]*%%)|#{1,6}(?:[ \t]|$)|[-*+](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)|[-*_=|:+ \t]+$)[^\n]+"
+_INNER = r"(?![ \t>]|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)|[-*_=|:+ \t]+$)[^\n]+"
 _PARAGRAPH = re.compile(rf"{_TEXT_LINE}(?:\n{_TEXT_LINE})*", re.MULTILINE)
 _QUOTED = re.compile(rf"> {_INNER}(?:\n> {_INNER})*", re.MULTILINE)
 _BULLETED = re.compile(rf"[-*+] {_INNER}(?:\n[-*+] {_INNER})*", re.MULTILINE)
