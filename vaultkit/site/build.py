@@ -192,6 +192,7 @@ class Site:
         self.page_keys: dict[str, str] = {}
         self._search: dict[str, tuple[tuple, str]] = {}  # path -> (what the entry depends on, its JSON)
         self._shards: dict[str, tuple[str, str]] = {}  # search script -> (key, script)
+        self._search_ready: dict[str, tuple[tuple, bytes]] = {}  # entries made ahead for this build
         # What a rebuild after a text-only edit reuses (kept in incremental mode only): the
         # last plan, each note page's (output, key, body key) and the notes whose text its
         # inputs read, the agenda's rule items and each note's plain-text mentions.
@@ -486,6 +487,7 @@ class Site:
         content = plan.content
         keep = self.bodies is not None
         previous, self._search = self._search, {}
+        ready, self._search_ready = self._search_ready, {}
         by_shard: list[list[str]] = [[] for _ in range(SEARCH_SHARDS)]
         for path in sorted(plan.published):
             by_shard[search_shard(path)].append(path)
@@ -494,13 +496,12 @@ class Site:
             name = SEARCH_FILES[number]
             entries, dirty = [], number in gone or name not in self._shards
             for path in paths:
-                note = content.notes[path]
-                hidden = hidden_links(content, plan.published, path)
-                key = (content.digests.get(path, ""), note.title, note.type, plan.outputs[path], hidden)
+                key = self._search_key(plan, path)
                 cached = previous.get(path)
                 if cached is None or cached[0] != key:
-                    text = plain_text(content.texts[path], hidden)[:SEARCH_TEXT_LIMIT]
-                    cached = (key, str(script_json([note.title, note.type or "note", plan.outputs[path], text])))
+                    made = ready.pop(path, None)
+                    entry = made[1].decode("utf-8") if made is not None and made[0] == key else None
+                    cached = (key, entry if entry is not None else self._search_entry(plan, path, key))
                     dirty = True
                 if keep:
                     self._search[path] = cached
@@ -514,6 +515,33 @@ class Site:
                 shard = self._shards[name]
             del entries
             yield name, *shard
+
+    @staticmethod
+    def _search_key(plan: Plan, path: str) -> tuple:
+        """What a note's search entry depends on."""
+        content = plan.content
+        note = content.notes[path]
+        hidden = hidden_links(content, plan.published, path)
+        return content.digests.get(path, ""), note.title, note.type, plan.outputs[path], hidden
+
+    @staticmethod
+    def _search_entry(plan: Plan, path: str, key: tuple) -> str:
+        note = plan.content.notes[path]
+        text = plain_text(plan.content.texts[path], key[4])[:SEARCH_TEXT_LIMIT]
+        return str(script_json([note.title, note.type or "note", plan.outputs[path], text]))
+
+    def _prepare_global_pages(self, plan: Plan) -> None:
+        """The slow parts of the global pages (the search entries' plain text, the graph's
+        layout), made ahead: in the main process while the workers render note pages, so
+        that they cost no time of their own. (Kept as UTF-8 until used: half the memory of
+        the text, which often holds a character beyond Latin-1.)"""
+        if self._graph is None:
+            self._graph = self._graph_parts(plan)
+        for path in plan.published:
+            key = self._search_key(plan, path)
+            cached = self._search.get(path)
+            if cached is None or cached[0] != key:
+                self._search_ready[path] = (key, self._search_entry(plan, path, key).encode("utf-8"))
 
     def _note_pages(self, plan: Plan, paths: list[str]) -> list[NoteResult]:
         """Each note page: (output path, page key, body key, "kept" | "same" | "written", body HTML,
@@ -534,7 +562,9 @@ class Site:
             size = max(16, len(paths) // (workers * 8))
             chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
             with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-                return [result for chunk in pool.map(_note_chunk, chunks) for result in chunk]
+                done = pool.map(_note_chunk, chunks)  # the workers are forked (and given the plan) here
+                self._prepare_global_pages(plan)
+                return [result for chunk in done for result in chunk]
         finally:
             _FORKED = None
 
@@ -576,6 +606,17 @@ class Site:
             **extra,
         )
 
+    @staticmethod
+    def _graph_parts(plan: Plan) -> tuple[str, str, dict[str, Any]]:
+        """The graph's script, its key and its page's inputs."""
+        graph = graph_data(plan)
+        graph_js = js_assignment("VK_GRAPH", graph)
+        graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
+                      "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
+                      "tags": sorted({t for n in graph["nodes"] for t in n[7]}, key=str.lower)[:300],
+                      "relations": sorted({e[2] for e in graph["edges"]}), "previews": {}}
+        return graph_js, hashlib.blake2b(graph_js.encode("utf-8"), digest_size=16).hexdigest(), graph_page
+
     def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool) -> None:
         quoting(
             "index.html",
@@ -584,13 +625,7 @@ class Site:
             reusable=not agenda_changed,
         )
         if self._graph is None:  # the graph changes only with the network: not on a text edit
-            graph = graph_data(plan)
-            graph_js = js_assignment("VK_GRAPH", graph)
-            graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
-                          "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
-                          "tags": sorted({t for n in graph["nodes"] for t in n[7]}, key=str.lower)[:300],
-                          "relations": sorted({e[2] for e in graph["edges"]}), "previews": {}}
-            self._graph = (graph_js, hashlib.blake2b(graph_js.encode("utf-8"), digest_size=16).hexdigest(), graph_page)
+            self._graph = self._graph_parts(plan)
         graph_js, graph_key, graph_page = self._graph
         emit("data/graph.js", graph_key, lambda: graph_js)
         emit("graph.html", digest(graph_page), lambda: self._page("graph.html", graph_page))
