@@ -571,7 +571,10 @@ class Site:
     def _note_result(self, plan: Plan, path: str) -> NoteResult:
         links = PageLinks(plan, plan.outputs[path])
         inputs = note_inputs(plan, path, links)
-        out_path, key, body_key = plan.outputs[path], digest(inputs), inputs["body_key"]
+        out_path, body_key = plan.outputs[path], inputs["body_key"]
+        # A page's key is only ever compared by a later build of this Site: a one-off build
+        # (no cache kept, no key from before) need not make it.
+        key = digest(inputs) if self.bodies is not None or out_path in self.page_keys else ""
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
             return out_path, key, body_key, "kept", None, frozenset(links.reads)
         wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links))
