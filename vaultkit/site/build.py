@@ -45,6 +45,7 @@ from ..snapshot import load_snapshot
 from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
 from . import charts
+from .ahead import in_child
 from .content import Content, TextCache, load_content
 from .output import Output
 from .pages import (
@@ -193,6 +194,7 @@ class Site:
         self._search: dict[str, tuple[tuple, str]] = {}  # path -> (what the entry depends on, its JSON)
         self._shards: dict[str, tuple[str, str]] = {}  # search script -> (key, script)
         self._search_ready: dict[str, tuple[tuple, bytes]] = {}  # entries made ahead for this build
+        self._search_ahead = None  # or a function that waits for the child making them
         # What a rebuild after a text-only edit reuses (kept in incremental mode only): the
         # last plan, each note page's (output, key, body key) and the notes whose text its
         # inputs read, the agenda's rule items and each note's plain-text mentions.
@@ -253,6 +255,7 @@ class Site:
         attachments = published_attachments(content, self.site_config, published)
         reserved = [*GLOBAL_PAGES, *DATA_FILES, *(f"static/{f}" for f in static_files())]
         outputs = assign_outputs(published | attachments, reserved)
+        self._search_ahead = self._search_entries_ahead(content, published, outputs)
         today = self.today or date.today().isoformat()
         # The networking model over the published notes only: no degree, path or agenda
         # item can then pass through (or name) a note that is not published.
@@ -487,6 +490,7 @@ class Site:
         content = plan.content
         keep = self.bodies is not None
         previous, self._search = self._search, {}
+        self._collect_search_entries()
         ready, self._search_ready = self._search_ready, {}
         by_shard: list[list[str]] = [[] for _ in range(SEARCH_SHARDS)]
         for path in sorted(plan.published):
@@ -518,17 +522,33 @@ class Site:
 
     @staticmethod
     def _search_key(plan: Plan, path: str) -> tuple:
-        """What a note's search entry depends on."""
-        content = plan.content
-        note = content.notes[path]
-        hidden = hidden_links(content, plan.published, path)
-        return content.digests.get(path, ""), note.title, note.type, plan.outputs[path], hidden
+        return _search_key(plan.content, plan.published, plan.outputs, path)
 
     @staticmethod
     def _search_entry(plan: Plan, path: str, key: tuple) -> str:
-        note = plan.content.notes[path]
-        text = plain_text(plan.content.texts[path], key[4])[:SEARCH_TEXT_LIMIT]
-        return str(script_json([note.title, note.type or "note", plan.outputs[path], text]))
+        return _search_entry(plan.content, plan.outputs, path, key)
+
+    def _search_entries_ahead(self, content: Content, published: set[str], outputs: dict[str, str]):
+        """In a one-off build of a big vault, a forked child that makes the search entries
+        while the main process makes the rest of the plan and starts the page renderers
+        (they need no more than the notes and their addresses); a function that gives
+        them, or None. (Not for `publication()`, which builds nothing: the output is
+        opened only by `build()`.)"""
+        if self.bodies is not None or not self._opened or len(published) < PARALLEL_PAGES:
+            return None
+
+        def work() -> dict[str, tuple[tuple, bytes]]:
+            search = {}
+            for path in published:
+                key = _search_key(content, published, outputs, path)
+                search[path] = (key, _search_entry(content, outputs, path, key).encode("utf-8"))
+            return search
+
+        return in_child(work)
+
+    def _collect_search_entries(self) -> None:
+        if self._search_ahead is not None:
+            self._search_ready, self._search_ahead = self._search_ahead(), None
 
     def _prepare_global_pages(self, plan: Plan) -> None:
         """The slow parts of the global pages (the search entries' plain text, the graph's
@@ -537,10 +557,11 @@ class Site:
         the text, which often holds a character beyond Latin-1.)"""
         if self._graph is None:
             self._graph = self._graph_parts(plan)
+        self._collect_search_entries()
         for path in plan.published:
             key = self._search_key(plan, path)
-            cached = self._search.get(path)
-            if cached is None or cached[0] != key:
+            cached, ready = self._search.get(path), self._search_ready.get(path)
+            if (cached is None or cached[0] != key) and (ready is None or ready[0] != key):
                 self._search_ready[path] = (key, self._search_entry(plan, path, key).encode("utf-8"))
 
     def _note_pages(self, plan: Plan, paths: list[str]) -> list[NoteResult]:
@@ -651,6 +672,20 @@ class Site:
             ),
         }
         emit("tags/index.html", digest(tags_page), lambda: self._page("tags.html", tags_page))
+
+
+def _search_key(content: Content, published: set[str], outputs: dict[str, str], path: str) -> tuple:
+    """What a note's search entry depends on."""
+    note = content.notes[path]
+    hidden = hidden_links(content, published, path)
+    return content.digests.get(path, ""), note.title, note.type, outputs[path], hidden
+
+
+def _search_entry(content: Content, outputs: dict[str, str], path: str, key: tuple) -> str:
+    """A note's search entry, as JSON: [title, type, page, its first words as plain text]."""
+    note = content.notes[path]
+    text = plain_text(content.texts[path], key[4])[:SEARCH_TEXT_LIMIT]
+    return str(script_json([note.title, note.type or "note", outputs[path], text]))
 
 
 NoteResult = tuple[str, str, str, str, str | None, frozenset[str]]
