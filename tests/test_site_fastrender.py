@@ -76,7 +76,8 @@ simple_start = st.sampled_from(["", "", "", "# ", "## ", "- ", "- ", "* ", "1. "
 simple_piece = st.sampled_from(
     ["[[Ana]]", "[[B|b]]", "[[Bo]]", "[[Secret]]", "[[x]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id",
      "[ ]", "[!tip]", "&", "\"", "'", ">", "  ", "[[Ana#Work]]", "[[#Local]]", "[[evil]]", "é", "#1984", "`", "`c`",
-     "``", "[!note]- ", "[!info]+ T", "%%"]
+     "``", "[!note]- ", "[!info]+ T", "%%", "%%c [[Ana]] #t%%", "%%`%%", "50%", "![[pic.png]]", "![[i.png|1 & 2]]",
+     "![[Secret]]", "![[x]]", "![[Ana]]", "![[Guest]]", "!", "![[", "![[ ]]"]
 )
 simple_line = st.one_of(
     st.just(""),
@@ -107,6 +108,8 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:&\"'", max_size=80)
 @example("| Person | Role |\n| --- | :-: |\n| [[Ana\\|Marta B.]] | Technical &  \"PM\" #t |\n| x |\n| a | b | c |\n\n| a |\n|---|")
 @example("# H [[Ana]]\n\n> [!quote] Q\n> ![[Guest]]\n\ntext #t `c` [[Ana|A]]\n\n- a\n- b\n\n```\nx\n```")
 @example("See [the page](<Ana.md>).\n\n# H\n\n[[Ana]]")
+@example("Notes %%TODO: ask [[Ana]] first%% and more\n\n%%a%%%\n\n# H %%c%%\n\na %%c [[Ana]]%%  \nb")
+@example("![[pic.png|120]]\n\n- x ![[i.png]] y\n\n> ![[pic.png]]\n\n| a | ![[pic.png\\|9]] |\n|---|---|\n\n![[Secret]] ![[x]]")
 def test_fast_rendering_equals_markdown_it(text: str) -> None:
     fast, slow = both(text)
     assert fast == slow
@@ -114,9 +117,10 @@ def test_fast_rendering_equals_markdown_it(text: str) -> None:
 
 def test_the_fast_path_is_taken_for_plain_prose() -> None:
     """Guard against the fast path silently never running (then the test above proves nothing)."""
-    body = "# Title\n\nSee [[Ana]] and #tag, \"quoted\" & more.\n\n- [[Bo|B]] ^b1\n- two\nlazy\n\n> quote [[Secret]]\n"
+    body = ("# Title\n\nSee [[Ana]] and #tag, \"quoted\" & more.\n\n- [[Bo|B]] ^b1\n- two\nlazy\n\n> quote [[Secret]]\n\n"
+            "![[pic.png|120]]\n\n%%TODO: ask [[Ana]]%% 50%\n")
     pieces = fastrender.segments(body)
-    assert pieces is not None and len(pieces) == 4
+    assert pieces is not None and len(pieces) == 6
     assert all(fastrender.render_simple(piece, lookup, tag_href, {}) is not None for piece in pieces)
     fast, slow = both(body)
     assert fast == slow

@@ -214,6 +214,8 @@ def test_pages_rendered_by_worker_processes_are_the_same_bytes(make_vault, tmp_p
             f"![[P{(i + 1) % 300}#Work]].\n\n## Work\nDoes *things* #tag{i % 5}.\n"
         )
     vault = make_vault(files)
+    # Forked: the page renderers, and (during the plan) the child that makes the search
+    # entries and the previews' excerpts; alone: all of it in this process.
     forked = site_build.build_site(vault, tmp_path / "forked", today=TODAY)
     monkeypatch.setattr(site_build, "PARALLEL_PAGES", 10**9)
     alone = site_build.build_site(vault, tmp_path / "alone", today=TODAY)

@@ -45,6 +45,7 @@ from ..snapshot import load_snapshot
 from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
 from . import charts
+from .ahead import in_child
 from .content import Content, TextCache, load_content, patch_content
 from .output import Output
 from .pages import (
@@ -193,6 +194,8 @@ class Site:
         self.page_keys: dict[str, str] = {}
         self._search: dict[str, tuple[tuple, str]] = {}  # path -> (what the entry depends on, its JSON)
         self._shards: dict[str, tuple[str, str]] = {}  # search script -> (key, script)
+        self._search_ready: dict[str, tuple[tuple, bytes]] = {}  # entries made ahead for this build
+        self._search_ahead = None  # or a function that waits for the child making them
         # What a rebuild after a text-only edit reuses (kept in incremental mode only): the
         # last plan, each note page's (output, key, body key) and the notes whose text its
         # inputs read, the agenda's rule items and each note's plain-text mentions.
@@ -266,6 +269,7 @@ class Site:
         else:
             reserved = [*GLOBAL_PAGES, *DATA_FILES, *(f"static/{f}" for f in static_files())]
             outputs = assign_outputs(published | attachments, reserved)
+        self._search_ahead = self._search_entries_ahead(content, published, outputs)
         today = self.today or date.today().isoformat()
         # The networking model over the published notes only: no degree, path or agenda
         # item can then pass through (or name) a note that is not published.
@@ -587,6 +591,8 @@ class Site:
         content = plan.content
         keep = self.bodies is not None
         previous, self._search = self._search, {}
+        self._collect_search_entries()
+        ready, self._search_ready = self._search_ready, {}
         by_shard: list[list[str]] = [[] for _ in range(SEARCH_SHARDS)]
         for path in sorted(plan.published):
             by_shard[search_shard(path)].append(path)
@@ -595,13 +601,12 @@ class Site:
             name = SEARCH_FILES[number]
             entries, dirty = [], number in gone or name not in self._shards
             for path in paths:
-                note = content.notes[path]
-                hidden = hidden_links(content, plan.published, path)
-                key = (content.digests.get(path, ""), note.title, note.type, plan.outputs[path], hidden)
+                key = self._search_key(plan, path)
                 cached = previous.get(path)
                 if cached is None or cached[0] != key:
-                    text = plain_text(content.texts[path], hidden)[:SEARCH_TEXT_LIMIT]
-                    cached = (key, str(script_json([note.title, note.type or "note", plan.outputs[path], text])))
+                    made = ready.pop(path, None)
+                    entry = made[1].decode("utf-8") if made is not None and made[0] == key else None
+                    cached = (key, entry if entry is not None else self._search_entry(plan, path, key))
                     dirty = True
                 if keep:
                     self._search[path] = cached
@@ -615,6 +620,50 @@ class Site:
                 shard = self._shards[name]
             del entries
             yield name, *shard
+
+    @staticmethod
+    def _search_key(plan: Plan, path: str) -> tuple:
+        return _search_key(plan.content, plan.published, plan.outputs, path)
+
+    @staticmethod
+    def _search_entry(plan: Plan, path: str, key: tuple) -> str:
+        return _search_entry(plan.content, plan.outputs, path, key)
+
+    def _search_entries_ahead(self, content: Content, published: set[str], outputs: dict[str, str]):
+        """In a one-off build of a big vault, a forked child that makes the search entries
+        while the main process makes the rest of the plan and starts the page renderers
+        (they need no more than the notes and their addresses); a function that gives
+        them, or None. (Not for `publication()`, which builds nothing: the output is
+        opened only by `build()`.)"""
+        if self.bodies is not None or not self._opened or len(published) < PARALLEL_PAGES:
+            return None
+
+        def work() -> dict[str, tuple[tuple, bytes]]:
+            search = {}
+            for path in published:
+                key = _search_key(content, published, outputs, path)
+                search[path] = (key, _search_entry(content, outputs, path, key).encode("utf-8"))
+            return search
+
+        return in_child(work)
+
+    def _collect_search_entries(self) -> None:
+        if self._search_ahead is not None:
+            self._search_ready, self._search_ahead = self._search_ahead(), None
+
+    def _prepare_global_pages(self, plan: Plan) -> None:
+        """The slow parts of the global pages (the search entries' plain text, the graph's
+        layout), made ahead: in the main process while the workers render note pages, so
+        that they cost no time of their own. (Kept as UTF-8 until used: half the memory of
+        the text, which often holds a character beyond Latin-1.)"""
+        if self._graph is None:
+            self._graph = self._graph_parts(plan)
+        self._collect_search_entries()
+        for path in plan.published:
+            key = self._search_key(plan, path)
+            cached, ready = self._search.get(path), self._search_ready.get(path)
+            if (cached is None or cached[0] != key) and (ready is None or ready[0] != key):
+                self._search_ready[path] = (key, self._search_entry(plan, path, key).encode("utf-8"))
 
     def _note_pages(self, plan: Plan, paths: list[str]) -> list[NoteResult]:
         """Each note page: (output path, page key, body key, "kept" | "same" | "written", body HTML,
@@ -635,14 +684,19 @@ class Site:
             size = max(16, len(paths) // (workers * 8))
             chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
             with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-                return [result for chunk in pool.map(_note_chunk, chunks) for result in chunk]
+                done = pool.map(_note_chunk, chunks)  # the workers are forked (and given the plan) here
+                self._prepare_global_pages(plan)
+                return [result for chunk in done for result in chunk]
         finally:
             _FORKED = None
 
     def _note_result(self, plan: Plan, path: str) -> NoteResult:
         links = PageLinks(plan, plan.outputs[path])
         inputs = note_inputs(plan, path, links)
-        out_path, key, body_key = plan.outputs[path], digest(inputs), inputs["body_key"]
+        out_path, body_key = plan.outputs[path], inputs["body_key"]
+        # A page's key is only ever compared by a later build of this Site: a one-off build
+        # (no cache kept, no key from before) need not make it.
+        key = digest(inputs) if self.bodies is not None or out_path in self.page_keys else ""
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
             return out_path, key, body_key, "kept", None, frozenset(links.reads), frozenset(links.deps)
         wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links))
@@ -678,6 +732,16 @@ class Site:
             **extra,
         )
 
+    def _graph_parts(self, plan: Plan) -> tuple[str, str, dict[str, Any]]:
+        """The graph's script, its key and its page's inputs (`serve` keeps the layout)."""
+        graph = graph_data(plan, self._layout if self.bodies is not None else None)
+        graph_js = js_assignment("VK_GRAPH", graph)
+        graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
+                      "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
+                      "tags": sorted({t for n in graph["nodes"] for t in n[7]}, key=str.lower)[:300],
+                      "relations": sorted({e[2] for e in graph["edges"]}), "previews": {}}
+        return graph_js, hashlib.blake2b(graph_js.encode("utf-8"), digest_size=16).hexdigest(), graph_page
+
     def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool,
                       tree_unchanged) -> None:
         quoting(
@@ -687,13 +751,7 @@ class Site:
             reusable=not agenda_changed,
         )
         if self._graph is None:  # the graph changes only with the network: not on a text edit
-            graph = graph_data(plan, self._layout if self.bodies is not None else None)
-            graph_js = js_assignment("VK_GRAPH", graph)
-            graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
-                          "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
-                          "tags": sorted({t for n in graph["nodes"] for t in n[7]}, key=str.lower)[:300],
-                          "relations": sorted({e[2] for e in graph["edges"]}), "previews": {}}
-            self._graph = (graph_js, hashlib.blake2b(graph_js.encode("utf-8"), digest_size=16).hexdigest(), graph_page)
+            self._graph = self._graph_parts(plan)
         graph_js, graph_key, graph_page = self._graph
         emit("data/graph.js", graph_key, lambda: graph_js)
         emit("graph.html", digest(graph_page), lambda: self._page("graph.html", graph_page))
@@ -717,6 +775,20 @@ class Site:
             ),
         }
         emit("tags/index.html", digest(tags_page), lambda: self._page("tags.html", tags_page))
+
+
+def _search_key(content: Content, published: set[str], outputs: dict[str, str], path: str) -> tuple:
+    """What a note's search entry depends on."""
+    note = content.notes[path]
+    hidden = hidden_links(content, published, path)
+    return content.digests.get(path, ""), note.title, note.type, outputs[path], hidden
+
+
+def _search_entry(content: Content, outputs: dict[str, str], path: str, key: tuple) -> str:
+    """A note's search entry, as JSON: [title, type, page, its first words as plain text]."""
+    note = content.notes[path]
+    text = plain_text(content.texts[path], key[4])[:SEARCH_TEXT_LIMIT]
+    return str(script_json([note.title, note.type or "note", outputs[path], text]))
 
 
 NoteResult = tuple[str, str, str, str, str | None, frozenset[str], frozenset[str]]

@@ -41,9 +41,10 @@ _QUOTE = re.compile(r"^> ?(?=[^ \t])")
 _RULE_LIKE = re.compile(r"^[ \t]*(?:[-*_=|:+ \t]+)$")
 _NESTED_START = re.compile(r"^(?:>|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[ \t])")
 _EMPTY_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-# In a chunk: what only markdown-it-py may read (HTML, escapes, math, comments, tabs,
-# control characters, whitespace other than space and newline).
-_HARD_CHUNK = re.compile(r"[<\\$%\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
+# In a chunk: what only markdown-it-py may read (HTML, escapes, math, tabs, control
+# characters, whitespace other than space and newline); a table's: comments too.
+_HARD_CHUNK = re.compile(r"[<\\$\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
+_HARD_TABLE = re.compile(r"[<\\$%\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
 # A fenced code block at the top level, and the line that closes it.
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
@@ -51,13 +52,13 @@ _FENCE_HARD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\\&]")
 # A `%%` comment block: its first line opens it (and holds no other `%%`).
 _COMMENT_OPEN = re.compile(r"^ {0,3}%%")
 # In inline text: what any inline rule but text, newline, wiki-link and tag could take
-# (emphasis, strikethrough, links and images, embeds, entities).
-_HARD_INLINE = re.compile(r"[*_~]|\]\(|\]\[|!\[\[|&[#A-Za-z0-9]")
+# (emphasis, strikethrough, links and images, entities).
+_HARD_INLINE = re.compile(r"[*_~]|\]\(|\]\[|&[#A-Za-z0-9]")
 # The first characters of every line a block rule may read as more than paragraph text
 # (headings, list items, quotes, rules, setext underlines, tables, fences, indented code).
 _MARKED = frozenset(" \t#-*+>_=|:`~0123456789")
-# Where a paragraph's inline text may hold a link, a tag or code.
-_SPECIAL = re.compile(r"\[\[|#|`")
+# Where a paragraph's inline text may hold a link or an embed, a tag, code or a comment.
+_SPECIAL = re.compile(r"\[\[|#|`|%%")
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -123,6 +124,8 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
             return None
     if _HARD_CHUNK.search(piece):
         return None
+    if "%%" in piece and any(line.find("%%", line.find("%%") + 2) < 0 for line in lines if "%%" in line):
+        return None  # a comment over a line break, or a line that opens a comment block
     # Blocks as (kind, data): ("h", level, content), ("p", [lines]), ("q", [lines]),
     # ("ul"/"ol", key, start, [[lines] per item]).
     blocks: list[list] = []
@@ -226,7 +229,7 @@ def _fence(lines: list[str], marker: str, info: str) -> str | None:
 def _table(lines: list[str], lookup, tag_href) -> str | None:
     """A piece that is one table, as fastscan reads it (the alignment's style attribute
     is one the sanitiser removes)."""
-    if _scan_table(lines, 0) is None or any(_HARD_CHUNK.search(line.replace("\\|", "")) for line in lines):
+    if _scan_table(lines, 0) is None or any(_HARD_TABLE.search(line.replace("\\|", "")) for line in lines):
         return None
     width = _delimiter_columns(lines[1])
     out = ["<table>\n<thead>\n<tr>\n"]
@@ -331,8 +334,17 @@ def _inline_line(content: str, lookup, tag_href, later: list[str] = ()) -> str:
         link_at = content.find("[[", pos)
         tag_at = content.find("#", pos)
         code_at = content.find("`", pos)
-        if link_at < 0 and tag_at < 0 and code_at < 0:
+        comment_at = content.find("%%", pos)
+        if link_at < 0 and tag_at < 0 and code_at < 0 and comment_at < 0:
             break
+        if comment_at >= 0 and all(at < 0 or comment_at < at for at in (link_at, tag_at, code_at)):
+            # The comment rule: to the next `%%` (always on this line: see render_simple).
+            close = content.find("%%", comment_at + 2)
+            if close < 0:
+                raise _Fallback  # it runs on to the end of the inline text
+            out.append(_text(content[text_from:comment_at]))
+            pos = text_from = close + 2
+            continue
         if code_at >= 0 and (link_at < 0 or code_at < link_at) and (tag_at < 0 or code_at < tag_at):
             # markdown-it's backtick rule: the run closes at the next run as long, else is text.
             run = _BACKTICKS.match(content, code_at).group()
@@ -361,16 +373,17 @@ def _inline_line(content: str, lookup, tag_href, later: list[str] = ()) -> str:
                     continue
             pos = tag_at + 1
             continue
+        embed = link_at > pos and content[link_at - 1] == "!"
         end = content.find("]]", link_at + 2)
-        if end < 0:
-            pos = link_at + 1
-            continue
-        inner = content[link_at + 2:end]
+        inner = content[link_at + 2:end] if end >= 0 else ""
         if not inner.strip() or "[[" in inner:
+            if embed:
+                raise _Fallback  # then `![` may open an image
             pos = link_at + 1
             continue
-        out.append(_text(content[text_from:link_at]))
-        out.append(_wikilink(inner, lookup))
+        start = link_at - 1 if embed else link_at
+        out.append(_text(content[text_from:start]))
+        out.append(_wikilink(inner, lookup, "embed" if embed else "link"))
         pos = text_from = end + 2
     out.append(_text(content[text_from:]))
     return "".join(out)
@@ -382,15 +395,21 @@ def _address(address: str) -> str:
     return _attribute(address)
 
 
-def _wikilink(inner: str, lookup) -> str:
-    """render._render_wikilink for a link (not an embed), as the sanitiser leaves it."""
+def _wikilink(inner: str, lookup, kind: str) -> str:
+    """render._render_wikilink for a link or an image's embed, as the sanitiser leaves it
+    (a note's embed goes the slow way)."""
     linkpath, subpath, display = split_wikilink(inner)
     shown = display if display is not None else linkpath + (subpath if not linkpath else "")
     if not shown and subpath:
         shown = subpath.lstrip("#^")
-    view = lookup(linkpath, subpath, "link")
+    view = lookup(linkpath, subpath, kind)
     if view.state == "private":
         return '<span class="vk-private" title="a note that is not published">private note</span>'
+    if kind == "embed" and view.state == "ok":
+        if not view.is_image:
+            raise _Fallback
+        alt = display if display is not None else linkpath
+        return f'<img class="vk-embed-image" src="{_address(view.href)}" alt="{_attribute(alt)}">'
     if view.state == "ok":
         preview = f' data-vk-preview="{_attribute(view.preview)}"' if view.preview else ""
         return f'<a class="vk-link" href="{_address(view.href)}"{preview}>{_text(shown)}</a>'

@@ -32,6 +32,7 @@ class Output:
         self.previous: set[str] = set()
         self.written: set[str] = set()
         self.changed: set[str] = set()
+        self._checked: set[str] = set()  # folders made and found inside OUT during this build
 
     def open(self) -> None:
         """Check that OUT is ours (or new, or empty) and read the previous manifest."""
@@ -68,20 +69,27 @@ class Output:
             raise OutputError(f"refusing to write {path!r}: outside the site folder")
         if isinstance(data, str):
             data = data.encode("utf-8")
-        target = self.folder / path
-        parent = target.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        real_parent = os.path.realpath(parent)
-        if not (real_parent == self._real or real_parent.startswith(self._real + os.sep)):
-            raise OutputError(f"refusing to write {path!r}: a symlink leads outside the site folder")
+        # os.path, not pathlib, and each folder made and checked once per build: this runs
+        # once per page, and thousands of pages share a few folders.
+        target = os.path.join(self.folder, path)
+        parent = os.path.dirname(target)
+        folder = os.path.dirname(path)
+        if folder not in self._checked:
+            os.makedirs(parent, exist_ok=True)
+            real_parent = os.path.realpath(parent)
+            if not (real_parent == self._real or real_parent.startswith(self._real + os.sep)):
+                raise OutputError(f"refusing to write {path!r}: a symlink leads outside the site folder")
+            self._checked.add(folder)
         self.written.add(path)
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return False
+            if os.stat(target).st_size == len(data):
+                with open(target, "rb") as handle:
+                    if handle.read() == data:
+                        return False
         except OSError:
             pass
-        if target.is_symlink():
-            target.unlink()
+        if os.path.islink(target):
+            os.unlink(target)
         fd, temp = tempfile.mkstemp(prefix=".vk-", dir=parent)
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -116,6 +124,7 @@ class Output:
         manifest = json.dumps({"generator": "vaultkit", "files": sorted(self.written)}, indent=0)
         self._write_manifest(manifest)
         self.previous, self.written = set(self.written), set()
+        self._checked = set()
         return removed
 
     def _write_manifest(self, text: str) -> None:

@@ -78,13 +78,20 @@ def href(from_output: str, to_output: str, fragment: str = "") -> str:
     Plain segment arithmetic (both are normalised output paths): `posixpath.relpath`
     asks the OS for the working folder on every call, and pages make thousands.
     """
-    here = from_output.split("/")[:-1]
+    url = _relative(from_output.rpartition("/")[0], to_output)
+    return url + ("#" + quote(fragment, safe="-._~()") if fragment else "")
+
+
+@lru_cache(maxsize=1 << 17)
+def _relative(folder: str, to_output: str) -> str:
+    """From a folder of the site (all of a folder's pages link alike: memoised, a build
+    makes hundreds of thousands of links to a few thousand pages from a few folders)."""
+    here = folder.split("/") if folder else []
     there = to_output.split("/")
     common = 0
     while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
         common += 1
-    url = "../" * (len(here) - common) + _quote("/".join(there[common:]))
-    return url + ("#" + quote(fragment, safe="-._~()") if fragment else "")
+    return "../" * (len(here) - common) + _quote("/".join(there[common:]))
 
 
 @lru_cache(maxsize=65536)
