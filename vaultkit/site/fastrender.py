@@ -23,7 +23,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..fastscan import _delimiter_columns, _scan_table, _table_cells, split_chunks
+from ..fastscan import (
+    _ATX,
+    _COMMENT_OPEN,
+    _EMPTY_ITEM,
+    _NESTED_START,
+    _QUOTE,
+    _RULE_LIKE,
+    _delimiter_columns,
+    _heading_content,
+    _scan_table,
+    _table_cells,
+    split_chunks,
+)
 from ..markdown import SCHEME_RE, TAG_RE, split_wikilink
 from .urls import heading_anchor
 
@@ -34,13 +46,8 @@ CALLOUT_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")  # as rende
 # list (a line that may open one), the two are rendered together.
 _LIST_LIKE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
 # Line kinds of a simple chunk (as vaultkit.fastscan reads them).
-_ATX = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 _BULLET = re.compile(r"^([-*+]) (?=[^ \t])")
 _ORDERED = re.compile(r"^(\d{1,9})([.)]) (?=[^ \t])")
-_QUOTE = re.compile(r"^> ?(?=[^ \t])")
-_RULE_LIKE = re.compile(r"^[ \t]*(?:[-*_=|:+ \t]+)$")
-_NESTED_START = re.compile(r"^(?:>|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|[ \t])")
-_EMPTY_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 # In a chunk: what only markdown-it-py may read (HTML, escapes, math, tabs, control
 # characters, whitespace other than space and newline); a table's: comments too.
 _HARD_CHUNK = re.compile(r"[<\\$\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
@@ -49,8 +56,6 @@ _HARD_TABLE = re.compile(r"[<\\$%\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 _FENCE_HARD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\\&]")
-# A `%%` comment block: its first line opens it (and holds no other `%%`).
-_COMMENT_OPEN = re.compile(r"^ {0,3}%%")
 # In inline text: what any inline rule but text, newline, wiki-link and tag could take
 # (emphasis, strikethrough, links and images, entities).
 _HARD_INLINE = re.compile(r"[*_~]|\]\(|\]\[|&[#A-Za-z0-9]")
@@ -416,19 +421,3 @@ def _wikilink(inner: str, lookup, kind: str) -> str:
     if view.state == "unresolved":
         return f'<span class="vk-unresolved" title="no note yet">{_text(shown)}</span>'
     return _text(shown)
-
-
-def _heading_content(line: str, level: int) -> str:
-    """An ATX heading's text, closing `#`s removed as markdown-it does."""
-    end = len(line.rstrip(" \t"))
-    start = level
-    while start < end and line[start] in " \t":
-        start += 1
-    closing = end
-    while closing > start and line[closing - 1] == "#":
-        closing -= 1
-    if closing < end and closing > start and line[closing - 1] in " \t":
-        end = closing
-    elif closing == start and closing < end:
-        end = start
-    return line[start:end].strip(" \t")
