@@ -404,11 +404,12 @@ class Site:
         for path in sorted(set(changed)):
             if path not in hashes:
                 return None
-            body, file_digest = self.texts.get(root, path, hashes[path])
+            raw, file_digest = self.texts.get(root, path, hashes[path])
             if file_digest == content.digests.get(path):
                 continue
             touched.add(path)
-            content.texts[path], content.digests[path] = body, file_digest
+            content.texts[path], content.digests[path] = raw, file_digest
+            body = content.texts[path]
             if path in excerpts:
                 excerpts[path] = excerpt_text(body[:EXCERPT_SOURCE], hidden=hidden_links(content, old.published, path))
             if path in self._mentions:
