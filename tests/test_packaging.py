@@ -31,8 +31,14 @@ def template_files() -> set[str]:
     return {p.relative_to(TEMPLATE).as_posix() for p in TEMPLATE.rglob("*") if p.is_file()}
 
 
-def run(*args, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True)
+def clean_env() -> dict[str, str]:
+    """This environment without what would point the installed vaultkit elsewhere (a
+    PYTHONPATH to a checkout makes it import that checkout instead of the wheel)."""
+    return {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VAULTKIT_VAULT")}
+
+
+def run(*args, cwd: Path) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=clean_env(), capture_output=True, text=True)
     assert result.returncode == 0, f"{args}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     return result
 
@@ -81,13 +87,12 @@ def test_the_wheel_ships_the_starter_vault_with_its_dotfiles(installed, tmp_path
 
 def test_installed_vaultkit_inits_indexes_and_checks_a_vault(installed, tmp_path):
     vault = tmp_path / "My Networking"
-    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VAULTKIT_VAULT")}
-    init = run(installed / "vaultkit", "init", vault, cwd=tmp_path, env=env)
+    init = run(installed / "vaultkit", "init", vault, cwd=tmp_path)
     assert "Created a vault" in init.stdout
     assert {p.relative_to(vault).as_posix() for p in vault.rglob("*") if p.is_file()} == template_files()
-    indexed = run(installed / "vaultkit", "index", vault, cwd=tmp_path, env=env)
+    indexed = run(installed / "vaultkit", "index", vault, cwd=tmp_path)
     assert indexed.stdout.startswith("Indexed 31 notes")
-    checked = run(installed / "vaultkit", "check", vault, "--strict", cwd=tmp_path, env=env)
+    checked = run(installed / "vaultkit", "check", vault, "--strict", cwd=tmp_path)
     assert checked.stdout == ""
 
 
