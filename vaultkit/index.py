@@ -28,7 +28,6 @@ from typing import Any
 
 from .errors import VaultError
 from .model import Heading, Link, Note, Problem
-from .parse import parse_note
 from .resolve import Resolver, file_keys, name_key
 from .vault import STATE_DIR, Config, Stat, conflict_copy_problems, is_note_path, load_config, scan
 
@@ -205,6 +204,8 @@ def read_file(root: str, path: str, stat: Stat, old_hash: str | None) -> ParsedF
             path, line, "warning", "encoding",
             f"not valid UTF-8 (byte 0x{data[error.start]:02x}); bad bytes shown as \ufffd",
         )
+    from .parse import parse_note  # here: a sync with nothing to parse need not load the parser
+
     note = parse_note(path, text)
     if encoding_problem is not None:
         note = _with_problem(note, encoding_problem)
@@ -491,6 +492,8 @@ class Index:
         todo.sort()
         workers = self.workers or min(os.cpu_count() or 1, 8)
         notes = sum(1 for item in todo if is_note_path(item[0]))
+        if notes:
+            from . import parse  # noqa: F401 - loaded once, before any worker forks
         if notes < PARALLEL_THRESHOLD or workers < 2 or sys.platform == "win32":
             for start in range(0, len(todo), 100):
                 yield [read_file(root, path, stat, old) for path, stat, old in todo[start : start + 100]]
