@@ -256,7 +256,7 @@ def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> bytes:
 
 def _unmarshal_chunk(data: bytes) -> list[ParsedFile]:
     return [
-        ParsedFile(path, tuple(stat), digest, None, unchanged, None if rows is None else NoteRows(*rows))
+        ParsedFile(path, stat, digest, None, unchanged, None if rows is None else NoteRows(*rows))
         for path, stat, digest, unchanged, rows in marshal.loads(data)
     ]
 

@@ -68,9 +68,6 @@ class Texts(dict):
     def __setitem__(self, path: str, text: str | bytes) -> None:
         dict.__setitem__(self, path, text if isinstance(text, bytes) else text.encode("utf-8"))
 
-    def get(self, path: str, default: str | None = None) -> str | None:
-        return self[path] if path in self else default
-
     def copy(self) -> "Texts":
         copied = Texts()
         for path, data in dict.items(self):
