@@ -11,6 +11,12 @@ interview, and a contact's `stage` set by hand; and, as the anchor in the
 same run, `mkdocs build` and `mkdocs build --dirty` after the same edit, with
 mkdocs-material and mkdocs-roamlinks-plugin installed into a separate venv (never the
 project's). Prints one table; writes nothing outside --work.
+
+Every timed build writes into a folder that never existed before, and the outputs of a
+run are deleted only after all its measurements: on ext4 without a journal (this
+project's benchmark machine), the inode allocator skips inodes freed in the last minute
+or so, so creating 10,000 files right after deleting 10,000 others costs seconds of
+kernel time that belong to the deletion, not to the tool being measured.
 """
 
 from __future__ import annotations
@@ -94,15 +100,20 @@ def timed_edit(site, vault: Path, note: Path, new_text: str) -> tuple[float, int
     return seconds, report.rendered
 
 
-def bench_vaultkit(vault: Path) -> dict[str, float]:
+def fresh_folder(work: Path, name: str) -> Path:
+    """A folder path that has never existed in this run (see the module doc)."""
+    return work / "outputs" / f"{name}-{time.time_ns()}"
+
+
+def bench_vaultkit(work: Path, vault: Path) -> dict[str, float]:
     shutil.rmtree(vault / ".vaultkit", ignore_errors=True)
-    shutil.rmtree(vault / "_site", ignore_errors=True)
     vaultkit = str(Path(PYTHON).with_name("vaultkit"))
-    cold, peak = child_peak_mb([vaultkit, "build", str(vault), "--today", "2026-05-01"])
+    out = fresh_folder(work, f"vaultkit-{vault.name}")
+    cold, peak = child_peak_mb([vaultkit, "build", str(vault), "-o", str(out), "--today", "2026-05-01"])
     sys.path.insert(0, str(ROOT))
     from vaultkit.site import Site
 
-    site = Site(vault, today="2026-05-01", incremental=True)
+    site = Site(vault, out=fresh_folder(work, f"serve-{vault.name}"), today="2026-05-01", incremental=True)
     try:
         site.build()
         note = some_note(vault)
@@ -130,9 +141,8 @@ def mkdocs_venv(work: Path) -> Path:
 
 
 def bench_mkdocs(work: Path, vault: Path, mkdocs: Path) -> dict[str, float]:
-    project = work / f"mkdocs-{vault.name}"
-    shutil.rmtree(project, ignore_errors=True)
-    project.mkdir()
+    project = fresh_folder(work, f"mkdocs-{vault.name}")
+    project.mkdir(parents=True)
     docs = project / "docs"
     shutil.copytree(vault, docs, ignore=shutil.ignore_patterns(".vaultkit", "_site", ".obsidian"))
     (project / "mkdocs.yml").write_text(
@@ -157,11 +167,12 @@ def main() -> None:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         vault = generate(args.work, size)
-        row = {"notes": size, **{f"vaultkit_{k}": v for k, v in bench_vaultkit(vault).items()}}
+        row = {"notes": size, **{f"vaultkit_{k}": v for k, v in bench_vaultkit(args.work, vault).items()}}
         if mkdocs is not None and size <= args.mkdocs_max:
             row.update({f"mkdocs_{k}": v for k, v in bench_mkdocs(args.work, vault, mkdocs).items()})
         rows.append(row)
         print(json.dumps(row), flush=True)
+    shutil.rmtree(args.work / "outputs", ignore_errors=True)
     print()
     print("| notes | vaultkit cold | peak MiB | text edit | link edit | property edit | mkdocs cold | mkdocs --dirty |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
