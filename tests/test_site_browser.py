@@ -148,6 +148,44 @@ def test_graph_draws_and_a_click_navigates(watched, example_site: Path) -> None:
     assert watched.foreign() == []
 
 
+# Records the text the page draws on canvases, as boxes in canvas pixels, frame by frame
+# (force-graph clears the whole canvas before each frame): what is on screen, measured
+# by the browser, not by the page's own bookkeeping.
+RECORD_CANVAS_TEXT = """
+(() => {
+  const proto = CanvasRenderingContext2D.prototype, fill = proto.fillText, clear = proto.clearRect;
+  window.vkTextBoxes = [];
+  proto.clearRect = function (...args) { window.vkTextBoxes = []; return clear.apply(this, args); };
+  proto.fillText = function (text, x, y, ...rest) {
+    const m = this.measureText(text), t = this.getTransform();
+    const left = this.textAlign === "center" ? x - m.width / 2 : x;
+    const a = t.transformPoint(new DOMPoint(left, y - m.actualBoundingBoxAscent));
+    const b = t.transformPoint(new DOMPoint(left + m.width, y + m.actualBoundingBoxDescent));
+    window.vkTextBoxes.push({text, box: [a.x, a.y, b.x, b.y]});
+    return fill.call(this, text, x, y, ...rest);
+  };
+})();
+"""
+
+
+def test_graph_names_do_not_cover_each_other(watched, example_site: Path) -> None:
+    page = watched.page
+    page.add_init_script(RECORD_CANVAS_TEXT)
+    page.goto((example_site / "graph.html").as_uri())
+    page.wait_for_function("() => window.vkGraph && window.vkGraph.graphData().nodes.length > 0")
+    page.wait_for_timeout(400)  # the zoom-to-fit, then a frame drawn at that zoom
+    drawn = page.evaluate("() => window.vkTextBoxes")
+    names = [d["text"] for d in drawn]
+    # The user and the people keep their names; what gives way is the rest.
+    assert "me" in names and "Daniel Okafor" in names and "Grace Kim" in names, names
+    boxes = [d["box"] for d in drawn]
+    for i, (a, first) in enumerate(zip(boxes, names)):
+        for b, second in zip(boxes[i + 1:], names[i + 1:]):
+            overlap = a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+            assert not overlap, (first, a, second, b)
+    assert watched.errors() == []
+
+
 def test_graph_filters(watched, example_site: Path) -> None:
     page = watched.page
     page.goto((example_site / "graph.html").as_uri())

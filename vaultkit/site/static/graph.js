@@ -10,6 +10,32 @@
   var nodes = data.nodes.map(function (n, i) {
     return { id: i, title: n[0], type: n[1], stage: n[2], degree: n[3], url: n[4], fx: n[5], fy: n[6], x: n[5], y: n[6], tags: n[7] };
   });
+  // Drawn (and labelled) in this order, so that when names would overlap the user and the
+  // people keep theirs: interviews are named after people and come last.
+  var rank = { profile: 0, contact: 1, company: 2, event: 3, lead: 4, note: 5, interview: 6 };
+  nodes.sort(function (a, b) { return (rank[a.type] === undefined ? 5 : rank[a.type]) - (rank[b.type] === undefined ? 5 : rank[b.type]) || a.id - b.id; });
+  // The names drawn in the current frame, in a grid of screen-sized cells: a name that
+  // would cover one already drawn is left out (hovering a node still shows it).
+  var drawn = null, cell = 1;
+  function overlaps(box) {
+    for (var gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx++) {
+      for (var gy = Math.floor(box[1] / cell); gy <= Math.floor(box[3] / cell); gy++) {
+        var others = drawn[gx + ":" + gy] || [];
+        for (var i = 0; i < others.length; i++) {
+          var o = others[i];
+          if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return true;
+        }
+      }
+    }
+    return false;
+  }
+  function place(box) {
+    for (var gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx++) {
+      for (var gy = Math.floor(box[1] / cell); gy <= Math.floor(box[3] / cell); gy++) {
+        (drawn[gx + ":" + gy] = drawn[gx + ":" + gy] || []).push(box);
+      }
+    }
+  }
   var links = data.edges.map(function (e) { return { source: e[0], target: e[1], relation: e[2] }; });
   function escapeText(text) {
     var div = document.createElement("div");
@@ -27,14 +53,20 @@
     .cooldownTicks(0)
     .enableNodeDrag(false)
     .onNodeClick(function (n) { window.location.href = n.url; })
+    .onRenderFramePre(function (ctx, scale) { drawn = {}; cell = 120 / scale; })
     .nodeCanvasObjectMode(function () { return "after"; })
     .nodeCanvasObject(function (n, ctx, scale) {
       // Names once there is room for them: always in a small graph, when zoomed in a big one.
       if (nodes.length > 150 && scale < 2.5 && n.type !== "profile") return;
-      ctx.font = (11 / scale) + "px system-ui, sans-serif";
+      var size = 11 / scale, text = n.title.length > 24 ? n.title.slice(0, 23) + "…" : n.title;
+      ctx.font = size + "px system-ui, sans-serif";
+      var width = ctx.measureText(text).width, y = n.y + 9 / scale + 4, pad = 2 / scale;
+      var box = [n.x - width / 2 - pad, y - size - pad, n.x + width / 2 + pad, y + size * 0.3 + pad];
+      if (drawn && overlaps(box)) return;
+      if (drawn) place(box);
       ctx.fillStyle = "#333";
       ctx.textAlign = "center";
-      ctx.fillText(n.title.length > 24 ? n.title.slice(0, 23) + "…" : n.title, n.x, n.y + 9 / scale + 4);
+      ctx.fillText(text, n.x, y);
     });
   window.vkGraph = graph;
   var form = document.getElementById("vk-filters");
