@@ -95,6 +95,12 @@ def test_example_vault_pages(example: Path, vk) -> None:
     dashboard = read(out, "index.html")
     assert "Content-Security-Policy" in dashboard and "default-src 'none'" in html.unescape(dashboard)
     assert "<svg" in dashboard and "Pipeline" in dashboard and "Agenda" in dashboard
+    # Interview notes named "<date> <person>" are not spelled out twice: the person's page,
+    # then the note as "notes"; an agenda item names the person only when its note does not.
+    board = text_of(dashboard)
+    assert "2026-09-22 Daniel Okafor · notes" in board
+    assert 'href="interviews/2026-09-22-daniel-okafor.html"' in dashboard
+    assert "2026-12-03 Nina Patel interview with Nina Patel on 2026-12-03" in board
     contact = read(out, "people/daniel-okafor.html")
     page = text_of(contact)
     assert "Daniel Okafor" in page and "Instructional Designer" in page
