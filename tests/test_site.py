@@ -344,6 +344,29 @@ def test_refuses_a_folder_it_did_not_write(make_vault, vk, tmp_path: Path) -> No
     assert (empty / "a.html").is_file()
 
 
+def test_a_build_stopped_halfway_leaves_a_folder_the_next_build_takes_over(make_vault, vk, tmp_path: Path) -> None:
+    """Ctrl-C in the first build of a big vault: pages written, no finished manifest.
+    The next build must not refuse the folder, and must clear what it does not write."""
+    from vaultkit.site.output import Output
+
+    vault = make_vault({"a.md": "[[b]]", "b.md": "hello"})
+    out = tmp_path / "site"
+    stopped = Output(out)
+    stopped.open()  # what a build does first
+    stopped.write("a.html", "half a build")
+    stopped.write("gone/old.html", "a page of a note deleted since")
+    (out / ".vk-tmp123").write_text("a write cut short")
+    # ... and the process dies here: finish() never runs.
+    assert json.loads((out / ".vaultkit-site.json").read_text())["complete"] is False
+    result = vk("build", vault, "-o", out, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert "Hello" in read(out, "b.html") or "hello" in read(out, "b.html")
+    assert "half a build" not in read(out, "a.html")
+    assert not (out / "gone").exists() and not (out / ".vk-tmp123").exists()
+    manifest = json.loads((out / ".vaultkit-site.json").read_text())
+    assert "complete" not in manifest and "a.html" in manifest["files"] and "gone/old.html" not in manifest["files"]
+
+
 def test_rebuild_deletes_only_what_it_wrote(make_vault, vk) -> None:
     vault = make_vault({"a.md": "[[b]]", "b.md": "hello"})
     out = build(vk, vault)

@@ -5,6 +5,11 @@ deletes only files that the previous manifest lists and the new build no longer
 writes; a folder that is not empty and has no manifest is not ours, and we refuse
 to build into it. Writes go to a temporary file in the same folder and are moved
 into place with `os.replace`, so a reader never sees half a page.
+
+The manifest is written first, marked incomplete, before any page: a build that is
+stopped halfway (Ctrl-C in the first build of a big vault) leaves a folder that is
+still known to be ours, and the next build takes everything in it as its own, so
+it can finish the job and delete what it no longer writes.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ class Output:
             except (OSError, ValueError, KeyError, TypeError):
                 raise OutputError(f"{manifest}: unreadable site manifest; delete {folder} and build again") from None
             self.previous = {f for f in files if isinstance(f, str) and is_safe_output(f)}
+            if data.get("complete", True) is False:  # a build was stopped halfway: all in here is ours
+                self.previous |= _files_in(folder)
         elif folder.is_dir() and any(folder.iterdir()):
             raise OutputError(
                 f"{folder}: folder is not empty and was not written by vaultkit (no {MANIFEST}); "
@@ -56,6 +63,8 @@ class Output:
             )
         folder.mkdir(parents=True, exist_ok=True)
         self._real = os.path.realpath(folder)
+        self._write_manifest(json.dumps({"generator": "vaultkit", "complete": False, "files": sorted(self.previous)},
+                                        indent=0))
 
     def known(self) -> set[str]:
         return self.previous | self.written
@@ -132,3 +141,15 @@ class Output:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(temp, self.folder / MANIFEST)
+
+
+def _files_in(folder: Path) -> set[str]:
+    """Every file under `folder` as an output path, the manifest aside (a stopped write's
+    temporary file included: the build that finds it deletes it)."""
+    found = set()
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.relpath(os.path.join(parent, name), folder).replace(os.sep, "/")
+            if path != MANIFEST and is_safe_output(path):
+                found.add(path)
+    return found
