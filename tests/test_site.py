@@ -130,6 +130,37 @@ def test_example_vault_pages(example: Path, vk) -> None:
     assert "Marcus Hill" in read(out, "tree.html")
 
 
+def test_tree_replay_shows_each_person_from_the_day_they_joined(make_vault, vk) -> None:
+    def interview(person: str, day: str, named: list[str], status: str = "done") -> str:
+        names = ", ".join(f'"[[{n}]]"' for n in named)
+        return f'---\ntype: interview\nwith: "[[{person}]]"\ndate: {day}\nstatus: {status}\nreferrals: [{names}]\n---\n'
+
+    vault = make_vault({
+        "me.md": "---\ntype: profile\n---\n[[Ana]]",
+        "people/Ana.md": "---\ntype: contact\n---\n",  # own network: there from the start
+        "people/Bo.md": "---\ntype: contact\n---\n",
+        "people/Cy.md": "---\ntype: contact\n---\n",
+        "people/Dee.md": '---\ntype: contact\nreferred_by: "[[Bo]]"\nmet_at: "[[Fair]]"\n---\n',
+        "people/Fay.md": '---\ntype: contact\nreferred_by: "[[Ana]]"\nmet_at: "[[Fair]]"\n---\n',
+        "events/Fair.md": "---\ntype: event\ndate: 2026-02-01\n---\n",
+        "interviews/Ana 1.md": interview("Ana", "2026-03-01", ["Bo"]),
+        "interviews/Bo 1.md": interview("Bo", "2026-04-10", ["Cy"]),
+        # A cancelled interview is no meeting: Cy joined when Bo named them.
+        "interviews/Cy 1.md": interview("Cy", "2026-04-05", [], status="cancelled"),
+        # A day after today is a plan, not a fact: Eve shows with Bo, who referred them.
+        "people/Eve.md": '---\ntype: contact\nreferred_by: "[[Bo]]"\n---\n',
+        "interviews/Eve 1.md": interview("Eve", "2026-12-01", [], status="scheduled"),
+    })
+    out = build(vk, vault)
+    tree = read(out, "tree.html")
+    since = dict((name, day) for day, name in re.findall(r'<li data-since="([^"]*)"><a [^>]*>([^<]+)</a>', tree))
+    # Fay was met at the fair; Dee too, but before Bo, who referred them, joined: shown with Bo.
+    assert since == {"Ana": "", "Bo": "2026-03-01", "Cy": "2026-04-10", "Dee": "2026-03-01", "Eve": "2026-03-01",
+                     "Fay": "2026-02-01"}, since
+    assert 'id="vk-replay"' in tree and 'static/tree.js' in tree
+    assert (out / "static" / "tree.js").is_file()
+
+
 def test_no_reference_to_another_host(example: Path, vk) -> None:
     out = build(vk, example)
     for page in out.rglob("*.html"):

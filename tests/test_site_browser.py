@@ -186,6 +186,30 @@ def test_graph_names_do_not_cover_each_other(watched, example_site: Path) -> Non
     assert watched.errors() == []
 
 
+def test_tree_replays_the_network_growing(watched, example_site: Path) -> None:
+    page = watched.page
+    page.goto((example_site / "tree.html").as_uri())
+    visible = """() => [...document.querySelectorAll('.vk-tree li')]
+                        .filter(li => li.offsetParent !== null).map(li => li.querySelector('a').textContent)"""
+    everyone = page.evaluate(visible)
+    output = page.locator("#vk-replay output")
+    assert output.inner_text().startswith(f"{len(everyone)} people")
+    page.locator("#vk-replay input[name=day]").fill("0")
+    start = page.evaluate(visible)
+    # The user's own network, there before the first interview: not one person they named.
+    assert start and "Marcus Hill" not in start and "Daniel Okafor" in start, start
+    assert output.inner_text() == f"{len(start)} people, at the start"
+    page.locator("#vk-replay input[name=day]").fill("1")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "site-tree-replay.png"), full_page=True)
+    page.locator("#vk-replay button[name=play]").click()
+    page.wait_for_function("() => document.querySelector('#vk-replay output').textContent.endsWith('today')",
+                           timeout=15_000)
+    assert sorted(page.evaluate(visible)) == sorted(everyone)
+    assert watched.errors() == []
+    assert watched.foreign() == []
+
+
 def test_graph_filters(watched, example_site: Path) -> None:
     page = watched.page
     page.goto((example_site / "graph.html").as_uri())

@@ -566,7 +566,7 @@ class Site:
                     unchanged=lambda o=tag_out, g=group: previous_groups is not None and previous_groups.get(o) == g)
         # The tree lists every contact by degree and referrer.
         tree_unchanged = (lambda: previous_plan is not None and previous_plan.network.people == plan.network.people
-                          and previous_plan.children == plan.children)
+                          and previous_plan.children == plan.children and previous_plan.joined() == plan.joined())
         self._global_pages(plan, groups, emit, quoting, agenda_changed=previous_agenda != plan.agenda,
                            tree_unchanged=tree_unchanged)
         for name in static_files():

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..agenda import TITLES as AGENDA_TITLES
 from ..agenda import Item
+from ..growth import joined_on
 from ..network import Network
 from ..paths import IntroPath
 from ..schema import STAGE_LABELS, STAGES
@@ -71,6 +72,7 @@ class Plan:
     _edges_of: dict[str, list[tuple[str, str, str]]] | None = None
     _staff: dict[str, list] | None = None
     _interviews: dict[str, Any] | None = None
+    _joined: dict[str, Any] | None = None
     previews: dict[str, dict[str, str]] = field(default_factory=dict)  # person -> preview, as asked for
 
     def title(self, path: str) -> str:
@@ -106,6 +108,12 @@ class Plan:
                 if person.company is not None:
                     self._staff.setdefault(person.company, []).append(person)
         return self._staff.get(company, [])
+
+    def joined(self) -> dict[str, Any]:
+        """Each person's day of joining the campaign (growth.joined_on), made once."""
+        if self._joined is None:
+            self._joined = joined_on(self.network)
+        return self._joined
 
     def interview(self, path: str):
         """The network's interview of an interview note, or None (one table for all pages)."""
@@ -713,11 +721,15 @@ def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str
     roots = sorted((p for p, c in contacts.items() if c.degree == 1), key=lambda p: (plan.title(p).lower(), p))
     parts: list[str] = ['<ul class="vk-tree">']
     placed: set[str] = set()
-    stack: list[tuple[str, int]] = [(p, 0) for p in reversed(roots)]
+    # The replay: each person shows from the day they joined, and never before whoever
+    # they hang under (a name given before its giver was met still waits for them).
+    joined = plan.joined()
+    days: set[str] = set()
+    stack: list[tuple[str, int, str]] = [(p, 0, "") for p in reversed(roots)]
     prev_level = 0
     first = True
     while stack:
-        path, level = stack.pop()
+        path, level, parent_from = stack.pop()
         if path in placed:
             continue
         if not first:
@@ -732,9 +744,12 @@ def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str
         placed.add(path)
         item = links.to(path)
         stage = contacts[path].stage
+        own = joined.get(path)
+        since = max(own.isoformat() if own else "", parent_from)
+        days.add(since)
         preview = f' data-vk-preview="{escape(item["preview"])}"' if item.get("preview") else ""
         parts.append(
-            f'<li><a class="vk-link stage-{escape(stage)}" href="{escape(item["href"])}"{preview}>'
+            f'<li data-since="{since}"><a class="vk-link stage-{escape(stage)}" href="{escape(item["href"])}"{preview}>'
             f'{escape(item["title"])}</a> <span class="vk-muted">{escape(STAGE_LABELS.get(stage, ""))}</span>'
         )
         degree = contacts[path].degree or 0
@@ -743,7 +758,7 @@ def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str
             if k in contacts and k not in placed and contacts[k].degree == degree + 1
         ]
         for kid in sorted(kids, key=lambda k: (plan.title(k).lower(), k), reverse=True):
-            stack.append((kid, level + 1))
+            stack.append((kid, level + 1, since))
     if not first:
         parts.append("</li>")
         for _ in range(prev_level):
@@ -756,6 +771,7 @@ def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str
         "title": "Referral tree",
         "out": out,
         "count": len(placed),
+        "days": sorted(days - {""}),
         "unreached": [links.to(p) for p in unreached],
         "previews": dict(sorted(links.previews.items())),
     }
