@@ -159,10 +159,11 @@ def test_graph_json_example_is_what_the_command_prints(make_vault, vk):
     files: dict[str, str | bytes] = {path: text for path, text in EXAMPLE_FILE.findall(page)}
     assert len(files) == 3, "the example's notes were not found on the page"
     files["people/ana.jpg"] = b""
-    shown = json.loads(EXAMPLE_OUTPUT.search(page).group(1))
+    shown = EXAMPLE_OUTPUT.search(page).group(1)
     result = vk("graph", "--format", "json", make_vault(files))
     assert result.exit_code == 0, result
-    assert result.json() == shown
+    assert result.json() == json.loads(shown)
+    assert result.stdout == shown  # the layout too: one node or edge per line
 
 
 def test_graph_json_keys_are_all_documented(make_vault, vk):

@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .errors import UsageError, VaultkitError
-from .graph import graph_json
+from .graph import graph_json, write_graph_json
 from .index import Index
 from .vault import open_vault_root
 
@@ -224,13 +224,12 @@ def graph_command(ctx: click.Context, vault: Path | None, fmt: str, no_sync: boo
       vaultkit graph --format dot | dot -Tsvg > network.svg
     """
     index, _ = synced_index(ctx, vault, no_sync)
-    graph = graph_json(index)
     if fmt == "json":
-        click.echo(json.dumps(graph, indent=1, ensure_ascii=False))
+        write_graph_json(index, sys.stdout)
     else:
         from .export import FORMATS
 
-        click.echo(FORMATS[fmt](graph), nl=False)
+        click.echo(FORMATS[fmt](graph_json(index)), nl=False)
 
 
 def _note_argument(index: Index, spec: str) -> str:

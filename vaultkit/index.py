@@ -754,6 +754,19 @@ class Index:
         return nodes
 
     def links(self, source: str | None = None, target: str | None = None) -> list[tuple[Link, "Target"]]:
+        return [
+            (
+                Link(linkpath=row[1], subpath=row[2], display=row[3], kind=row[4], syntax=row[5],
+                     field=row[6], line=row[7], raw=row[8], low_confidence=bool(row[12])),
+                Target(source=row[0], target=row[9], ambiguous=bool(row[10]), via_alias=bool(row[11])),
+            )
+            for row in self.link_rows(source, target)
+        ]
+
+    def link_rows(self, source: str | None = None, target: str | None = None) -> Iterator[tuple[Any, ...]]:
+        """The links as rows, one at a time (a whole vault's in constant memory): (source,
+        linkpath, subpath, display, kind, syntax, field, line, raw, target, ambiguous,
+        via_alias, low_confidence), in source path order, then as they stand in the note."""
         query = (
             "SELECT source, linkpath, subpath, display, kind, syntax, field, line, raw, target, ambiguous, "
             "via_alias, low_confidence FROM links"
@@ -765,15 +778,7 @@ class Index:
         elif target is not None:
             query += " WHERE target = ?"
             args = (target,)
-        query += " ORDER BY source, ordinal"
-        out = []
-        for row in self.db.execute(query, args):
-            link = Link(
-                linkpath=row[1], subpath=row[2], display=row[3], kind=row[4], syntax=row[5],
-                field=row[6], line=row[7], raw=row[8], low_confidence=bool(row[12]),
-            )
-            out.append((link, Target(source=row[0], target=row[9], ambiguous=bool(row[10]), via_alias=bool(row[11]))))
-        return out
+        return self.db.execute(query + " ORDER BY source, ordinal", args)
 
     def problems(self) -> list[Problem]:
         """Stored problems (parse, scan) and link problems derived from the current resolution."""
