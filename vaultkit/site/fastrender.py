@@ -129,8 +129,10 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
             return None
     if _HARD_CHUNK.search(piece):
         return None
-    if "%%" in piece and any(line.find("%%", line.find("%%") + 2) < 0 for line in lines if "%%" in line):
-        return None  # a comment over a line break, or a line that opens a comment block
+    if "%%" in piece and any(line.count("%%") % 2 for line in lines):
+        # A comment over a line break, or a line that opens a comment block: `%%` pair
+        # from the left (`%%%%c%%` leaves one open), as the comment rule reads them.
+        return None
     # Blocks as (kind, data): ("h", level, content), ("p", [lines]), ("q", [lines]),
     # ("ul"/"ol", key, start, [[lines] per item]).
     blocks: list[list] = []
