@@ -1,17 +1,19 @@
-"""The records vaultkit passes around: one frozen dataclass per concept.
+"""The records vaultkit passes around: one immutable record per concept.
 
 A `Note` is what parsing one file yields; a `Link` is one link occurrence in it;
 a `Problem` is anything wrong the user should hear about. Nothing here does I/O.
+The records made by the hundred thousand (links, headings) are named tuples: a
+frozen dataclass costs three times as much to make (1.7 µs against 0.5), which
+was a tenth of the index's row building at 10,000 notes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """One link occurrence, as written, before resolution."""
 
     linkpath: str  # the part naming the file: `Folder/Note` of `[[Folder/Note#H|x]]`
@@ -27,8 +29,7 @@ class Link:
     low_confidence: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str
     line: int
