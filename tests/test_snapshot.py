@@ -53,9 +53,9 @@ def test_load_snapshot_of_some_paths_is_that_part_of_the_whole(make_vault) -> No
 
     vault = make_vault(
         {
-            "a.md": "---\ntags: [x]\naliases: [Ay]\nrole: r\n---\n[[b]] [[nobody]]\n",
+            "a.md": "---\ntags: [x]\naliases: [Ay]\nrole: r\ncompany: \"[[c]]\"\n---\n[[b]] [[nobody]]\n",
             "b.md": "---\ntype: contact\n---\n[[a#H]]\n",
-            "c.md": "[[a]]\n",
+            "c.md": "---\nsee: [\"[[a]]\", \"[[b]]\"]\n---\n[[a]]\n",
         }
     )
     from vaultkit.snapshot import load_snapshot
@@ -64,6 +64,12 @@ def test_load_snapshot_of_some_paths_is_that_part_of_the_whole(make_vault) -> No
         index.sync()
         whole = load_snapshot(index)
         part = load_snapshot(index, ["a.md", "c.md", "gone.md"])
+        properties_only = load_snapshot(index, body_links=False)
+        part_properties_only = load_snapshot(index, ["c.md"], body_links=False)
     assert part.notes == {p: whole.notes[p] for p in ("a.md", "c.md")}
     assert part.links == tuple(l for l in whole.links if l.source in ("a.md", "c.md"))
+    assert properties_only.notes == whole.notes
+    assert properties_only.links == tuple(l for l in whole.links if l.field is not None)
+    assert len(properties_only.links) == 3
+    assert part_properties_only.links == tuple(l for l in whole.links if l.field is not None and l.source == "c.md")
     assert any(l.subpath == "#H" for l in whole.links)

@@ -753,20 +753,24 @@ class Index:
             )
         return nodes
 
-    def links(self, source: str | None = None, target: str | None = None) -> list[tuple[Link, "Target"]]:
+    def links(self, source: str | None = None, target: str | None = None,
+              troubled: bool = False) -> list[tuple[Link, "Target"]]:
         return [
             (
                 Link(linkpath=row[1], subpath=row[2], display=row[3], kind=row[4], syntax=row[5],
                      field=row[6], line=row[7], raw=row[8], low_confidence=bool(row[12])),
                 Target(source=row[0], target=row[9], ambiguous=bool(row[10]), via_alias=bool(row[11])),
             )
-            for row in self.link_rows(source, target)
+            for row in self.link_rows(source, target, troubled)
         ]
 
-    def link_rows(self, source: str | None = None, target: str | None = None) -> Iterator[tuple[Any, ...]]:
+    def link_rows(self, source: str | None = None, target: str | None = None,
+                  troubled: bool = False) -> Iterator[tuple[Any, ...]]:
         """The links as rows, one at a time (a whole vault's in constant memory): (source,
         linkpath, subpath, display, kind, syntax, field, line, raw, target, ambiguous,
-        via_alias, low_confidence), in source path order, then as they stand in the note."""
+        via_alias, low_confidence), in source path order, then as they stand in the note.
+        Those written in `source`, those leading to `target`, or (`troubled`) those that
+        are unresolved or ambiguous."""
         query = (
             "SELECT source, linkpath, subpath, display, kind, syntax, field, line, raw, target, ambiguous, "
             "via_alias, low_confidence FROM links"
@@ -778,6 +782,8 @@ class Index:
         elif target is not None:
             query += " WHERE target = ?"
             args = (target,)
+        elif troubled:
+            query += " WHERE target IS NULL OR ambiguous = 1"
         return self.db.execute(query + " ORDER BY source, ordinal", args)
 
     def problems(self) -> list[Problem]:
@@ -787,15 +793,17 @@ class Index:
             for row in self.db.execute("SELECT path, line, severity, code, message FROM problems")
         ]
         resolver = self.resolver
-        all_links = self.links()
+        # Only the links a problem can be about: unresolved or ambiguous (a few of the
+        # 150,000 links of a 10,000-note vault), found through the target index.
+        troubled = self.links(troubled=True)
         # A name given in an interview's referrals is a prospect wherever it is linked:
         # the prospect inbox, not a broken link (PRODUCT.md, "Next names").
         prospects = {
             link.linkpath.lower()
-            for link, where in all_links
+            for link, where in troubled
             if where.target is None and link.field in self.prospect_fields
         }
-        for link, where in all_links:
+        for link, where in troubled:
             if where.target is None and link.linkpath.lower() in prospects:
                 continue
             if where.target is None:
@@ -824,7 +832,7 @@ class Index:
         from .schema import schema_problems  # here, not at the top: snapshot imports this module
         from .snapshot import load_snapshot
 
-        found.extend(schema_problems(load_snapshot(self), self.config.schema))
+        found.extend(schema_problems(load_snapshot(self, body_links=False), self.config.schema))
         found.sort(key=lambda p: (p.path, p.line, p.code, p.message))
         return found
 
