@@ -105,6 +105,11 @@ class NoteRows:
     resolved: bool
 
 
+# json.dumps(value, ensure_ascii=False), without making a new encoder for each value:
+# that was 1.5 µs of the 1.7 a property's JSON cost (75,000 properties at 10k notes).
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def note_rows(
     note: Note, resolver: Resolver | None, alias_fallback: bool = False, memo: dict | None = None
 ) -> NoteRows:
@@ -137,11 +142,11 @@ def note_rows(
             note.path,
             note.title,
             note.type,
-            json.dumps([[h.level, h.text, h.line] for h in note.headings], ensure_ascii=False),
-            json.dumps(list(note.block_ids), ensure_ascii=False),
+            _json([[h.level, h.text, h.line] for h in note.headings]),
+            _json(list(note.block_ids)),
         ),
         properties=[
-            (note.path, ordinal, key, json.dumps(value, ensure_ascii=False), note.property_lines.get(key, 0))
+            (note.path, ordinal, key, _json(value), note.property_lines.get(key, 0))
             for ordinal, (key, value) in enumerate(note.properties.items())
         ],
         links=links,
