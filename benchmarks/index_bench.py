@@ -19,6 +19,9 @@ does not warm the next one's imports or caches:
                     (a line with a new [[link]] appended), one note created and one
                     deleted, each synced by path (`sync(paths=[...])`, what the watcher
                     does) and by a full scan (`sync()`); median of --repeats;
+  commands          `vaultkit check`, `agenda`, `stats` and `graph --format json` on the
+                    synced index, each a fresh process (output thrown away): wall time
+                    and peak RSS;
   obsidiantools     `Vault(path).connect().gather()` on the same vault (the anchor; it is
                     slow, so only at --anchor-sizes), wall time and peak RSS.
 
@@ -137,6 +140,25 @@ def probe_cli(vault: str, *flags: str) -> dict:
     return {"seconds": time.perf_counter() - started, "report": report, **_peaks()}
 
 
+def probe_command(vault: str, *args: str) -> dict:
+    """`vaultkit ARGS... VAULT` on an index already in sync, its output thrown away:
+    what the everyday commands cost on a vault this size."""
+    from vaultkit.cli import cli
+
+    with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        try:
+            cli([*args, vault], prog_name="vaultkit")
+        except SystemExit as exit_:
+            if exit_.code not in (0, 1, None):  # `check` exits 1 when it finds errors
+                raise SystemExit(f"vaultkit {' '.join(args)} exited {exit_.code}") from None
+    return _peaks()
+
+
+# Everyday commands measured after the syncs (fresh processes, the index in sync).
+COMMANDS = (("check",), ("agenda", "--today", "2026-05-01", "--json"), ("stats", "--json"),
+            ("graph", "--format", "json"))
+
+
 def probe_resync(vault: str, repeats: str) -> dict:
     """Re-syncs inside one running process, the way `vaultkit watch` and `serve` sync."""
     from vaultkit.index import Index
@@ -223,7 +245,7 @@ def probe_anchor(vault: str) -> dict:
 
 
 PROBES = {"floor": probe_floor, "markdown": probe_markdown, "cli": probe_cli,
-          "resync": probe_resync, "anchor": probe_anchor}
+          "resync": probe_resync, "anchor": probe_anchor, "command": probe_command}
 
 
 def _median(operation, repeats: int, before=None, after=None, expect=None) -> float:
@@ -301,6 +323,9 @@ def measure(vault: Path, notes: int, anchor_python: str | None, repeats: int) ->
     row["cli_nochange"] = run_probe(python, "cli", str(vault))
     log(f"{notes:,}: re-syncs in a running process ({repeats} repeats each)")
     row["resync"] = run_probe(python, "resync", str(vault), str(repeats))
+    for command in COMMANDS:
+        log(f"{notes:,}: vaultkit {' '.join(command)}")
+        row[" ".join(command)] = run_probe(python, "command", str(vault), *command)
     if anchor_python:
         log(f"{notes:,}: obsidiantools connect().gather() (slow)")
         row["anchor"] = run_probe(anchor_python, "anchor", str(vault))
@@ -414,6 +439,9 @@ def table(rows: list[dict]) -> list[str]:
         line("one new note, `sync()`", r["create_full"])
         line(f"one note deleted ({r['note_backlinks']} backlinks), `sync(paths=[note])`", r["delete_paths"])
         line("one note deleted, `sync()`", r["delete_full"])
+        for command in COMMANDS:
+            m = row[" ".join(command)]
+            line(f"`vaultkit {' '.join(command)}`, wall", m["wall"], mb(m["main_mb"]))
     return lines
 
 
