@@ -139,7 +139,9 @@ def test_graph_draws_and_a_click_navigates(watched, example_site: Path) -> None:
     # force-graph finds the node under the pointer as it moves (a hit-test canvas).
     page.mouse.move(target["x"] - 20, target["y"] - 20)
     page.mouse.move(target["x"], target["y"], steps=5)
-    page.wait_for_timeout(300)
+    # The node is under the pointer once force-graph marks the canvas clickable (its
+    # hit-test canvas is repainted on a timer: a fixed wait was too short on a busy machine).
+    page.wait_for_selector("#vk-graph canvas.clickable", timeout=10_000)
     with page.expect_navigation(timeout=10_000):
         page.mouse.click(target["x"], target["y"])
     assert page.url.endswith("/" + target["url"]), page.url

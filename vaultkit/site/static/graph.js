@@ -16,7 +16,7 @@
   nodes.sort(function (a, b) { return (rank[a.type] === undefined ? 5 : rank[a.type]) - (rank[b.type] === undefined ? 5 : rank[b.type]) || a.id - b.id; });
   // The names drawn in the current frame, in a grid of screen-sized cells: a name that
   // would cover one already drawn is left out (hovering a node still shows it).
-  var drawn = null, cell = 1;
+  var drawn = null, cell = 1, view = null;
   function overlaps(box) {
     for (var gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx++) {
       for (var gy = Math.floor(box[1] / cell); gy <= Math.floor(box[3] / cell); gy++) {
@@ -53,11 +53,20 @@
     .cooldownTicks(0)
     .enableNodeDrag(false)
     .onNodeClick(function (n) { window.location.href = n.url; })
-    .onRenderFramePre(function (ctx, scale) { drawn = {}; cell = 120 / scale; })
+    .onRenderFramePre(function (ctx, scale) {
+      drawn = {};
+      cell = 120 / scale;
+      // What the canvas shows, in graph units, with a margin: names off screen are not
+      // measured (zoomed into 10,000 nodes, most are).
+      var a = graph.screen2GraphCoords(0, 0), b = graph.screen2GraphCoords(element.clientWidth, element.clientHeight);
+      var margin = 200 / scale;
+      view = [a.x - margin, a.y - margin, b.x + margin, b.y + margin];
+    })
     .nodeCanvasObjectMode(function () { return "after"; })
     .nodeCanvasObject(function (n, ctx, scale) {
       // Names once there is room for them: always in a small graph, when zoomed in a big one.
       if (nodes.length > 150 && scale < 2.5 && n.type !== "profile") return;
+      if (view && (n.x < view[0] || n.y < view[1] || n.x > view[2] || n.y > view[3])) return;
       var size = 11 / scale, text = n.title.length > 24 ? n.title.slice(0, 23) + "…" : n.title;
       ctx.font = size + "px system-ui, sans-serif";
       var width = ctx.measureText(text).width, y = n.y + 9 / scale + 4, pad = 2 / scale;
