@@ -61,6 +61,9 @@ EXPECTED = [
     ("links/outside", 0, "warning", "outside the vault"),
     ("links/outside-note.md", 0, "warning", "outside the vault"),
     ("links/dangling.md", 0, "warning", "broken symlink"),
+    # Obsidian ignores a symlink to another place in the vault: no note is there twice.
+    ("links/inside.md", 0, "warning", "symlink to Good.md, inside the vault; not followed"),
+    ("links/team", 0, "warning", "symlink to people, inside the vault; not followed"),
 ]
 CLEAN = ["bad/huge.md", "bad/crlf.md", "bad/bom.md", 'bad/odd :*?<>|"name#^ .md', "Good.md", "people/Ana.md"]
 
@@ -80,7 +83,8 @@ def bad_vault(tmp_path_factory) -> Path:
     (links / "outside").symlink_to("/etc", target_is_directory=True)
     (links / "outside-note.md").symlink_to("/etc/hostname")
     (links / "dangling.md").symlink_to("no-such-note.md")
-    (links / "inside.md").symlink_to("../Good.md")  # a symlink that stays inside is fine
+    (links / "inside.md").symlink_to("../Good.md")
+    (links / "team").symlink_to("../people", target_is_directory=True)
     os.mkfifo(root / "bad/pipe.md")  # opening a FIFO would block forever: it must be skipped
     (root / "bad/locked.md").chmod(0)
     return root
@@ -139,9 +143,10 @@ def test_python_objects_are_never_built(bad_vault, runs):
 def test_good_notes_are_indexed_with_their_links(runs):
     graph = runs["graph"].json()
     nodes = {node["path"] for node in graph["nodes"]}
-    for path in (*CLEAN, "links/inside.md", "bad/Zoë & Co (2), 'draft'.md"):
+    for path in (*CLEAN, "bad/Zoë & Co (2), 'draft'.md"):
         assert path in nodes
-    assert not any(path.startswith(("links/loop/", "links/outside/")) for path in nodes)
+    assert not any(path.startswith(("links/loop/", "links/outside/", "links/team/")) for path in nodes)
+    assert "links/inside.md" not in nodes
     assert "bad/pipe.md" not in nodes
     edges = {(e["source"], e["line"], e["field"], e["target"]) for e in graph["edges"]}
     assert ("people/Ana.md", 2, "company", "Good.md") in edges

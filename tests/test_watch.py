@@ -401,6 +401,29 @@ def test_full_scan_leaves_out_editor_scratch_files(make_vault):
     assert set(files) == {"a.md", "b/c.md"}
 
 
+def test_symlinks_inside_the_vault_are_not_followed_while_watching(make_vault, watch):
+    """As Obsidian does: no note is there twice, so none can go stale under a second path
+    (the kernel reports a change under the real path only)."""
+    vault = make_vault({**VAULT, "shared/Dana.md": "---\ntype: contact\n---\n"})
+    (vault / "team").symlink_to("shared", target_is_directory=True)
+    (vault / "people/Bob again.md").symlink_to("Bob.md")
+    watch(vault)
+    (vault / "shared/Dana.md").write_text("---\ntype: contact\n---\nKnows [[Bob]].\n")
+    (vault / "shared/Eve.md").write_text("New [[Acme]].\n")
+    (vault / "people/Bob.md").write_text("---\ntype: contact\n---\nNow knows [[Eve]].\n")
+    dump = assert_exact(vault)
+    notes = {row[0] for row in dump["notes"]}
+    assert {"shared/Dana.md", "shared/Eve.md"} <= notes
+    assert not any(path.startswith("team/") for path in notes) and "people/Bob again.md" not in notes
+    warned = {row[0] for row in dump["problems"] if row[3] == "symlink"}
+    assert warned == {"team", "people/Bob again.md"}
+    (vault / "crew").symlink_to("shared", target_is_directory=True)  # made while watching
+    dump = assert_exact(vault)
+    assert {row[0] for row in dump["problems"] if row[3] == "symlink"} == {"team", "crew", "people/Bob again.md"}
+    (vault / "team").unlink()
+    assert_exact(vault)
+
+
 def test_a_changed_config_rebuilds_with_the_new_settings(make_vault, watch):
     vault = make_vault({**VAULT, "archive/Old.md": "[[Bob]]"})
     watch(vault)

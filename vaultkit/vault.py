@@ -97,14 +97,16 @@ def scan(root: Path, config: Config, under: str = "") -> tuple[dict[str, Stat], 
     """Every vault file below `under` (vault-relative, "" for all) with its stat.
 
     Dot-files and dot-folders are not in the vault (R14), nor the site output.
-    Symlinks are followed only while they stay inside the vault and do not loop.
+    Symlinks are not followed: one that leads outside the vault could expose or loop
+    over anything, and Obsidian ignores one that leads to another place in the vault,
+    so that no note is there twice (and no change seen under one path leaves the
+    other stale). Each gets a warning naming it.
     """
     files: dict[str, Stat] = {}
     problems: list[Problem] = []
     root_real = os.path.realpath(root)
     ignored = config.ignored_folders
     start = os.path.join(root, under) if under else str(root)
-    seen_dirs = {os.path.realpath(start)}
 
     def walk(folder: str, rel: str) -> None:
         try:
@@ -119,26 +121,11 @@ def scan(root: Path, config: Config, under: str = "") -> tuple[dict[str, Stat], 
             path = f"{rel}/{name}" if rel else name
             try:
                 if entry.is_symlink():
-                    target = os.path.realpath(entry.path)
-                    if not (target == root_real or target.startswith(root_real + os.sep)):
-                        problems.append(
-                            Problem(path, 0, "warning", "symlink", "symlink points outside the vault; not followed")
-                        )
-                        continue
-                    if not os.path.exists(target):
-                        problems.append(Problem(path, 0, "warning", "symlink", "broken symlink"))
-                        continue
-                    if os.path.isdir(target):
-                        if target in seen_dirs or root_real.startswith(target + os.sep) or target == root_real:
-                            problems.append(Problem(path, 0, "warning", "symlink", "symlink loop; not followed"))
-                            continue
-                        seen_dirs.add(target)
-                        walk(entry.path, path)
-                        continue
+                    problems.append(Problem(path, 0, "warning", "symlink", _symlink_problem(entry.path, root_real)))
+                    continue
                 if entry.is_dir():
                     if path in ignored:
                         continue
-                    seen_dirs.add(os.path.realpath(entry.path))
                     walk(entry.path, path)
                 elif entry.is_file():
                     stat = entry.stat()
@@ -164,6 +151,20 @@ def scan(root: Path, config: Config, under: str = "") -> tuple[dict[str, Stat], 
         return files, problems
     walk(start, "")
     return files, problems
+
+
+def _symlink_problem(link: str, root_real: str) -> str:
+    target = os.path.realpath(link)
+    if not (target == root_real or target.startswith(root_real + os.sep)):
+        return "symlink points outside the vault; not followed"
+    if not os.path.exists(target):
+        return "broken symlink"
+    folder = os.path.realpath(os.path.dirname(link))
+    if folder == target or folder.startswith(target + os.sep):
+        return "symlink loop (it leads to a folder holding it); not followed"
+    where = os.path.relpath(target, root_real).replace(os.sep, "/")
+    return (f"symlink to {where}, inside the vault; not followed (Obsidian ignores these too, "
+            "so that no note is there twice): link to it under its own path")
 
 
 def is_vault_name(name: str) -> bool:
