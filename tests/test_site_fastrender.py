@@ -72,12 +72,19 @@ line = st.one_of(st.just(""), st.tuples(line_start, inline_text, block_id_end).m
 document = st.lists(line, max_size=14).map("\n".join)
 # Mostly simple lines, so that pieces are written by the fast path often.
 simple_start = st.sampled_from(["", "", "", "# ", "## ", "- ", "- ", "* ", "1. ", "2. ", "3) ", "> ", ">", "#", "> [!tip] ",
-                                "> [!faq]- ", "%%", "```", "- `", "~~~", "```py", "````", "![[Guest]] ", "> ![[Guest]]"])
+                                "> [!faq]- ", "%%", "```", "- `", "~~~", "```py", "````", "![[Guest]] ", "> ![[Guest]]",
+                                "<https://x.y> ", "- <http://x.y/a> ", "<", "<div>"])
 simple_piece = st.sampled_from(
     ["[[Ana]]", "[[B|b]]", "[[Bo]]", "[[Secret]]", "[[x]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id",
      "[ ]", "[!tip]", "&", "\"", "'", ">", "  ", "[[Ana#Work]]", "[[#Local]]", "[[evil]]", "é", "#1984", "`", "`c`",
      "``", "[!note]- ", "[!info]+ T", "%%", "%%c [[Ana]] #t%%", "%%`%%", "50%", "![[pic.png]]", "![[i.png|1 & 2]]",
-     "![[Secret]]", "![[x]]", "![[Ana]]", "![[Guest]]", "!", "![[", "![[ ]]"]
+     "![[Secret]]", "![[x]]", "![[Ana]]", "![[Guest]]", "!", "![[", "![[ ]]",
+     # Markdown links and autolinks: to notes, web addresses, and what only looks like one.
+     "[md](Ana.md)", "[a b](<Ana.md>)", "[a](<Guest.md#Part two>)", "[s](Secret.md)", "[z](Zed.md)", "[e](evil.md)",
+     "[g](Guest.md#H)", "[n](Ana%20x.md)", "[w](https://x.y/a?b=c)", "[W](HTTPS://X.Y/ü)", "[q \"x\" 'y'](https://x.y)",
+     "[h](#frag)", "[m](mailto:a@b)", "[j](javascript:alert(1))", "[f](ftp://x.y)", "[v](//x.y/z)", "[](Ana.md)", "[a]()", "![i](p.png)",
+     "<https://x.y/p>", "<http://ex.com/ü?q>", "<https://xn--mnchen-3ya.de/a>", "`[md](Ana.md)`", "<https://x.y/a(b)>", "<mailto:a@b>", "<a@b.c>", "<https://x y>", "<",
+     "](", "[", "]", "(", ")", "[a]( b)", "[c `d](e)` f", "[t #x](Ana.md)", "[u %%](Ana.md) %%", "[x]\n(y)"]
 )
 simple_line = st.one_of(
     st.just(""),
@@ -110,6 +117,10 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:&\"'", max_size=80)
 @example("See [the page](<Ana.md>).\n\n# H\n\n[[Ana]]")
 @example("Notes %%TODO: ask [[Ana]] first%% and more\n\n%%a%%%\n\n# H %%c%%\n\na %%c [[Ana]]%%  \nb")
 @example("![[pic.png|120]]\n\n- x ![[i.png]] y\n\n> ![[pic.png]]\n\n| a | ![[pic.png\\|9]] |\n|---|---|\n\n![[Secret]] ![[x]]")
+@example("a & b <https://x.y/a?b=c> c > d [e > f](https://x.y) [a > b](Ana.md) [x](Zed.md) & [s](Secret.md)")
+@example("`<https://x.y>` #<https://x.y> %%<https://x.y>%%")
+@example("`[a](Ana.md)` #[b](Ana.md) [[[c](Ana.md) <https://xn--mnchen-3ya.de/a> [[d](Ana.md)]]")
+@example("![[Guest]] [t](Ana.md) [u](Zed.md) <https://x.y> [v](https://x.y)\n\n- [[Ana]] [a](<Ana.md#Work history>)")
 def test_fast_rendering_equals_markdown_it(text: str) -> None:
     fast, slow = both(text)
     assert fast == slow

@@ -4,7 +4,8 @@ Parsing and rendering a note with markdown-it-py, then sanitising the HTML with
 nh3, costs a few milliseconds: most of a cold build. Like the index's
 `vaultkit.fastscan` (whose chunking it reuses), this module writes the chunks
 made only of simple lines (paragraphs, ATX headings, single-line list items,
-simple quotes and callouts, holding text, wiki-links, tags and code spans), and
+simple quotes and callouts, holding text, wiki-links, tags, code spans, simple
+Markdown links and autolinks to web addresses), and
 chunks that are one fence, one table or one `%%` comment, straight to the HTML
 that markdown-it-py, our render rules and then the sanitiser would produce, byte
 for byte; every other chunk goes the slow way. tests/test_site_fastrender.py
@@ -12,9 +13,11 @@ holds the two equal with hypothesis.
 
 Why the sanitiser may be skipped here: the HTML is made only of our own elements
 and attributes; every character of the note goes through `_text` or `_attribute`
-(a piece with a `<` outside code is not even read here), and every address is one
+(a piece with a `<` other than an autolink's or a link destination's is not even
+read here, and the inline scanner gives up on any other), and every address is one
 the site computed (relative, never with a scheme: else the piece goes the slow
-way). The output is what nh3 would have left of it, written the way its
+way) or a web address as markdown-it-py normalises it (`http:` or `https:`, which
+the sanitiser keeps). The output is what nh3 would have left of it, written the way its
 serialiser writes it.
 """
 
@@ -22,6 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
+from urllib.parse import unquote
 
 from ..fastscan import (
     _ATX,
@@ -36,7 +41,7 @@ from ..fastscan import (
     _table_cells,
     split_chunks,
 )
-from ..markdown import SCHEME_RE, TAG_RE, split_wikilink
+from ..markdown import _INLINE_LINK, SCHEME_RE, TAG_RE, _destination, _normalize_link, markdown, split_wikilink
 from .urls import heading_anchor
 
 CALLOUT_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")  # as render.CALLOUT_RE
@@ -59,11 +64,19 @@ _FENCE_HARD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\\&]")
 # In inline text: what any inline rule but text, newline, wiki-link and tag could take
 # (emphasis, strikethrough, links and images, entities).
 _HARD_INLINE = re.compile(r"[*_~]|\]\(|\]\[|&[#A-Za-z0-9]")
+# The `<` the inline scanner takes: an autolink to a web address whose every character
+# the address keeps as written (no space, bracket, backtick, `%`, `$`, backslash or
+# `&`), and a link's destination written in `<...>` (as markdown.\_INLINE_LINK reads it).
+_AUTOLINK = re.compile(r"<(https?://[^<>\x00-\x20\[\]`%$\\&\x7f]*)>")
+_ANGLED = re.compile(r"<https?://[^<>\x00-\x20\[\]`%$\\&\x7f]*>|\]\(<[^<>\n\\&]*>\)")
+# A simple link's text that is its display as written (markdown.\_PLAIN_LABEL, and no
+# code span that could run past its `]`).
+_LINK_LABEL = re.compile(r"[^#*_~&%`]*")
 # The first characters of every line a block rule may read as more than paragraph text
 # (headings, list items, quotes, rules, setext underlines, tables, fences, indented code).
 _MARKED = frozenset(" \t#-*+>_=|:`~0123456789")
 # Where a paragraph's inline text may hold a link or an embed, a tag, code or a comment.
-_SPECIAL = re.compile(r"\[\[|#|`|%%")
+_SPECIAL = re.compile(r"\[\[|#|`|%%|\]\(|<")
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -100,6 +113,9 @@ def _local(address: str) -> bool:
     return not SCHEME_RE.match(address) and not address.startswith("//")
 
 
+_PRIVATE = '<span class="vk-private" title="a note that is not published">private note</span>'  # render.PRIVATE_MARKER
+
+
 class _Fallback(Exception):
     """This chunk needs markdown-it-py after all (a link whose address is not local)."""
 
@@ -127,7 +143,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
             return _table(lines, lookup, tag_href)
         except _Fallback:
             return None
-    if _HARD_CHUNK.search(piece):
+    if _HARD_CHUNK.search(piece) and ("<" not in piece or _HARD_CHUNK.search(_ANGLED.sub("", piece))):
         return None
     if "%%" in piece and any(line.find("%%", line.find("%%") + 2) < 0 for line in lines if "%%" in line):
         return None  # a comment over a line break, or a line that opens a comment block
@@ -145,7 +161,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
             else:
                 open_lines = [line]
                 blocks.append(["p", open_lines])
-            if hard and _HARD_INLINE.search(line):
+            if hard and _hard_inline(line):
                 return None
             previous_kind = "text"
             continue
@@ -155,7 +171,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
         if heading:
             level = len(heading.group(1))
             content = _heading_content(line, level)
-            if hard and _HARD_INLINE.search(content):
+            if hard and _hard_inline(content):
                 return None
             blocks.append(["h", level, content])
             open_lines = None
@@ -202,13 +218,21 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
                 open_lines = [content]
                 blocks.append(["p", open_lines])
             kind = "text"
-        if (hard and _HARD_INLINE.search(content)) or content.startswith("```"):
+        if (hard and _hard_inline(content)) or content.startswith("```"):
             return None  # or a fence
         previous_kind = kind
     try:
         return _blocks_html(blocks, lookup, tag_href, ids)
     except _Fallback:
         return None
+
+
+def _hard_inline(text: str) -> bool:
+    """Whether inline text may hold what only markdown-it-py reads (simple links aside:
+    `_inline_line` takes them, or gives up)."""
+    if _HARD_INLINE.search(text) is None:
+        return False
+    return "](" not in text or _HARD_INLINE.search(_INLINE_LINK.sub("", text)) is not None
 
 
 def _fence(lines: list[str], marker: str, info: str) -> str | None:
@@ -335,13 +359,33 @@ def _inline_line(content: str, lookup, tag_href, later: list[str] = ()) -> str:
         return _text(content)
     out: list[str] = []
     pos, size, text_from = 0, len(content), 0
+    links = "](" in content  # else no simple link to look for
     while pos < size:
         link_at = content.find("[[", pos)
         tag_at = content.find("#", pos)
         code_at = content.find("`", pos)
         comment_at = content.find("%%", pos)
-        if link_at < 0 and tag_at < 0 and code_at < 0 and comment_at < 0:
+        angle_at = content.find("<", pos)
+        simple = _INLINE_LINK.search(content, pos) if links else None
+        if link_at < 0 and tag_at < 0 and code_at < 0 and comment_at < 0 and angle_at < 0 and simple is None:
             break
+        # A Markdown link or an autolink, when it comes before everything else.
+        first = min(at for at in (link_at, tag_at, code_at, comment_at, size) if at >= 0)
+        if simple is not None and simple.start() < first and (angle_at < 0 or simple.start() < angle_at):
+            out.append(_text(content[text_from:simple.start()]))
+            out.append(_markdown_link(simple, content, lookup))
+            pos = text_from = simple.end()
+            continue
+        if 0 <= angle_at < first:
+            autolink = _AUTOLINK.match(content, angle_at)
+            if autolink is None:
+                raise _Fallback  # raw HTML, or an autolink whose address is rewritten
+            out.append(_text(content[text_from:angle_at]))
+            address = autolink.group(1)
+            out.append(f'<a href="{_attribute(_normalize_link(address))}" class="vk-external">'
+                       f"{_text(_normalize_link_text(address))}</a>")
+            pos = text_from = autolink.end()
+            continue
         if comment_at >= 0 and all(at < 0 or comment_at < at for at in (link_at, tag_at, code_at)):
             # The comment rule: to the next `%%` (always on this line: see render_simple).
             close = content.find("%%", comment_at + 2)
@@ -394,6 +438,43 @@ def _inline_line(content: str, lookup, tag_href, later: list[str] = ()) -> str:
     return "".join(out)
 
 
+def _markdown_link(match: re.Match, content: str, lookup) -> str:
+    """A simple `[label](destination)` as render._render_link_open and the sanitiser
+    leave it: to a note (through `lookup`) or to a web address."""
+    label = match.group(1)
+    if match.start() and content[match.start() - 1] == "!":
+        raise _Fallback  # an image
+    if not _LINK_LABEL.fullmatch(label):
+        raise _Fallback  # the label holds inline markup, or a code span that may run past it
+    href = _normalize_link(_destination(match))
+    if not href or not markdown().validateLink(href):
+        raise _Fallback
+    text = _text(label)
+    if SCHEME_RE.match(href) or href.startswith("//"):
+        if not href.startswith(("http://", "https://")):
+            raise _Fallback  # an address the sanitiser may drop
+        return f'<a href="{_attribute(href)}" class="vk-external">{text}</a>'
+    if href.startswith("#"):
+        raise _Fallback  # a bare fragment: rendered as written
+    address = unquote(href)
+    at = address.find("#")
+    linkpath, subpath = (address, "") if at < 0 else (address[:at], address[at:])
+    view = lookup(linkpath.strip(), subpath, "link")
+    if view.state == "ok":
+        preview = f' data-vk-preview="{_attribute(view.preview)}"' if view.preview else ""
+        return f'<a class="vk-link" href="{_address(view.href)}"{preview}>{text}</a>'
+    if view.state == "unresolved":
+        return f'<span class="vk-unresolved" title="no note yet">{text}</span>'
+    if view.state == "private":
+        return _PRIVATE
+    return f"<span>{text}</span>"
+
+
+@lru_cache(maxsize=4096)
+def _normalize_link_text(address: str) -> str:
+    return markdown().normalizeLinkText(address)
+
+
 def _address(address: str) -> str:
     if not _local(address):
         raise _Fallback
@@ -409,7 +490,7 @@ def _wikilink(inner: str, lookup, kind: str) -> str:
         shown = subpath.lstrip("#^")
     view = lookup(linkpath, subpath, kind)
     if view.state == "private":
-        return '<span class="vk-private" title="a note that is not published">private note</span>'
+        return _PRIVATE
     if kind == "embed" and view.state == "ok":
         if not view.is_image:
             raise _Fallback

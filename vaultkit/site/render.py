@@ -142,9 +142,11 @@ def render_body(
     doing so for the whole body gives: the pieces share no open element (`fastrender.
     segments` cuts only where the block state starts afresh; a piece with raw HTML sends
     the whole body the slow way). Slow pieces in a row are parsed together.
-    `fast=False` does the whole body the slow way, as the tests' reference."""
+    `fast=False` does the whole body the slow way (embedded notes' too), as the tests'
+    reference."""
     def new_env() -> dict:
-        return {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set()}
+        return {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set(),
+                "vk_fast": fast}
 
     pieces = segments(body) if fast else None
     if pieces is not None:
@@ -280,7 +282,7 @@ def _render_embedded(body: str, outer_env: dict) -> str:
         "vk_in_embed": True,
         "vk_images": outer_env["vk_images"],
     }
-    pieces = segments(body)
+    pieces = segments(body) if outer_env.get("vk_fast", True) else None
     out = []
     for piece in pieces if pieces is not None else [body]:
         # Plain pieces as the sanitiser writes them, the others as markdown-it does: the
