@@ -25,6 +25,8 @@ def lookup(linkpath: str, subpath: str, kind: str) -> LinkView:
         return LinkView("ok", "b&o's \"page\".html" + fragment)
     if name in ("p.png", "pic.png", "i.png"):
         return LinkView("ok", "attachments/p.png", is_image=True)
+    if name == "cv.pdf":
+        return LinkView("ok", "attachments/cv.pdf")
     if name in ("Secret", "a"):
         return LinkView("private")
     if name == "evil":
@@ -78,7 +80,8 @@ simple_piece = st.sampled_from(
     ["[[Ana]]", "[[B|b]]", "[[Bo]]", "[[Secret]]", "[[x]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id",
      "[ ]", "[!tip]", "&", "\"", "'", ">", "  ", "[[Ana#Work]]", "[[#Local]]", "[[evil]]", "é", "#1984", "`", "`c`",
      "``", "[!note]- ", "[!info]+ T", "%%", "%%c [[Ana]] #t%%", "%%`%%", "50%", "![[pic.png]]", "![[i.png|1 & 2]]",
-     "![[Secret]]", "![[x]]", "![[Ana]]", "![[Guest]]", "!", "![[", "![[ ]]",
+     "![[Secret]]", "![[x]]", "![[Ana]]", "![[Guest]]", "!", "![[", "![[ ]]", "![[cv.pdf#page=2]]", "![[cv.pdf|CV]]",
+     "![[Guest#Part]]",
      # Markdown links and autolinks: to notes, web addresses, and what only looks like one.
      "[md](Ana.md)", "[a b](<Ana.md>)", "[a](<Guest.md#Part two>)", "[s](Secret.md)", "[z](Zed.md)", "[e](evil.md)",
      "[g](Guest.md#H)", "[n](Ana%20x.md)", "[w](https://x.y/a?b=c)", "[W](HTTPS://X.Y/ü)", "[q \"x\" 'y'](https://x.y)",
@@ -120,6 +123,7 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:&\"'", max_size=80)
 @example("a & b <https://x.y/a?b=c> c > d [e > f](https://x.y) [a > b](Ana.md) [x](Zed.md) & [s](Secret.md)")
 @example("`<https://x.y>` #<https://x.y> %%<https://x.y>%%")
 @example("`[a](Ana.md)` #[b](Ana.md) [[[c](Ana.md) <https://xn--mnchen-3ya.de/a> [[d](Ana.md)]]")
+@example("- Pitch: ![[Guest#Part]] ![[pic.png]] ![[cv.pdf]]\n\n# Part\n\ntext ![[pic.png|a \"b\"]]")
 @example("![[Guest]] [t](Ana.md) [u](Zed.md) <https://x.y> [v](https://x.y)\n\n- [[Ana]] [a](<Ana.md#Work history>)")
 def test_fast_rendering_equals_markdown_it(text: str) -> None:
     fast, slow = both(text)

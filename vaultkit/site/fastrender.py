@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from ..fastscan import (
@@ -120,12 +121,23 @@ class _Fallback(Exception):
     """This chunk needs markdown-it-py after all (a link whose address is not local)."""
 
 
-def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[str, int] | None) -> str | None:
+class _Links(NamedTuple):
+    lookup: Callable  # render.LinkLookup
+    tag_href: Callable[[str], str]
+    embed: Callable[[str, str], str | None] | None
+
+
+def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[str, int] | None,
+                  embed: Callable[[str, str], str | None] | None = None) -> str | None:
     """A piece of simple lines as sanitised HTML, or None to leave it to markdown-it-py.
 
     `lookup` and `tag_href` are render_body's; `ids` counts heading anchors across the
     body (only changed when the piece is rendered here); None: headings get no id (an
-    embedded note's)."""
+    embedded note's). `embed(linkpath, subpath)`: a note's embed as render._render_wikilink
+    writes it, before sanitising, or None where it writes a link instead (the caller
+    sanitises a piece once it has called `embed` for one); without it, a piece with an
+    embedded note goes the slow way."""
+    links = _Links(lookup, tag_href, embed)
     lines = piece.split("\n")
     while lines and not lines[-1].strip(" \t"):
         lines.pop()
@@ -140,7 +152,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
         return _fence(lines, fence.group(1), fence.group(2))
     if len(lines) >= 2 and "|" in lines[0] and _delimiter_columns(lines[1]) is not None:
         try:
-            return _table(lines, lookup, tag_href)
+            return _table(lines, links)
         except _Fallback:
             return None
     if _HARD_CHUNK.search(piece) and ("<" not in piece or _HARD_CHUNK.search(_ANGLED.sub("", piece))):
@@ -222,7 +234,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
             return None  # or a fence
         previous_kind = kind
     try:
-        return _blocks_html(blocks, lookup, tag_href, ids)
+        return _blocks_html(blocks, links, ids)
     except _Fallback:
         return None
 
@@ -255,7 +267,7 @@ def _fence(lines: list[str], marker: str, info: str) -> str | None:
     return opening + _text(code) + "</code></pre>\n"
 
 
-def _table(lines: list[str], lookup, tag_href) -> str | None:
+def _table(lines: list[str], links: _Links) -> str | None:
     """A piece that is one table, as fastscan reads it (the alignment's style attribute
     is one the sanitiser removes)."""
     if _scan_table(lines, 0) is None or any(_HARD_TABLE.search(line.replace("\\|", "")) for line in lines):
@@ -263,7 +275,7 @@ def _table(lines: list[str], lookup, tag_href) -> str | None:
     width = _delimiter_columns(lines[1])
     out = ["<table>\n<thead>\n<tr>\n"]
     for cell in _table_cells(lines[0]):
-        out.append(f"<th>{_cell(cell, lookup, tag_href)}</th>\n")
+        out.append(f"<th>{_cell(cell, links)}</th>\n")
     out.append("</tr>\n</thead>\n")
     if len(lines) > 2:
         out.append("<tbody>\n")
@@ -272,52 +284,52 @@ def _table(lines: list[str], lookup, tag_href) -> str | None:
             out.append("<tr>\n")
             for number in range(width):
                 text = cells[number] if number < len(cells) else ""
-                out.append(f"<td>{_cell(text, lookup, tag_href)}</td>\n")
+                out.append(f"<td>{_cell(text, links)}</td>\n")
             out.append("</tr>\n")
         out.append("</tbody>\n")
     out.append("</table>\n")
     return "".join(out)
 
 
-def _cell(text: str, lookup, tag_href) -> str:
+def _cell(text: str, links: _Links) -> str:
     text = text.strip(" \t")
     if _HARD_INLINE.search(text):
         raise _Fallback
-    return _inline_line(text, lookup, tag_href)
+    return _inline_line(text, links)
 
 
-def _blocks_html(blocks: list[list], lookup, tag_href, ids: dict[str, int]) -> str:
+def _blocks_html(blocks: list[list], links: _Links, ids: dict[str, int]) -> str:
     out: list[str] = []
     anchors: list[tuple[str, int]] = []  # heading ids given here, counted into `ids` only at the end
     counts = dict(ids or ())
     for block in blocks:
         kind = block[0]
         if kind == "p":
-            out.append("<p>" + _inline("\n".join(block[1]).strip(), lookup, tag_href) + "</p>\n")
+            out.append("<p>" + _inline("\n".join(block[1]).strip(), links) + "</p>\n")
         elif kind == "h":
             level, content = block[1], block[2]
             if ids is None:
-                out.append(f"<h{level}>{_inline(content, lookup, tag_href)}</h{level}>\n")
+                out.append(f"<h{level}>{_inline(content, links)}</h{level}>\n")
                 continue
             anchor = heading_anchor(content)
             count = counts.get(anchor, 0)
             counts[anchor] = count + 1
             anchors.append((anchor, count))
             name = anchor if not count else f"{anchor}-{count}"
-            out.append(f'<h{level} id="{_attribute(name)}">{_inline(content, lookup, tag_href)}</h{level}>\n')
+            out.append(f'<h{level} id="{_attribute(name)}">{_inline(content, links)}</h{level}>\n')
         elif kind == "q":
             content = "\n".join(block[1]).strip()
             first, _, rest = content.partition("\n")
             callout = CALLOUT_RE.match(first.strip())
             if callout is None:
-                out.append("<blockquote>\n<p>" + _inline(content, lookup, tag_href) + "</p>\n</blockquote>\n")
+                out.append("<blockquote>\n<p>" + _inline(content, links) + "</p>\n</blockquote>\n")
                 continue
             # render._mark_callouts and the blockquote rules: the marker line becomes the title.
             if "`" in first:
                 raise _Fallback  # a code span could run past the marker line
             name, fold = callout.group(1).lower(), callout.group(2)
             title = _text(callout.group(3).strip() or name.capitalize())
-            inner = "<p>" + _inline(rest, lookup, tag_href) + "</p>\n" if rest else ""
+            inner = "<p>" + _inline(rest, links) + "</p>\n" if rest else ""
             if fold:
                 opened = ' open=""' if fold == "+" else ""
                 out.append(f'<details class="callout callout-{_attribute(name)}"{opened}><summary class="callout-title">'
@@ -329,14 +341,14 @@ def _blocks_html(blocks: list[list], lookup, tag_href, ids: dict[str, int]) -> s
             start = block[2]
             out.append("<ul>\n" if kind == "ul" else ("<ol>\n" if start == 1 else f'<ol start="{start}">\n'))
             for item in block[3]:
-                out.append("<li>" + _inline("\n".join(item).strip(), lookup, tag_href) + "</li>\n")
+                out.append("<li>" + _inline("\n".join(item).strip(), links) + "</li>\n")
             out.append("</ul>\n" if kind == "ul" else "</ol>\n")
     if ids is not None:
         ids.update(counts)
     return "".join(out)
 
 
-def _inline(content: str, lookup, tag_href) -> str:
+def _inline(content: str, links: _Links) -> str:
     """Inline text of text, soft and hard line breaks, wiki-links and tags, as the inline
     rules tokenise it (the same scan as markdown.extract_plain_inline)."""
     if "\n" in content:
@@ -345,35 +357,35 @@ def _inline(content: str, lookup, tag_href) -> str:
         for number, line in enumerate(lines):
             if number < len(lines) - 1:
                 stripped = line.rstrip(" ")
-                parts.append(_inline_line(stripped, lookup, tag_href, lines[number + 1:]))
+                parts.append(_inline_line(stripped, links, lines[number + 1:]))
                 parts.append("<br>\n" if len(line) - len(stripped) >= 2 else "\n")
             else:
-                parts.append(_inline_line(line, lookup, tag_href))
+                parts.append(_inline_line(line, links))
         return "".join(parts)
-    return _inline_line(content, lookup, tag_href)
+    return _inline_line(content, links)
 
 
-def _inline_line(content: str, lookup, tag_href, later: list[str] = ()) -> str:
+def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
     """One line of inline text (`later`: the lines after it in the same inline text)."""
     if not _SPECIAL.search(content):
         return _text(content)
     out: list[str] = []
     pos, size, text_from = 0, len(content), 0
-    links = "](" in content  # else no simple link to look for
+    has_links = "](" in content  # else no simple link to look for
     while pos < size:
         link_at = content.find("[[", pos)
         tag_at = content.find("#", pos)
         code_at = content.find("`", pos)
         comment_at = content.find("%%", pos)
         angle_at = content.find("<", pos)
-        simple = _INLINE_LINK.search(content, pos) if links else None
+        simple = _INLINE_LINK.search(content, pos) if has_links else None
         if link_at < 0 and tag_at < 0 and code_at < 0 and comment_at < 0 and angle_at < 0 and simple is None:
             break
         # A Markdown link or an autolink, when it comes before everything else.
         first = min(at for at in (link_at, tag_at, code_at, comment_at, size) if at >= 0)
         if simple is not None and simple.start() < first and (angle_at < 0 or simple.start() < angle_at):
             out.append(_text(content[text_from:simple.start()]))
-            out.append(_markdown_link(simple, content, lookup))
+            out.append(_markdown_link(simple, content, links.lookup))
             pos = text_from = simple.end()
             continue
         if 0 <= angle_at < first:
@@ -417,7 +429,7 @@ def _inline_line(content: str, lookup, tag_href, later: list[str] = ()) -> str:
                 if match and not match.group(1).isdigit():
                     out.append(_text(content[text_from:tag_at]))
                     tag = match.group(1)
-                    out.append(f'<a class="vk-tag" href="{_address(tag_href(tag))}">#{_text(tag)}</a>')
+                    out.append(f'<a class="vk-tag" href="{_address(links.tag_href(tag))}">#{_text(tag)}</a>')
                     pos = text_from = match.end()
                     continue
             pos = tag_at + 1
@@ -432,7 +444,7 @@ def _inline_line(content: str, lookup, tag_href, later: list[str] = ()) -> str:
             continue
         start = link_at - 1 if embed else link_at
         out.append(_text(content[text_from:start]))
-        out.append(_wikilink(inner, lookup, "embed" if embed else "link"))
+        out.append(_wikilink(inner, links, "embed" if embed else "link"))
         pos = text_from = end + 2
     out.append(_text(content[text_from:]))
     return "".join(out)
@@ -481,21 +493,25 @@ def _address(address: str) -> str:
     return _attribute(address)
 
 
-def _wikilink(inner: str, lookup, kind: str) -> str:
-    """render._render_wikilink for a link or an image's embed, as the sanitiser leaves it
-    (a note's embed goes the slow way)."""
+def _wikilink(inner: str, links: _Links, kind: str) -> str:
+    """render._render_wikilink for a link or an embed, as the sanitiser leaves it (but a
+    note's embed, which is left to `links.embed`)."""
     linkpath, subpath, display = split_wikilink(inner)
     shown = display if display is not None else linkpath + (subpath if not linkpath else "")
     if not shown and subpath:
         shown = subpath.lstrip("#^")
-    view = lookup(linkpath, subpath, kind)
+    view = links.lookup(linkpath, subpath, kind)
     if view.state == "private":
         return _PRIVATE
     if kind == "embed" and view.state == "ok":
-        if not view.is_image:
+        if view.is_image:
+            alt = display if display is not None else linkpath
+            return f'<img class="vk-embed-image" src="{_address(view.href)}" alt="{_attribute(alt)}">'
+        if links.embed is None:
             raise _Fallback
-        alt = display if display is not None else linkpath
-        return f'<img class="vk-embed-image" src="{_address(view.href)}" alt="{_attribute(alt)}">'
+        embedded = links.embed(linkpath, subpath)
+        if embedded is not None:
+            return embedded  # else a link to it (an attachment that is no image)
     if view.state == "ok":
         preview = f' data-vk-preview="{_attribute(view.preview)}"' if view.preview else ""
         return f'<a class="vk-link" href="{_address(view.href)}"{preview}>{_text(shown)}</a>'
