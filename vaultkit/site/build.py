@@ -692,12 +692,14 @@ class Site:
             _FORKED = None
 
     def _note_result(self, plan: Plan, path: str) -> NoteResult:
-        links = PageLinks(plan, plan.outputs[path])
-        inputs = note_inputs(plan, path, links)
-        out_path, body_key = plan.outputs[path], inputs["body_key"]
-        # A page's key is only ever compared by a later build of this Site: a one-off build
-        # (no cache kept, no key from before) need not make it.
-        key = digest(inputs) if self.bodies is not None or out_path in self.page_keys else ""
+        out_path = plan.outputs[path]
+        links = PageLinks(plan, out_path)
+        # A page's key (and its body's) is only ever compared by a later build of this Site:
+        # a one-off build (no cache kept, no key from before) need not make them.
+        keyed = self.bodies is not None or out_path in self.page_keys
+        inputs = note_inputs(plan, path, links, keyed)
+        body_key = inputs["body_key"]
+        key = digest(inputs) if keyed else ""
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
             return out_path, key, body_key, "kept", None, frozenset(links.reads), frozenset(links.deps)
         wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links))
