@@ -79,6 +79,10 @@ _MARKED = frozenset(" \t#-*+>_=|:`~0123456789")
 # Where a paragraph's inline text may hold a link or an embed, a tag, code or a comment.
 _SPECIAL = re.compile(r"\[\[|#|`|%%|\]\(|<")
 _BACKTICKS = re.compile(r"`+")
+# Where an inline rule other than text may start (a wiki-link or an embed, a tag, a code
+# span, a comment, an autolink or HTML), and with a `[` alone: a simple link.
+_STARTS = re.compile(r"!?\[\[|#|`+|%%|<")
+_STARTS_OR_LINK = re.compile(r"!?\[\[|#|`+|%%|<|\[")
 
 
 def segments(body: str) -> list[str] | None:
@@ -371,81 +375,80 @@ def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
         return _text(content)
     out: list[str] = []
     pos, size, text_from = 0, len(content), 0
-    has_links = "](" in content  # else no simple link to look for
+    # Each place a rule other than text may start, in order (a `[` alone only where a
+    # simple link may follow).
+    starts = _STARTS_OR_LINK if "](" in content else _STARTS
     while pos < size:
-        link_at = content.find("[[", pos)
-        tag_at = content.find("#", pos)
-        code_at = content.find("`", pos)
-        comment_at = content.find("%%", pos)
-        angle_at = content.find("<", pos)
-        simple = _INLINE_LINK.search(content, pos) if has_links else None
-        if link_at < 0 and tag_at < 0 and code_at < 0 and comment_at < 0 and angle_at < 0 and simple is None:
+        found = starts.search(content, pos)
+        if found is None:
             break
-        # A Markdown link or an autolink, when it comes before everything else.
-        first = min(at for at in (link_at, tag_at, code_at, comment_at, size) if at >= 0)
-        if simple is not None and simple.start() < first and (angle_at < 0 or simple.start() < angle_at):
-            out.append(_text(content[text_from:simple.start()]))
-            out.append(_markdown_link(simple, content, links.lookup))
-            pos = text_from = simple.end()
-            continue
-        if 0 <= angle_at < first:
-            autolink = _AUTOLINK.match(content, angle_at)
-            if autolink is None:
-                raise _Fallback  # raw HTML, or an autolink whose address is rewritten
-            out.append(_text(content[text_from:angle_at]))
-            address = autolink.group(1)
-            out.append(f'<a href="{_attribute(_normalize_link(address))}" class="vk-external">'
-                       f"{_text(_normalize_link_text(address))}</a>")
-            pos = text_from = autolink.end()
-            continue
-        if comment_at >= 0 and all(at < 0 or comment_at < at for at in (link_at, tag_at, code_at)):
-            # The comment rule: to the next `%%` (always on this line: see render_simple).
-            close = content.find("%%", comment_at + 2)
-            if close < 0:
-                raise _Fallback  # it runs on to the end of the inline text
-            out.append(_text(content[text_from:comment_at]))
-            pos = text_from = close + 2
-            continue
-        if code_at >= 0 and (link_at < 0 or code_at < link_at) and (tag_at < 0 or code_at < tag_at):
-            # markdown-it's backtick rule: the run closes at the next run as long, else is text.
-            run = _BACKTICKS.match(content, code_at).group()
-            closer = next((m for m in _BACKTICKS.finditer(content, code_at + len(run)) if len(m.group()) == len(run)), None)
-            if closer is None:
-                if any(len(m.group()) == len(run) for line in later for m in _BACKTICKS.finditer(line)):
-                    raise _Fallback  # a code span over a line break
-                pos = code_at + len(run)
+        at, mark = found.start(), found.group()
+        first = mark[0]
+        if first == "[" or first == "!":
+            if mark == "[":
+                simple = _INLINE_LINK.match(content, at)
+                if simple is None:
+                    pos = at + 1  # text
+                    continue
+                out.append(_text(content[text_from:at]))
+                out.append(_markdown_link(simple, content, links.lookup))
+                pos = text_from = simple.end()
                 continue
-            code = content[code_at + len(run):closer.start()]
-            if code.startswith(" ") and code.endswith(" ") and code.strip():
-                code = code[1:-1]
-            out.append(_text(content[text_from:code_at]))
-            out.append("<code>" + _text(code) + "</code>")
-            pos = text_from = closer.end()
-            continue
-        if tag_at >= 0 and (link_at < 0 or tag_at < link_at):
+            # A wiki-link or an embed.
+            embed = first == "!"
+            opening = at + len(mark)
+            close = content.find("]]", opening)
+            inner = content[opening:close] if close >= 0 else ""
+            if not inner.strip() or "[[" in inner:
+                if embed:
+                    raise _Fallback  # then `![` may open an image
+                pos = opening - 1  # the second `[` may open a link
+                continue
+            out.append(_text(content[text_from:at]))
+            out.append(_wikilink(inner, links, "embed" if embed else "link"))
+            pos = text_from = close + 2
+        elif first == "#":
             # The start of a line follows a newline, or starts the inline text: both let a tag open.
-            if tag_at == 0 or content[tag_at - 1].isspace():
-                match = TAG_RE.match(content, tag_at)
+            if at == 0 or content[at - 1].isspace():
+                match = TAG_RE.match(content, at)
                 if match and not match.group(1).isdigit():
-                    out.append(_text(content[text_from:tag_at]))
+                    out.append(_text(content[text_from:at]))
                     tag = match.group(1)
                     out.append(f'<a class="vk-tag" href="{_address(links.tag_href(tag))}">#{_text(tag)}</a>')
                     pos = text_from = match.end()
                     continue
-            pos = tag_at + 1
-            continue
-        embed = link_at > pos and content[link_at - 1] == "!"
-        end = content.find("]]", link_at + 2)
-        inner = content[link_at + 2:end] if end >= 0 else ""
-        if not inner.strip() or "[[" in inner:
-            if embed:
-                raise _Fallback  # then `![` may open an image
-            pos = link_at + 1
-            continue
-        start = link_at - 1 if embed else link_at
-        out.append(_text(content[text_from:start]))
-        out.append(_wikilink(inner, links, "embed" if embed else "link"))
-        pos = text_from = end + 2
+            pos = at + 1
+        elif first == "`":
+            # markdown-it's backtick rule: the run closes at the next run as long, else is text.
+            run = len(mark)
+            closer = next((m for m in _BACKTICKS.finditer(content, at + run) if len(m.group()) == run), None)
+            if closer is None:
+                if any(len(m.group()) == run for line in later for m in _BACKTICKS.finditer(line)):
+                    raise _Fallback  # a code span over a line break
+                pos = at + run
+                continue
+            code = content[at + run:closer.start()]
+            if code.startswith(" ") and code.endswith(" ") and code.strip():
+                code = code[1:-1]
+            out.append(_text(content[text_from:at]))
+            out.append("<code>" + _text(code) + "</code>")
+            pos = text_from = closer.end()
+        elif first == "%":
+            # The comment rule: to the next `%%` (always on this line: see render_simple).
+            close = content.find("%%", at + 2)
+            if close < 0:
+                raise _Fallback  # it runs on to the end of the inline text
+            out.append(_text(content[text_from:at]))
+            pos = text_from = close + 2
+        else:
+            autolink = _AUTOLINK.match(content, at)
+            if autolink is None:
+                raise _Fallback  # raw HTML, or an autolink whose address is rewritten
+            out.append(_text(content[text_from:at]))
+            address = autolink.group(1)
+            out.append(f'<a href="{_attribute(_normalize_link(address))}" class="vk-external">'
+                       f"{_text(_normalize_link_text(address))}</a>")
+            pos = text_from = autolink.end()
     out.append(_text(content[text_from:]))
     return "".join(out)
 
