@@ -15,7 +15,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from vaultkit.site.build import previews_json, script_json
 from vaultkit.site.render import LinkView, render_body
 from vaultkit.site.urls import assign_outputs, href, is_safe_output, slugify
 
@@ -357,3 +360,16 @@ def test_unchanged_rebuild_writes_nothing(make_vault, vk) -> None:
     build(vk, vault)
     result = vk("build", vault, "--today", TODAY, "--json")
     assert result.json()["written"] == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.text(max_size=8), st.text(max_size=12), max_size=4), max_size=4),
+       st.lists(st.text(max_size=6), max_size=4))
+def test_previews_json_is_script_json(previews: list[dict[str, str]], keys: list[str]) -> None:
+    """A page's previews script, assembled from each preview encoded once, is the JSON of
+    the whole (and as safe in a <script>), on a first page and on later ones."""
+    encoded: dict = {}
+    for number in range(2):
+        page = {key: preview for key, preview in zip(keys, previews)}
+        page.update({f"p{n}": dict(preview) for n, preview in enumerate(previews[number:])})
+        assert str(previews_json(page, encoded)) == str(script_json(page))

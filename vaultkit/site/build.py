@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..agenda import (
     Item,
@@ -122,29 +122,57 @@ def hidden_links(content: Content, published: set[str] | frozenset[str], path: s
     )
 
 
-def link_html(item: dict[str, Any]) -> Markup:
-    """One link item of the page data: a link to a page, a missing note, or plain text."""
-    # Plain string formatting around escape(): Markup's own operators cost a tenth of a
-    # note page (tens of links each).
-    title = escape(item["title"])
+def _escaped(value: Any) -> str:
+    """What markupsafe.escape writes, as a plain string: the link helpers below run for
+    every link of every page, and each Markup made on the way costs about as much."""
+    return (str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
+            .replace('"', "&#34;"))
+
+
+def _link(item: dict[str, Any]) -> str:
+    title = _escaped(item["title"])
     state = item.get("state")
     if state == "unresolved":
-        return Markup(f'<span class="vk-unresolved" title="no note yet">{title}</span>')
+        return f'<span class="vk-unresolved" title="no note yet">{title}</span>'
     if state == "private":
-        return Markup(PRIVATE_MARKER)
+        return PRIVATE_MARKER
     if item.get("href"):
-        preview = f' data-vk-preview="{escape(item["preview"])}"' if item.get("preview") else ""
-        return Markup(f'<a class="vk-link" href="{escape(item["href"])}"{preview}>{title}</a>')
+        preview = f' data-vk-preview="{_escaped(item["preview"])}"' if item.get("preview") else ""
+        return f'<a class="vk-link" href="{_escaped(item["href"])}"{preview}>{title}</a>'
     return title
 
 
+def link_html(item: dict[str, Any]) -> Markup:
+    """One link item of the page data: a link to a page, a missing note, or plain text."""
+    return Markup(_link(item))
+
+
 def links_html(items: list[dict[str, Any]], sep: str = ", ") -> Markup:
-    return Markup.escape(sep).join(link_html(item) for item in items)
+    return Markup(_escaped(sep).join(_link(item) for item in items))
+
+
+def link_items_html(items: list[dict[str, Any]]) -> Markup:
+    """Each link as a list item (a page's backlinks: one call from the template, not one a link)."""
+    return Markup("".join(f"<li>{_link(item)}</li>" for item in items))
 
 
 def chain_html(items: list[dict[str, Any]]) -> Markup:
-    arrow = Markup(' <span class="vk-arrow">→</span> ')
-    return Markup('<span class="vk-chain">') + arrow.join(link_html(item) for item in items) + Markup("</span>")
+    arrow = ' <span class="vk-arrow">→</span> '
+    return Markup('<span class="vk-chain">' + arrow.join(_link(item) for item in items) + "</span>")
+
+
+def previews_json(previews: dict[str, dict[str, str]], encoded: dict[str, tuple[dict[str, str], str]]) -> Markup:
+    """script_json(previews), from each person's preview encoded once: the same people are
+    previewed on many pages. `encoded` keeps (preview, its JSON entry) by page; a preview
+    is a new dict whenever it changes."""
+    parts = []
+    for key in sorted(previews):
+        preview = previews[key]
+        found = encoded.get(key)
+        if found is None or found[0] is not preview:
+            found = encoded[key] = (preview, f"{script_json(key)}:{script_json(preview)}")
+        parts.append(found[1])
+    return Markup("{" + ",".join(parts) + "}")
 
 
 def js_assignment(name: str, data: Any) -> str:
@@ -214,18 +242,20 @@ class Site:
         self._paths: tuple[tuple, dict] | None = None  # best_paths and what it came from
         self._layout: dict[str, Any] = {}  # the graph's last positions (see graph_data)
         self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
+        self._preview_json: dict[str, tuple[dict[str, str], str]] = {}  # page -> (preview, its JSON entry)
         self.output = Output(self.out)
         self._opened = False
         self._index: Index | None = None
         self.jinja = Environment(
             loader=FileSystemLoader(str(PACKAGE / "templates")),
+            auto_reload=False,  # the package's own templates: not looked at again for each page
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
         self.jinja.globals.update(csp=content_security_policy(), stage_labels=STAGE_LABELS, link=link_html,
-                                  links=links_html, chain=chain_html)
+                                  links=links_html, link_items=link_items_html, chain=chain_html)
         self.jinja.filters["script_json"] = script_json
 
     # -- the index ---------------------------------------------------------------
@@ -729,6 +759,7 @@ class Site:
         out = page["out"]
         return self.jinja.get_template(template).render(
             page=page,
+            previews=previews_json(page["previews"], self._preview_json),
             root=root_prefix(out),
             site_title=self.site_config.title,
             share=self.share,
