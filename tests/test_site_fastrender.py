@@ -139,3 +139,9 @@ def test_the_fast_path_is_taken_for_plain_prose() -> None:
     assert all(fastrender.render_simple(piece, lookup, tag_href, {}) is not None for piece in pieces)
     fast, slow = both(body)
     assert fast == slow
+
+
+def test_odd_space_is_all_whitespace_but_space_and_newline() -> None:
+    """fastrender spells `[^\\S \\n]` out as one character class: it must be the same set."""
+    spaces = {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    assert {ch for ch in spaces if fastrender._hard_chunk(ch)} == spaces - {" ", "\n"}

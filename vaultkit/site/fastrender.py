@@ -55,16 +55,34 @@ _LIST_LIKE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE
 _BULLET = re.compile(r"^([-*+]) (?=[^ \t])")
 _ORDERED = re.compile(r"^(\d{1,9})([.)]) (?=[^ \t])")
 # In a chunk: what only markdown-it-py may read (HTML, escapes, math, tabs, control
-# characters, whitespace other than space and newline); a table's: comments too.
-_HARD_CHUNK = re.compile(r"[<\\$\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
-_HARD_TABLE = re.compile(r"[<\\$%\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
+# characters, whitespace other than space and newline, and `~~~`); a table's: comments
+# too. (Each pattern here is one character class, a literal or a literal first: Python's
+# `re` searches those several times faster than alternatives, and every piece's text is
+# searched with them.)
+ODD_SPACE = "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # and \t\r\v\f\x1c-\x1f: [^\S \n]
+_HARD_CHARS = re.compile(f"[<\\\\$\\x00-\\x09\\x0b-\\x1f\\x7f{ODD_SPACE}]")
+_HARD_TABLE_CHARS = re.compile(f"[<\\\\$%\\x00-\\x09\\x0b-\\x1f\\x7f{ODD_SPACE}]")
+
+
+def _hard_chunk(text: str, table: bool = False) -> bool:
+    return (_HARD_TABLE_CHARS if table else _HARD_CHARS).search(text) is not None or "~~~" in text
+
+
 # A fenced code block at the top level, and the line that closes it.
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 _FENCE_HARD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\\&]")
-# In inline text: what any inline rule but text, newline, wiki-link and tag could take
-# (emphasis, strikethrough, links and images, entities).
-_HARD_INLINE = re.compile(r"[*_~]|\]\(|\]\[|&[#A-Za-z0-9]")
+_EMPHASIS = re.compile(r"[*_~]")
+_ENTITY = re.compile(r"&[#A-Za-z0-9]")
+
+
+def _marked_inline(text: str) -> bool:
+    """Whether inline text holds what any inline rule but text, newline, wiki-link and tag
+    could take (emphasis, strikethrough, links and images, entities)."""
+    return (_EMPHASIS.search(text) is not None or "](" in text or "][" in text
+            or ("&" in text and _ENTITY.search(text) is not None))
+
+
 # The `<` the inline scanner takes: an autolink to a web address whose every character
 # the address keeps as written (no space, bracket, backtick, `%`, `$`, backslash or
 # `&`), and a link's destination written in `<...>` (as markdown.\_INLINE_LINK reads it).
@@ -76,13 +94,10 @@ _LINK_LABEL = re.compile(r"[^#*_~&%`]*")
 # The first characters of every line a block rule may read as more than paragraph text
 # (headings, list items, quotes, rules, setext underlines, tables, fences, indented code).
 _MARKED = frozenset(" \t#-*+>_=|:`~0123456789")
-# Where a paragraph's inline text may hold a link or an embed, a tag, code or a comment.
-_SPECIAL = re.compile(r"\[\[|#|`|%%|\]\(|<")
 _BACKTICKS = re.compile(r"`+")
-# Where an inline rule other than text may start (a wiki-link or an embed, a tag, a code
-# span, a comment, an autolink or HTML), and with a `[` alone: a simple link.
-_STARTS = re.compile(r"!?\[\[|#|`+|%%|<")
-_STARTS_OR_LINK = re.compile(r"!?\[\[|#|`+|%%|<|\[")
+# The first characters of where an inline rule other than text may start: a wiki-link
+# or an embed, a simple link, a tag, a code span, a comment, an autolink or HTML.
+_STARTS = re.compile(r"[!\[#`%<]")
 
 
 def segments(body: str) -> list[str] | None:
@@ -159,7 +174,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
             return _table(lines, links)
         except _Fallback:
             return None
-    if _HARD_CHUNK.search(piece) and ("<" not in piece or _HARD_CHUNK.search(_ANGLED.sub("", piece))):
+    if _hard_chunk(piece) and ("<" not in piece or _hard_chunk(_ANGLED.sub("", piece))):
         return None
     if "%%" in piece and any(line.find("%%", line.find("%%") + 2) < 0 for line in lines if "%%" in line):
         return None  # a comment over a line break, or a line that opens a comment block
@@ -168,7 +183,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
     blocks: list[list] = []
     open_lines: list[str] | None = None  # the lines of the paragraph still open (top, item or quote)
     previous_kind = "start"
-    hard = _HARD_INLINE.search(piece) is not None  # else no line's inline text can hold one
+    hard = _marked_inline(piece)  # else no line's inline text can hold one
     for line in lines:
         if line and line[0] not in _MARKED:
             # Most lines: plain text, which no block rule can take (none starts with its first character).
@@ -246,9 +261,9 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
 def _hard_inline(text: str) -> bool:
     """Whether inline text may hold what only markdown-it-py reads (simple links aside:
     `_inline_line` takes them, or gives up)."""
-    if _HARD_INLINE.search(text) is None:
+    if not _marked_inline(text):
         return False
-    return "](" not in text or _HARD_INLINE.search(_INLINE_LINK.sub("", text)) is not None
+    return "](" not in text or _marked_inline(_INLINE_LINK.sub("", text))
 
 
 def _fence(lines: list[str], marker: str, info: str) -> str | None:
@@ -274,7 +289,7 @@ def _fence(lines: list[str], marker: str, info: str) -> str | None:
 def _table(lines: list[str], links: _Links) -> str | None:
     """A piece that is one table, as fastscan reads it (the alignment's style attribute
     is one the sanitiser removes)."""
-    if _scan_table(lines, 0) is None or any(_HARD_TABLE.search(line.replace("\\|", "")) for line in lines):
+    if _scan_table(lines, 0) is None or any(_hard_chunk(line.replace("\\|", ""), table=True) for line in lines):
         return None
     width = _delimiter_columns(lines[1])
     out = ["<table>\n<thead>\n<tr>\n"]
@@ -297,7 +312,7 @@ def _table(lines: list[str], links: _Links) -> str | None:
 
 def _cell(text: str, links: _Links) -> str:
     text = text.strip(" \t")
-    if _HARD_INLINE.search(text):
+    if _marked_inline(text):
         raise _Fallback
     return _inline_line(text, links)
 
@@ -371,42 +386,37 @@ def _inline(content: str, links: _Links) -> str:
 
 def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
     """One line of inline text (`later`: the lines after it in the same inline text)."""
-    if not _SPECIAL.search(content):
+    found = _STARTS.search(content)
+    if found is None:
         return _text(content)
     out: list[str] = []
-    pos, size, text_from = 0, len(content), 0
-    # Each place a rule other than text may start, in order (a `[` alone only where a
-    # simple link may follow).
-    starts = _STARTS_OR_LINK if "](" in content else _STARTS
-    while pos < size:
-        found = starts.search(content, pos)
-        if found is None:
-            break
-        at, mark = found.start(), found.group()
-        first = mark[0]
+    size, text_from = len(content), 0
+    has_links = "](" in content  # else a `[` alone opens no simple link
+    while found is not None:
+        at = found.start()
+        first = content[at]
+        pos = at + 1  # where to look next, unless a rule below takes more
         if first == "[" or first == "!":
-            if mark == "[":
+            if content.startswith("[[", at) or content.startswith("![[", at):
+                # A wiki-link or an embed.
+                embed = first == "!"
+                opening = at + (3 if embed else 2)
+                close = content.find("]]", opening)
+                inner = content[opening:close] if close >= 0 else ""
+                if not inner.strip() or "[[" in inner:
+                    if embed:
+                        raise _Fallback  # then `![` may open an image
+                    pos = opening - 1  # the second `[` may open a link
+                else:
+                    out.append(_text(content[text_from:at]))
+                    out.append(_wikilink(inner, links, "embed" if embed else "link"))
+                    pos = text_from = close + 2
+            elif first == "[" and has_links:
                 simple = _INLINE_LINK.match(content, at)
-                if simple is None:
-                    pos = at + 1  # text
-                    continue
-                out.append(_text(content[text_from:at]))
-                out.append(_markdown_link(simple, content, links.lookup))
-                pos = text_from = simple.end()
-                continue
-            # A wiki-link or an embed.
-            embed = first == "!"
-            opening = at + len(mark)
-            close = content.find("]]", opening)
-            inner = content[opening:close] if close >= 0 else ""
-            if not inner.strip() or "[[" in inner:
-                if embed:
-                    raise _Fallback  # then `![` may open an image
-                pos = opening - 1  # the second `[` may open a link
-                continue
-            out.append(_text(content[text_from:at]))
-            out.append(_wikilink(inner, links, "embed" if embed else "link"))
-            pos = text_from = close + 2
+                if simple is not None:
+                    out.append(_text(content[text_from:at]))
+                    out.append(_markdown_link(simple, content, links.lookup))
+                    pos = text_from = simple.end()
         elif first == "#":
             # The start of a line follows a newline, or starts the inline text: both let a tag open.
             if at == 0 or content[at - 1].isspace():
@@ -416,30 +426,29 @@ def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
                     tag = match.group(1)
                     out.append(f'<a class="vk-tag" href="{_address(links.tag_href(tag))}">#{_text(tag)}</a>')
                     pos = text_from = match.end()
-                    continue
-            pos = at + 1
         elif first == "`":
             # markdown-it's backtick rule: the run closes at the next run as long, else is text.
-            run = len(mark)
+            run = _BACKTICKS.match(content, at).end() - at
             closer = next((m for m in _BACKTICKS.finditer(content, at + run) if len(m.group()) == run), None)
             if closer is None:
                 if any(len(m.group()) == run for line in later for m in _BACKTICKS.finditer(line)):
                     raise _Fallback  # a code span over a line break
                 pos = at + run
-                continue
-            code = content[at + run:closer.start()]
-            if code.startswith(" ") and code.endswith(" ") and code.strip():
-                code = code[1:-1]
-            out.append(_text(content[text_from:at]))
-            out.append("<code>" + _text(code) + "</code>")
-            pos = text_from = closer.end()
+            else:
+                code = content[at + run:closer.start()]
+                if code.startswith(" ") and code.endswith(" ") and code.strip():
+                    code = code[1:-1]
+                out.append(_text(content[text_from:at]))
+                out.append("<code>" + _text(code) + "</code>")
+                pos = text_from = closer.end()
         elif first == "%":
-            # The comment rule: to the next `%%` (always on this line: see render_simple).
-            close = content.find("%%", at + 2)
-            if close < 0:
-                raise _Fallback  # it runs on to the end of the inline text
-            out.append(_text(content[text_from:at]))
-            pos = text_from = close + 2
+            if content.startswith("%%", at):
+                # The comment rule: to the next `%%` (always on this line: see render_simple).
+                close = content.find("%%", at + 2)
+                if close < 0:
+                    raise _Fallback  # it runs on to the end of the inline text
+                out.append(_text(content[text_from:at]))
+                pos = text_from = close + 2
         else:
             autolink = _AUTOLINK.match(content, at)
             if autolink is None:
@@ -449,6 +458,7 @@ def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
             out.append(f'<a href="{_attribute(_normalize_link(address))}" class="vk-external">'
                        f"{_text(_normalize_link_text(address))}</a>")
             pos = text_from = autolink.end()
+        found = _STARTS.search(content, pos) if pos < size else None
     out.append(_text(content[text_from:]))
     return "".join(out)
 
