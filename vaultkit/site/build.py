@@ -730,12 +730,14 @@ class Site:
         inputs = note_inputs(plan, path, links, keyed)
         body_key = inputs["body_key"]
         key = digest(inputs) if keyed else ""
+        # What the page read is kept only by `serve` (to know which pages an edit touches):
+        # not sent back from a one-off build's page renderers.
+        reads, deps = (frozenset(links.reads), frozenset(links.deps)) if self.bodies is not None else _NONE
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
-            return out_path, key, body_key, "kept", None, frozenset(links.reads), frozenset(links.deps)
+            return out_path, key, body_key, "kept", None, reads, deps
         wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links))
         body = self.bodies.get(body_key) if self.bodies is not None else None
-        return (out_path, key, body_key, "written" if wrote else "same", body, frozenset(links.reads),
-                frozenset(links.deps))
+        return out_path, key, body_key, "written" if wrote else "same", body, reads, deps
 
     def _body(self, plan: Plan, path: str, key: str, links: PageLinks) -> Markup:
         html = self.bodies.get(key) if self.bodies is not None else None
@@ -826,6 +828,7 @@ def _search_entry(content: Content, outputs: dict[str, str], path: str, key: tup
 
 
 NoteResult = tuple[str, str, str, str, str | None, frozenset[str], frozenset[str]]
+_NONE: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 _FORKED: tuple[Site, Plan] | None = None  # what forked page renderers inherit
 
 
