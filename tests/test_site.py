@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultkit.site.build import previews_json, script_json
+from vaultkit.site.output import Output
 from vaultkit.site.render import LinkView, render_body
 from vaultkit.site.urls import assign_outputs, href, is_safe_output, slugify
 
@@ -373,3 +374,25 @@ def test_previews_json_is_script_json(previews: list[dict[str, str]], keys: list
         page = {key: preview for key, preview in zip(keys, previews)}
         page.update({f"p{n}": dict(preview) for n, preview in enumerate(previews[number:])})
         assert str(previews_json(page, encoded)) == str(script_json(page))
+
+
+def test_output_writes_in_place_only_where_no_site_is_read_yet(tmp_path: Path) -> None:
+    """The first build into an empty folder writes pages in place, but never through a
+    link put there meanwhile, and a page written twice holds the last text; a later
+    build replaces files (through a temporary file), never writing through a link."""
+    outside = tmp_path / "outside.html"
+    outside.write_text("keep")
+    site = tmp_path / "site"
+    out = Output(site)
+    out.open()
+    assert out.write("a/p.html", "one") and not out.write("a/p.html", "one") and out.write("a/p.html", "two")
+    (site / "a/planted.html").symlink_to(outside)
+    assert out.write("a/planted.html", "page")
+    assert (site / "a/p.html").read_text() == "two" and (site / "a/planted.html").read_text() == "page"
+    assert outside.read_text() == "keep" and not (site / "a/planted.html").is_symlink()
+    out.finish()
+    (site / "a/p.html").unlink()
+    (site / "a/p.html").symlink_to(outside)
+    out.open()
+    assert out.write("a/p.html", "three") and (site / "a/p.html").read_text() == "three"
+    assert outside.read_text() == "keep"
