@@ -238,6 +238,9 @@ def plain_text(body: str, hidden: frozenset[str] = frozenset()) -> str:
     return " ".join(_MARKUP.sub(replace, body).split())
 
 
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
 def section(body: str, subpath: str) -> str:
     """The part of `body` under heading `#Heading` (to the next heading as high), or all of it."""
     if not subpath.startswith("#") or subpath.startswith("#^"):
@@ -246,7 +249,7 @@ def section(body: str, subpath: str) -> str:
     lines = body.split("\n")
     start, level = None, 0
     for number, line in enumerate(lines):
-        match = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", line)
+        match = _HEADING.match(line) if line.startswith("#") else None
         if not match:
             continue
         if start is None and match.group(2).strip().lower() == wanted:
