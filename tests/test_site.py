@@ -15,7 +15,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from vaultkit.site.build import previews_json, script_json
+from vaultkit.site.output import Output
 from vaultkit.site.render import LinkView, render_body
 from vaultkit.site.urls import assign_outputs, href, is_safe_output, slugify
 
@@ -417,3 +421,37 @@ def test_unchanged_rebuild_writes_nothing(make_vault, vk) -> None:
     build(vk, vault)
     result = vk("build", vault, "--today", TODAY, "--json")
     assert result.json()["written"] == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.text(max_size=8), st.text(max_size=12), max_size=4), max_size=4),
+       st.lists(st.text(max_size=6), max_size=4))
+def test_previews_json_is_script_json(previews: list[dict[str, str]], keys: list[str]) -> None:
+    """A page's previews script, assembled from each preview encoded once, is the JSON of
+    the whole (and as safe in a <script>), on a first page and on later ones."""
+    encoded: dict = {}
+    for number in range(2):
+        page = {key: preview for key, preview in zip(keys, previews)}
+        page.update({f"p{n}": dict(preview) for n, preview in enumerate(previews[number:])})
+        assert str(previews_json(page, encoded)) == str(script_json(page))
+
+
+def test_output_never_writes_through_a_link_put_in_the_folder(tmp_path: Path) -> None:
+    """A page written twice holds the last text, and a link planted in OUT (in the first
+    build or a later one) is replaced by the page, never written through."""
+    outside = tmp_path / "outside.html"
+    outside.write_text("keep")
+    site = tmp_path / "site"
+    out = Output(site)
+    out.open()
+    assert out.write("a/p.html", "one") and not out.write("a/p.html", "one") and out.write("a/p.html", "two")
+    (site / "a/planted.html").symlink_to(outside)
+    assert out.write("a/planted.html", "page")
+    assert (site / "a/p.html").read_text() == "two" and (site / "a/planted.html").read_text() == "page"
+    assert outside.read_text() == "keep" and not (site / "a/planted.html").is_symlink()
+    out.finish()
+    (site / "a/p.html").unlink()
+    (site / "a/p.html").symlink_to(outside)
+    out.open()
+    assert out.write("a/p.html", "three") and (site / "a/p.html").read_text() == "three"
+    assert outside.read_text() == "keep"

@@ -25,6 +25,8 @@ def lookup(linkpath: str, subpath: str, kind: str) -> LinkView:
         return LinkView("ok", "b&o's \"page\".html" + fragment)
     if name in ("p.png", "pic.png", "i.png"):
         return LinkView("ok", "attachments/p.png", is_image=True)
+    if name == "cv.pdf":
+        return LinkView("ok", "attachments/cv.pdf")
     if name in ("Secret", "a"):
         return LinkView("private")
     if name == "evil":
@@ -72,12 +74,20 @@ line = st.one_of(st.just(""), st.tuples(line_start, inline_text, block_id_end).m
 document = st.lists(line, max_size=14).map("\n".join)
 # Mostly simple lines, so that pieces are written by the fast path often.
 simple_start = st.sampled_from(["", "", "", "# ", "## ", "- ", "- ", "* ", "1. ", "2. ", "3) ", "> ", ">", "#", "> [!tip] ",
-                                "> [!faq]- ", "%%", "```", "- `", "~~~", "```py", "````", "![[Guest]] ", "> ![[Guest]]"])
+                                "> [!faq]- ", "%%", "```", "- `", "~~~", "```py", "````", "![[Guest]] ", "> ![[Guest]]",
+                                "<https://x.y> ", "- <http://x.y/a> ", "<", "<div>"])
 simple_piece = st.sampled_from(
     ["[[Ana]]", "[[B|b]]", "[[Bo]]", "[[Secret]]", "[[x]]", "#tag", "text", " ", "x y", "#", "[[a", "b]]", "^id",
      "[ ]", "[!tip]", "&", "\"", "'", ">", "  ", "[[Ana#Work]]", "[[#Local]]", "[[evil]]", "é", "#1984", "`", "`c`",
      "``", "[!note]- ", "[!info]+ T", "%%", "%%c [[Ana]] #t%%", "%%`%%", "50%", "![[pic.png]]", "![[i.png|1 & 2]]",
-     "![[Secret]]", "![[x]]", "![[Ana]]", "![[Guest]]", "!", "![[", "![[ ]]"]
+     "![[Secret]]", "![[x]]", "![[Ana]]", "![[Guest]]", "!", "![[", "![[ ]]", "![[cv.pdf#page=2]]", "![[cv.pdf|CV]]",
+     "![[Guest#Part]]",
+     # Markdown links and autolinks: to notes, web addresses, and what only looks like one.
+     "[md](Ana.md)", "[a b](<Ana.md>)", "[a](<Guest.md#Part two>)", "[s](Secret.md)", "[z](Zed.md)", "[e](evil.md)",
+     "[g](Guest.md#H)", "[n](Ana%20x.md)", "[w](https://x.y/a?b=c)", "[W](HTTPS://X.Y/ü)", "[q \"x\" 'y'](https://x.y)",
+     "[h](#frag)", "[m](mailto:a@b)", "[j](javascript:alert(1))", "[f](ftp://x.y)", "[v](//x.y/z)", "[](Ana.md)", "[a]()", "![i](p.png)",
+     "<https://x.y/p>", "<http://ex.com/ü?q>", "<https://xn--mnchen-3ya.de/a>", "`[md](Ana.md)`", "<https://x.y/a(b)>", "<mailto:a@b>", "<a@b.c>", "<https://x y>", "<",
+     "](", "[", "]", "(", ")", "[a]( b)", "[c `d](e)` f", "[t #x](Ana.md)", "[u %%](Ana.md) %%", "[x]\n(y)"]
 )
 simple_line = st.one_of(
     st.just(""),
@@ -111,6 +121,11 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:&\"'", max_size=80)
 @example("Notes %%TODO: ask [[Ana]] first%% and more\n\n%%a%%%\n\n# H %%c%%\n\na %%c [[Ana]]%%  \nb")
 @example("> [!tip] %%%%c [[Ana]] #t%%\n> [!tip] ")  # three `%%`: the last one hides the next line
 @example("![[pic.png|120]]\n\n- x ![[i.png]] y\n\n> ![[pic.png]]\n\n| a | ![[pic.png\\|9]] |\n|---|---|\n\n![[Secret]] ![[x]]")
+@example("a & b <https://x.y/a?b=c> c > d [e > f](https://x.y) [a > b](Ana.md) [x](Zed.md) & [s](Secret.md)")
+@example("`<https://x.y>` #<https://x.y> %%<https://x.y>%%")
+@example("`[a](Ana.md)` #[b](Ana.md) [[[c](Ana.md) <https://xn--mnchen-3ya.de/a> [[d](Ana.md)]]")
+@example("- Pitch: ![[Guest#Part]] ![[pic.png]] ![[cv.pdf]]\n\n# Part\n\ntext ![[pic.png|a \"b\"]]")
+@example("![[Guest]] [t](Ana.md) [u](Zed.md) <https://x.y> [v](https://x.y)\n\n- [[Ana]] [a](<Ana.md#Work history>)")
 def test_fast_rendering_equals_markdown_it(text: str) -> None:
     fast, slow = both(text)
     assert fast == slow
@@ -125,3 +140,9 @@ def test_the_fast_path_is_taken_for_plain_prose() -> None:
     assert all(fastrender.render_simple(piece, lookup, tag_href, {}) is not None for piece in pieces)
     fast, slow = both(body)
     assert fast == slow
+
+
+def test_odd_space_is_all_whitespace_but_space_and_newline() -> None:
+    """fastrender spells `[^\\S \\n]` out as one character class: it must be the same set."""
+    spaces = {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    assert {ch for ch in spaces if fastrender._hard_chunk(ch)} == spaces - {" ", "\n"}

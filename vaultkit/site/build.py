@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..agenda import (
     Item,
@@ -122,29 +122,57 @@ def hidden_links(content: Content, published: set[str] | frozenset[str], path: s
     )
 
 
-def link_html(item: dict[str, Any]) -> Markup:
-    """One link item of the page data: a link to a page, a missing note, or plain text."""
-    # Plain string formatting around escape(): Markup's own operators cost a tenth of a
-    # note page (tens of links each).
-    title = escape(item["title"])
+def _escaped(value: Any) -> str:
+    """What markupsafe.escape writes, as a plain string: the link helpers below run for
+    every link of every page, and each Markup made on the way costs about as much."""
+    return (str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
+            .replace('"', "&#34;"))
+
+
+def _link(item: dict[str, Any]) -> str:
+    title = _escaped(item["title"])
     state = item.get("state")
     if state == "unresolved":
-        return Markup(f'<span class="vk-unresolved" title="no note yet">{title}</span>')
+        return f'<span class="vk-unresolved" title="no note yet">{title}</span>'
     if state == "private":
-        return Markup(PRIVATE_MARKER)
+        return PRIVATE_MARKER
     if item.get("href"):
-        preview = f' data-vk-preview="{escape(item["preview"])}"' if item.get("preview") else ""
-        return Markup(f'<a class="vk-link" href="{escape(item["href"])}"{preview}>{title}</a>')
+        preview = f' data-vk-preview="{_escaped(item["preview"])}"' if item.get("preview") else ""
+        return f'<a class="vk-link" href="{_escaped(item["href"])}"{preview}>{title}</a>'
     return title
 
 
+def link_html(item: dict[str, Any]) -> Markup:
+    """One link item of the page data: a link to a page, a missing note, or plain text."""
+    return Markup(_link(item))
+
+
 def links_html(items: list[dict[str, Any]], sep: str = ", ") -> Markup:
-    return Markup.escape(sep).join(link_html(item) for item in items)
+    return Markup(_escaped(sep).join(_link(item) for item in items))
+
+
+def link_items_html(items: list[dict[str, Any]]) -> Markup:
+    """Each link as a list item (a page's backlinks: one call from the template, not one a link)."""
+    return Markup("".join(f"<li>{_link(item)}</li>" for item in items))
 
 
 def chain_html(items: list[dict[str, Any]]) -> Markup:
-    arrow = Markup(' <span class="vk-arrow">→</span> ')
-    return Markup('<span class="vk-chain">') + arrow.join(link_html(item) for item in items) + Markup("</span>")
+    arrow = ' <span class="vk-arrow">→</span> '
+    return Markup('<span class="vk-chain">' + arrow.join(_link(item) for item in items) + "</span>")
+
+
+def previews_json(previews: dict[str, dict[str, str]], encoded: dict[str, tuple[dict[str, str], str]]) -> Markup:
+    """script_json(previews), from each person's preview encoded once: the same people are
+    previewed on many pages. `encoded` keeps (preview, its JSON entry) by page; a preview
+    is a new dict whenever it changes."""
+    parts = []
+    for key in sorted(previews):
+        preview = previews[key]
+        found = encoded.get(key)
+        if found is None or found[0] is not preview:
+            found = encoded[key] = (preview, f"{script_json(key)}:{script_json(preview)}")
+        parts.append(found[1])
+    return Markup("{" + ",".join(parts) + "}")
 
 
 def js_assignment(name: str, data: Any) -> str:
@@ -214,18 +242,20 @@ class Site:
         self._paths: tuple[tuple, dict] | None = None  # best_paths and what it came from
         self._layout: dict[str, Any] = {}  # the graph's last positions (see graph_data)
         self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
+        self._preview_json: dict[str, tuple[dict[str, str], str]] = {}  # page -> (preview, its JSON entry)
         self.output = Output(self.out)
         self._opened = False
         self._index: Index | None = None
         self.jinja = Environment(
             loader=FileSystemLoader(str(PACKAGE / "templates")),
+            auto_reload=False,  # the package's own templates: not looked at again for each page
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
         self.jinja.globals.update(csp=content_security_policy(), stage_labels=STAGE_LABELS, link=link_html,
-                                  links=links_html, chain=chain_html)
+                                  links=links_html, link_items=link_items_html, chain=chain_html)
         self.jinja.filters["script_json"] = script_json
 
     # -- the index ---------------------------------------------------------------
@@ -692,18 +722,22 @@ class Site:
             _FORKED = None
 
     def _note_result(self, plan: Plan, path: str) -> NoteResult:
-        links = PageLinks(plan, plan.outputs[path])
-        inputs = note_inputs(plan, path, links)
-        out_path, body_key = plan.outputs[path], inputs["body_key"]
-        # A page's key is only ever compared by a later build of this Site: a one-off build
-        # (no cache kept, no key from before) need not make it.
-        key = digest(inputs) if self.bodies is not None or out_path in self.page_keys else ""
+        out_path = plan.outputs[path]
+        links = PageLinks(plan, out_path)
+        # A page's key (and its body's) is only ever compared by a later build of this Site:
+        # a one-off build (no cache kept, no key from before) need not make them.
+        keyed = self.bodies is not None or out_path in self.page_keys
+        inputs = note_inputs(plan, path, links, keyed)
+        body_key = inputs["body_key"]
+        key = digest(inputs) if keyed else ""
+        # What the page read is kept only by `serve` (to know which pages an edit touches):
+        # not sent back from a one-off build's page renderers.
+        reads, deps = (frozenset(links.reads), frozenset(links.deps)) if self.bodies is not None else _NONE
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
-            return out_path, key, body_key, "kept", None, frozenset(links.reads), frozenset(links.deps)
+            return out_path, key, body_key, "kept", None, reads, deps
         wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links))
         body = self.bodies.get(body_key) if self.bodies is not None else None
-        return (out_path, key, body_key, "written" if wrote else "same", body, frozenset(links.reads),
-                frozenset(links.deps))
+        return out_path, key, body_key, "written" if wrote else "same", body, reads, deps
 
     def _body(self, plan: Plan, path: str, key: str, links: PageLinks) -> Markup:
         html = self.bodies.get(key) if self.bodies is not None else None
@@ -727,6 +761,7 @@ class Site:
         out = page["out"]
         return self.jinja.get_template(template).render(
             page=page,
+            previews=previews_json(page["previews"], self._preview_json),
             root=root_prefix(out),
             site_title=self.site_config.title,
             share=self.share,
@@ -793,6 +828,7 @@ def _search_entry(content: Content, outputs: dict[str, str], path: str, key: tup
 
 
 NoteResult = tuple[str, str, str, str, str | None, frozenset[str], frozenset[str]]
+_NONE: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 _FORKED: tuple[Site, Plan] | None = None  # what forked page renderers inherit
 
 

@@ -6,6 +6,8 @@ Content-Security-Policy (no inline styles) lets them through.
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
 from html import escape
 
 STAGE_COLOURS = {
@@ -111,32 +113,39 @@ def local_graph(center: str, neighbours: list[dict], size: int = 300) -> str:
     """This note and its neighbours in a circle; every neighbour is a link to its page."""
     if not neighbours:
         return ""
-    import math
-
     c = size / 2
-    radius = size / 2 - 95  # room for the labels either side
+    spokes, spots = _ring(len(neighbours), size)
     parts = [
         f'<svg class="vk-local-graph" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" '
-        'aria-label="local graph">'
+        'aria-label="local graph">',
+        spokes,
     ]
-    spots = []
-    for i, item in enumerate(neighbours):
-        angle = 2 * math.pi * i / len(neighbours) - math.pi / 2
-        x, y = c + radius * math.cos(angle), c + radius * math.sin(angle)
-        spots.append((x, y))
-        parts.append(f'<line x1="{c}" y1="{c}" x2="{x:.1f}" y2="{y:.1f}" stroke="#c5ccd6"/>')
-    for (x, y), item in zip(spots, neighbours):
+    for (circle, text), item in zip(spots, neighbours):
         colour = TYPE_COLOURS.get(item.get("type"), TYPE_COLOURS[None])
-        anchor = "start" if x > c + 1 else ("end" if x < c - 1 else "middle")
-        dx = 9 if anchor == "start" else (-9 if anchor == "end" else 0)
         label = item["title"] if len(item["title"]) <= 14 else item["title"][:13] + "…"
         parts.append(
-            f'<a href="{escape(item["href"])}"><circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}">'
+            f'<a href="{escape(item["href"])}"><circle {circle} r="6" fill="{colour}">'
             f'<title>{escape(item["title"])} ({escape(item["relation"])})</title></circle>'
-            f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" font-size="11" fill="#333">'
-            f"{escape(label)}</text></a>"
+            f'<text {text} font-size="11" fill="#333">{escape(label)}</text></a>'
         )
     parts.append(
         f'<circle cx="{c}" cy="{c}" r="9" fill="#e0533d"><title>{escape(center)}</title></circle></svg>'
     )
     return "".join(parts)
+
+
+@lru_cache(maxsize=128)
+def _ring(count: int, size: int) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A local graph's spokes, and each neighbour's circle and label position, for
+    `count` neighbours: the same on every page with as many (most pages)."""
+    c = size / 2
+    radius = size / 2 - 95  # room for the labels either side
+    spokes, spots = [], []
+    for i in range(count):
+        angle = 2 * math.pi * i / count - math.pi / 2
+        x, y = c + radius * math.cos(angle), c + radius * math.sin(angle)
+        spokes.append(f'<line x1="{c}" y1="{c}" x2="{x:.1f}" y2="{y:.1f}" stroke="#c5ccd6"/>')
+        anchor = "start" if x > c + 1 else ("end" if x < c - 1 else "middle")
+        dx = 9 if anchor == "start" else (-9 if anchor == "end" else 0)
+        spots.append((f'cx="{x:.1f}" cy="{y:.1f}"', f'x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}"'))
+    return "".join(spokes), tuple(spots)

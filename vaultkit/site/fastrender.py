@@ -4,7 +4,8 @@ Parsing and rendering a note with markdown-it-py, then sanitising the HTML with
 nh3, costs a few milliseconds: most of a cold build. Like the index's
 `vaultkit.fastscan` (whose chunking it reuses), this module writes the chunks
 made only of simple lines (paragraphs, ATX headings, single-line list items,
-simple quotes and callouts, holding text, wiki-links, tags and code spans), and
+simple quotes and callouts, holding text, wiki-links, tags, code spans, simple
+Markdown links and autolinks to web addresses), and
 chunks that are one fence, one table or one `%%` comment, straight to the HTML
 that markdown-it-py, our render rules and then the sanitiser would produce, byte
 for byte; every other chunk goes the slow way. tests/test_site_fastrender.py
@@ -12,9 +13,11 @@ holds the two equal with hypothesis.
 
 Why the sanitiser may be skipped here: the HTML is made only of our own elements
 and attributes; every character of the note goes through `_text` or `_attribute`
-(a piece with a `<` outside code is not even read here), and every address is one
+(a piece with a `<` other than an autolink's or a link destination's is not even
+read here, and the inline scanner gives up on any other), and every address is one
 the site computed (relative, never with a scheme: else the piece goes the slow
-way). The output is what nh3 would have left of it, written the way its
+way) or a web address as markdown-it-py normalises it (`http:` or `https:`, which
+the sanitiser keeps). The output is what nh3 would have left of it, written the way its
 serialiser writes it.
 """
 
@@ -22,6 +25,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import unquote
 
 from ..fastscan import (
     _ATX,
@@ -36,7 +42,7 @@ from ..fastscan import (
     _table_cells,
     split_chunks,
 )
-from ..markdown import SCHEME_RE, TAG_RE, split_wikilink
+from ..markdown import _INLINE_LINK, SCHEME_RE, TAG_RE, _destination, _normalize_link, markdown, split_wikilink
 from .urls import heading_anchor
 
 CALLOUT_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")  # as render.CALLOUT_RE
@@ -49,22 +55,49 @@ _LIST_LIKE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE
 _BULLET = re.compile(r"^([-*+]) (?=[^ \t])")
 _ORDERED = re.compile(r"^(\d{1,9})([.)]) (?=[^ \t])")
 # In a chunk: what only markdown-it-py may read (HTML, escapes, math, tabs, control
-# characters, whitespace other than space and newline); a table's: comments too.
-_HARD_CHUNK = re.compile(r"[<\\$\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
-_HARD_TABLE = re.compile(r"[<\\$%\t\r\x00-\x09\x0b-\x1f\x7f]|[^\S \n]|~~~")
+# characters, whitespace other than space and newline, and `~~~`); a table's: comments
+# too. (Each pattern here is one character class, a literal or a literal first: Python's
+# `re` searches those several times faster than alternatives, and every piece's text is
+# searched with them.)
+ODD_SPACE = "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # and \t\r\v\f\x1c-\x1f: [^\S \n]
+_HARD_CHARS = re.compile(f"[<\\\\$\\x00-\\x09\\x0b-\\x1f\\x7f{ODD_SPACE}]")
+_HARD_TABLE_CHARS = re.compile(f"[<\\\\$%\\x00-\\x09\\x0b-\\x1f\\x7f{ODD_SPACE}]")
+
+
+def _hard_chunk(text: str, table: bool = False) -> bool:
+    return (_HARD_TABLE_CHARS if table else _HARD_CHARS).search(text) is not None or "~~~" in text
+
+
 # A fenced code block at the top level, and the line that closes it.
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 _FENCE_HARD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\\&]")
-# In inline text: what any inline rule but text, newline, wiki-link and tag could take
-# (emphasis, strikethrough, links and images, entities).
-_HARD_INLINE = re.compile(r"[*_~]|\]\(|\]\[|&[#A-Za-z0-9]")
+_EMPHASIS = re.compile(r"[*_~]")
+_ENTITY = re.compile(r"&[#A-Za-z0-9]")
+
+
+def _marked_inline(text: str) -> bool:
+    """Whether inline text holds what any inline rule but text, newline, wiki-link and tag
+    could take (emphasis, strikethrough, links and images, entities)."""
+    return (_EMPHASIS.search(text) is not None or "](" in text or "][" in text
+            or ("&" in text and _ENTITY.search(text) is not None))
+
+
+# The `<` the inline scanner takes: an autolink to a web address whose every character
+# the address keeps as written (no space, bracket, backtick, `%`, `$`, backslash or
+# `&`), and a link's destination written in `<...>` (as markdown.\_INLINE_LINK reads it).
+_AUTOLINK = re.compile(r"<(https?://[^<>\x00-\x20\[\]`%$\\&\x7f]*)>")
+_ANGLED = re.compile(r"<https?://[^<>\x00-\x20\[\]`%$\\&\x7f]*>|\]\(<[^<>\n\\&]*>\)")
+# A simple link's text that is its display as written (markdown.\_PLAIN_LABEL, and no
+# code span that could run past its `]`).
+_LINK_LABEL = re.compile(r"[^#*_~&%`]*")
 # The first characters of every line a block rule may read as more than paragraph text
 # (headings, list items, quotes, rules, setext underlines, tables, fences, indented code).
 _MARKED = frozenset(" \t#-*+>_=|:`~0123456789")
-# Where a paragraph's inline text may hold a link or an embed, a tag, code or a comment.
-_SPECIAL = re.compile(r"\[\[|#|`|%%")
 _BACKTICKS = re.compile(r"`+")
+# The first characters of where an inline rule other than text may start: a wiki-link
+# or an embed, a simple link, a tag, a code span, a comment, an autolink or HTML.
+_STARTS = re.compile(r"[!\[#`%<]")
 
 
 def segments(body: str) -> list[str] | None:
@@ -100,16 +133,30 @@ def _local(address: str) -> bool:
     return not SCHEME_RE.match(address) and not address.startswith("//")
 
 
+_PRIVATE = '<span class="vk-private" title="a note that is not published">private note</span>'  # render.PRIVATE_MARKER
+
+
 class _Fallback(Exception):
     """This chunk needs markdown-it-py after all (a link whose address is not local)."""
 
 
-def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[str, int] | None) -> str | None:
+class _Links(NamedTuple):
+    lookup: Callable  # render.LinkLookup
+    tag_href: Callable[[str], str]
+    embed: Callable[[str, str], str | None] | None
+
+
+def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[str, int] | None,
+                  embed: Callable[[str, str], str | None] | None = None) -> str | None:
     """A piece of simple lines as sanitised HTML, or None to leave it to markdown-it-py.
 
     `lookup` and `tag_href` are render_body's; `ids` counts heading anchors across the
     body (only changed when the piece is rendered here); None: headings get no id (an
-    embedded note's)."""
+    embedded note's). `embed(linkpath, subpath)`: a note's embed as render._render_wikilink
+    writes it, before sanitising, or None where it writes a link instead (the caller
+    sanitises a piece once it has called `embed` for one); without it, a piece with an
+    embedded note goes the slow way."""
+    links = _Links(lookup, tag_href, embed)
     lines = piece.split("\n")
     while lines and not lines[-1].strip(" \t"):
         lines.pop()
@@ -124,10 +171,10 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
         return _fence(lines, fence.group(1), fence.group(2))
     if len(lines) >= 2 and "|" in lines[0] and _delimiter_columns(lines[1]) is not None:
         try:
-            return _table(lines, lookup, tag_href)
+            return _table(lines, links)
         except _Fallback:
             return None
-    if _HARD_CHUNK.search(piece):
+    if _hard_chunk(piece) and ("<" not in piece or _hard_chunk(_ANGLED.sub("", piece))):
         return None
     if "%%" in piece and any(line.count("%%") % 2 for line in lines):
         # A comment over a line break, or a line that opens a comment block: `%%` pair
@@ -138,7 +185,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
     blocks: list[list] = []
     open_lines: list[str] | None = None  # the lines of the paragraph still open (top, item or quote)
     previous_kind = "start"
-    hard = _HARD_INLINE.search(piece) is not None  # else no line's inline text can hold one
+    hard = _marked_inline(piece)  # else no line's inline text can hold one
     for line in lines:
         if line and line[0] not in _MARKED:
             # Most lines: plain text, which no block rule can take (none starts with its first character).
@@ -147,7 +194,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
             else:
                 open_lines = [line]
                 blocks.append(["p", open_lines])
-            if hard and _HARD_INLINE.search(line):
+            if hard and _hard_inline(line):
                 return None
             previous_kind = "text"
             continue
@@ -157,7 +204,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
         if heading:
             level = len(heading.group(1))
             content = _heading_content(line, level)
-            if hard and _HARD_INLINE.search(content):
+            if hard and _hard_inline(content):
                 return None
             blocks.append(["h", level, content])
             open_lines = None
@@ -204,13 +251,21 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
                 open_lines = [content]
                 blocks.append(["p", open_lines])
             kind = "text"
-        if (hard and _HARD_INLINE.search(content)) or content.startswith("```"):
+        if (hard and _hard_inline(content)) or content.startswith("```"):
             return None  # or a fence
         previous_kind = kind
     try:
-        return _blocks_html(blocks, lookup, tag_href, ids)
+        return _blocks_html(blocks, links, ids)
     except _Fallback:
         return None
+
+
+def _hard_inline(text: str) -> bool:
+    """Whether inline text may hold what only markdown-it-py reads (simple links aside:
+    `_inline_line` takes them, or gives up)."""
+    if not _marked_inline(text):
+        return False
+    return "](" not in text or _marked_inline(_INLINE_LINK.sub("", text))
 
 
 def _fence(lines: list[str], marker: str, info: str) -> str | None:
@@ -233,15 +288,15 @@ def _fence(lines: list[str], marker: str, info: str) -> str | None:
     return opening + _text(code) + "</code></pre>\n"
 
 
-def _table(lines: list[str], lookup, tag_href) -> str | None:
+def _table(lines: list[str], links: _Links) -> str | None:
     """A piece that is one table, as fastscan reads it (the alignment's style attribute
     is one the sanitiser removes)."""
-    if _scan_table(lines, 0) is None or any(_HARD_TABLE.search(line.replace("\\|", "")) for line in lines):
+    if _scan_table(lines, 0) is None or any(_hard_chunk(line.replace("\\|", ""), table=True) for line in lines):
         return None
     width = _delimiter_columns(lines[1])
     out = ["<table>\n<thead>\n<tr>\n"]
     for cell in _table_cells(lines[0]):
-        out.append(f"<th>{_cell(cell, lookup, tag_href)}</th>\n")
+        out.append(f"<th>{_cell(cell, links)}</th>\n")
     out.append("</tr>\n</thead>\n")
     if len(lines) > 2:
         out.append("<tbody>\n")
@@ -250,52 +305,52 @@ def _table(lines: list[str], lookup, tag_href) -> str | None:
             out.append("<tr>\n")
             for number in range(width):
                 text = cells[number] if number < len(cells) else ""
-                out.append(f"<td>{_cell(text, lookup, tag_href)}</td>\n")
+                out.append(f"<td>{_cell(text, links)}</td>\n")
             out.append("</tr>\n")
         out.append("</tbody>\n")
     out.append("</table>\n")
     return "".join(out)
 
 
-def _cell(text: str, lookup, tag_href) -> str:
+def _cell(text: str, links: _Links) -> str:
     text = text.strip(" \t")
-    if _HARD_INLINE.search(text):
+    if _marked_inline(text):
         raise _Fallback
-    return _inline_line(text, lookup, tag_href)
+    return _inline_line(text, links)
 
 
-def _blocks_html(blocks: list[list], lookup, tag_href, ids: dict[str, int]) -> str:
+def _blocks_html(blocks: list[list], links: _Links, ids: dict[str, int]) -> str:
     out: list[str] = []
     anchors: list[tuple[str, int]] = []  # heading ids given here, counted into `ids` only at the end
     counts = dict(ids or ())
     for block in blocks:
         kind = block[0]
         if kind == "p":
-            out.append("<p>" + _inline("\n".join(block[1]).strip(), lookup, tag_href) + "</p>\n")
+            out.append("<p>" + _inline("\n".join(block[1]).strip(), links) + "</p>\n")
         elif kind == "h":
             level, content = block[1], block[2]
             if ids is None:
-                out.append(f"<h{level}>{_inline(content, lookup, tag_href)}</h{level}>\n")
+                out.append(f"<h{level}>{_inline(content, links)}</h{level}>\n")
                 continue
             anchor = heading_anchor(content)
             count = counts.get(anchor, 0)
             counts[anchor] = count + 1
             anchors.append((anchor, count))
             name = anchor if not count else f"{anchor}-{count}"
-            out.append(f'<h{level} id="{_attribute(name)}">{_inline(content, lookup, tag_href)}</h{level}>\n')
+            out.append(f'<h{level} id="{_attribute(name)}">{_inline(content, links)}</h{level}>\n')
         elif kind == "q":
             content = "\n".join(block[1]).strip()
             first, _, rest = content.partition("\n")
             callout = CALLOUT_RE.match(first.strip())
             if callout is None:
-                out.append("<blockquote>\n<p>" + _inline(content, lookup, tag_href) + "</p>\n</blockquote>\n")
+                out.append("<blockquote>\n<p>" + _inline(content, links) + "</p>\n</blockquote>\n")
                 continue
             # render._mark_callouts and the blockquote rules: the marker line becomes the title.
             if "`" in first:
                 raise _Fallback  # a code span could run past the marker line
             name, fold = callout.group(1).lower(), callout.group(2)
             title = _text(callout.group(3).strip() or name.capitalize())
-            inner = "<p>" + _inline(rest, lookup, tag_href) + "</p>\n" if rest else ""
+            inner = "<p>" + _inline(rest, links) + "</p>\n" if rest else ""
             if fold:
                 opened = ' open=""' if fold == "+" else ""
                 out.append(f'<details class="callout callout-{_attribute(name)}"{opened}><summary class="callout-title">'
@@ -307,14 +362,14 @@ def _blocks_html(blocks: list[list], lookup, tag_href, ids: dict[str, int]) -> s
             start = block[2]
             out.append("<ul>\n" if kind == "ul" else ("<ol>\n" if start == 1 else f'<ol start="{start}">\n'))
             for item in block[3]:
-                out.append("<li>" + _inline("\n".join(item).strip(), lookup, tag_href) + "</li>\n")
+                out.append("<li>" + _inline("\n".join(item).strip(), links) + "</li>\n")
             out.append("</ul>\n" if kind == "ul" else "</ol>\n")
     if ids is not None:
         ids.update(counts)
     return "".join(out)
 
 
-def _inline(content: str, lookup, tag_href) -> str:
+def _inline(content: str, links: _Links) -> str:
     """Inline text of text, soft and hard line breaks, wiki-links and tags, as the inline
     rules tokenise it (the same scan as markdown.extract_plain_inline)."""
     if "\n" in content:
@@ -323,77 +378,128 @@ def _inline(content: str, lookup, tag_href) -> str:
         for number, line in enumerate(lines):
             if number < len(lines) - 1:
                 stripped = line.rstrip(" ")
-                parts.append(_inline_line(stripped, lookup, tag_href, lines[number + 1:]))
+                parts.append(_inline_line(stripped, links, lines[number + 1:]))
                 parts.append("<br>\n" if len(line) - len(stripped) >= 2 else "\n")
             else:
-                parts.append(_inline_line(line, lookup, tag_href))
+                parts.append(_inline_line(line, links))
         return "".join(parts)
-    return _inline_line(content, lookup, tag_href)
+    return _inline_line(content, links)
 
 
-def _inline_line(content: str, lookup, tag_href, later: list[str] = ()) -> str:
+def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
     """One line of inline text (`later`: the lines after it in the same inline text)."""
-    if not _SPECIAL.search(content):
+    found = _STARTS.search(content)
+    if found is None:
         return _text(content)
     out: list[str] = []
-    pos, size, text_from = 0, len(content), 0
-    while pos < size:
-        link_at = content.find("[[", pos)
-        tag_at = content.find("#", pos)
-        code_at = content.find("`", pos)
-        comment_at = content.find("%%", pos)
-        if link_at < 0 and tag_at < 0 and code_at < 0 and comment_at < 0:
-            break
-        if comment_at >= 0 and all(at < 0 or comment_at < at for at in (link_at, tag_at, code_at)):
-            # The comment rule: to the next `%%` (always on this line: see render_simple).
-            close = content.find("%%", comment_at + 2)
-            if close < 0:
-                raise _Fallback  # it runs on to the end of the inline text
-            out.append(_text(content[text_from:comment_at]))
-            pos = text_from = close + 2
-            continue
-        if code_at >= 0 and (link_at < 0 or code_at < link_at) and (tag_at < 0 or code_at < tag_at):
-            # markdown-it's backtick rule: the run closes at the next run as long, else is text.
-            run = _BACKTICKS.match(content, code_at).group()
-            closer = next((m for m in _BACKTICKS.finditer(content, code_at + len(run)) if len(m.group()) == len(run)), None)
-            if closer is None:
-                if any(len(m.group()) == len(run) for line in later for m in _BACKTICKS.finditer(line)):
-                    raise _Fallback  # a code span over a line break
-                pos = code_at + len(run)
-                continue
-            code = content[code_at + len(run):closer.start()]
-            if code.startswith(" ") and code.endswith(" ") and code.strip():
-                code = code[1:-1]
-            out.append(_text(content[text_from:code_at]))
-            out.append("<code>" + _text(code) + "</code>")
-            pos = text_from = closer.end()
-            continue
-        if tag_at >= 0 and (link_at < 0 or tag_at < link_at):
+    size, text_from = len(content), 0
+    has_links = "](" in content  # else a `[` alone opens no simple link
+    while found is not None:
+        at = found.start()
+        first = content[at]
+        pos = at + 1  # where to look next, unless a rule below takes more
+        if first == "[" or first == "!":
+            if content.startswith("[[", at) or content.startswith("![[", at):
+                # A wiki-link or an embed.
+                embed = first == "!"
+                opening = at + (3 if embed else 2)
+                close = content.find("]]", opening)
+                inner = content[opening:close] if close >= 0 else ""
+                if not inner.strip() or "[[" in inner:
+                    if embed:
+                        raise _Fallback  # then `![` may open an image
+                    pos = opening - 1  # the second `[` may open a link
+                else:
+                    out.append(_text(content[text_from:at]))
+                    out.append(_wikilink(inner, links, "embed" if embed else "link"))
+                    pos = text_from = close + 2
+            elif first == "[" and has_links:
+                simple = _INLINE_LINK.match(content, at)
+                if simple is not None:
+                    out.append(_text(content[text_from:at]))
+                    out.append(_markdown_link(simple, content, links.lookup))
+                    pos = text_from = simple.end()
+        elif first == "#":
             # The start of a line follows a newline, or starts the inline text: both let a tag open.
-            if tag_at == 0 or content[tag_at - 1].isspace():
-                match = TAG_RE.match(content, tag_at)
+            if at == 0 or content[at - 1].isspace():
+                match = TAG_RE.match(content, at)
                 if match and not match.group(1).isdigit():
-                    out.append(_text(content[text_from:tag_at]))
+                    out.append(_text(content[text_from:at]))
                     tag = match.group(1)
-                    out.append(f'<a class="vk-tag" href="{_address(tag_href(tag))}">#{_text(tag)}</a>')
+                    out.append(f'<a class="vk-tag" href="{_address(links.tag_href(tag))}">#{_text(tag)}</a>')
                     pos = text_from = match.end()
-                    continue
-            pos = tag_at + 1
-            continue
-        embed = link_at > pos and content[link_at - 1] == "!"
-        end = content.find("]]", link_at + 2)
-        inner = content[link_at + 2:end] if end >= 0 else ""
-        if not inner.strip() or "[[" in inner:
-            if embed:
-                raise _Fallback  # then `![` may open an image
-            pos = link_at + 1
-            continue
-        start = link_at - 1 if embed else link_at
-        out.append(_text(content[text_from:start]))
-        out.append(_wikilink(inner, lookup, "embed" if embed else "link"))
-        pos = text_from = end + 2
+        elif first == "`":
+            # markdown-it's backtick rule: the run closes at the next run as long, else is text.
+            run = _BACKTICKS.match(content, at).end() - at
+            closer = next((m for m in _BACKTICKS.finditer(content, at + run) if len(m.group()) == run), None)
+            if closer is None:
+                if any(len(m.group()) == run for line in later for m in _BACKTICKS.finditer(line)):
+                    raise _Fallback  # a code span over a line break
+                pos = at + run
+            else:
+                code = content[at + run:closer.start()]
+                if code.startswith(" ") and code.endswith(" ") and code.strip():
+                    code = code[1:-1]
+                out.append(_text(content[text_from:at]))
+                out.append("<code>" + _text(code) + "</code>")
+                pos = text_from = closer.end()
+        elif first == "%":
+            if content.startswith("%%", at):
+                # The comment rule: to the next `%%` (always on this line: see render_simple).
+                close = content.find("%%", at + 2)
+                if close < 0:
+                    raise _Fallback  # it runs on to the end of the inline text
+                out.append(_text(content[text_from:at]))
+                pos = text_from = close + 2
+        else:
+            autolink = _AUTOLINK.match(content, at)
+            if autolink is None:
+                raise _Fallback  # raw HTML, or an autolink whose address is rewritten
+            out.append(_text(content[text_from:at]))
+            address = autolink.group(1)
+            out.append(f'<a href="{_attribute(_normalize_link(address))}" class="vk-external">'
+                       f"{_text(_normalize_link_text(address))}</a>")
+            pos = text_from = autolink.end()
+        found = _STARTS.search(content, pos) if pos < size else None
     out.append(_text(content[text_from:]))
     return "".join(out)
+
+
+def _markdown_link(match: re.Match, content: str, lookup) -> str:
+    """A simple `[label](destination)` as render._render_link_open and the sanitiser
+    leave it: to a note (through `lookup`) or to a web address."""
+    label = match.group(1)
+    if match.start() and content[match.start() - 1] == "!":
+        raise _Fallback  # an image
+    if not _LINK_LABEL.fullmatch(label):
+        raise _Fallback  # the label holds inline markup, or a code span that may run past it
+    href = _normalize_link(_destination(match))
+    if not href or not markdown().validateLink(href):
+        raise _Fallback
+    text = _text(label)
+    if SCHEME_RE.match(href) or href.startswith("//"):
+        if not href.startswith(("http://", "https://")):
+            raise _Fallback  # an address the sanitiser may drop
+        return f'<a href="{_attribute(href)}" class="vk-external">{text}</a>'
+    if href.startswith("#"):
+        raise _Fallback  # a bare fragment: rendered as written
+    address = unquote(href)
+    at = address.find("#")
+    linkpath, subpath = (address, "") if at < 0 else (address[:at], address[at:])
+    view = lookup(linkpath.strip(), subpath, "link")
+    if view.state == "ok":
+        preview = f' data-vk-preview="{_attribute(view.preview)}"' if view.preview else ""
+        return f'<a class="vk-link" href="{_address(view.href)}"{preview}>{text}</a>'
+    if view.state == "unresolved":
+        return f'<span class="vk-unresolved" title="no note yet">{text}</span>'
+    if view.state == "private":
+        return _PRIVATE
+    return f"<span>{text}</span>"
+
+
+@lru_cache(maxsize=4096)
+def _normalize_link_text(address: str) -> str:
+    return markdown().normalizeLinkText(address)
 
 
 def _address(address: str) -> str:
@@ -402,21 +508,25 @@ def _address(address: str) -> str:
     return _attribute(address)
 
 
-def _wikilink(inner: str, lookup, kind: str) -> str:
-    """render._render_wikilink for a link or an image's embed, as the sanitiser leaves it
-    (a note's embed goes the slow way)."""
+def _wikilink(inner: str, links: _Links, kind: str) -> str:
+    """render._render_wikilink for a link or an embed, as the sanitiser leaves it (but a
+    note's embed, which is left to `links.embed`)."""
     linkpath, subpath, display = split_wikilink(inner)
     shown = display if display is not None else linkpath + (subpath if not linkpath else "")
     if not shown and subpath:
         shown = subpath.lstrip("#^")
-    view = lookup(linkpath, subpath, kind)
+    view = links.lookup(linkpath, subpath, kind)
     if view.state == "private":
-        return '<span class="vk-private" title="a note that is not published">private note</span>'
+        return _PRIVATE
     if kind == "embed" and view.state == "ok":
-        if not view.is_image:
+        if view.is_image:
+            alt = display if display is not None else linkpath
+            return f'<img class="vk-embed-image" src="{_address(view.href)}" alt="{_attribute(alt)}">'
+        if links.embed is None:
             raise _Fallback
-        alt = display if display is not None else linkpath
-        return f'<img class="vk-embed-image" src="{_address(view.href)}" alt="{_attribute(alt)}">'
+        embedded = links.embed(linkpath, subpath)
+        if embedded is not None:
+            return embedded  # else a link to it (an attachment that is no image)
     if view.state == "ok":
         preview = f' data-vk-preview="{_attribute(view.preview)}"' if view.preview else ""
         return f'<a class="vk-link" href="{_address(view.href)}"{preview}>{_text(shown)}</a>'

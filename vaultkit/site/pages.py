@@ -352,9 +352,10 @@ def _property_value(value: Any) -> str:
     return str(value)
 
 
-def note_inputs(plan: Plan, path: str, links: PageLinks | None = None) -> dict[str, Any]:
+def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bool = True) -> dict[str, Any]:
     """A note page's inputs. `links.reads` collects the notes whose text they read (the
-    note's own too); the same `links` can then render the body without resolving again."""
+    note's own too); the same `links` can then render the body without resolving again.
+    Not `keyed` (a build that keeps no page keys): the body's key is left out ("")."""
     content = plan.content
     note = content.notes[path]
     out = plan.outputs[path]
@@ -422,8 +423,14 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None) -> dict[s
         data["company"] = _company(plan, path, links)
     elif note.type == "lead":
         data["lead"] = _lead(plan, path, links, by_field)
-    key, _ = body_key(plan, path, links)
-    data["body_key"] = key
+    if keyed:
+        data["body_key"], _ = body_key(plan, path, links)
+    else:
+        # The body's links all the same: the people they name are previewed on the page.
+        for link in note.links:
+            if link.field is None:
+                links.view(path, link.linkpath, link.subpath, link.kind)
+        data["body_key"] = ""
     data["previews"] = dict(sorted(links.previews.items()))
     return data
 

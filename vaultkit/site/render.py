@@ -142,17 +142,42 @@ def render_body(
     doing so for the whole body gives: the pieces share no open element (`fastrender.
     segments` cuts only where the block state starts afresh; a piece with raw HTML sends
     the whole body the slow way). Slow pieces in a row are parsed together.
-    `fast=False` does the whole body the slow way, as the tests' reference."""
+    `fast=False` does the whole body the slow way (embedded notes' too), as the tests'
+    reference."""
     def new_env() -> dict:
-        return {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set()}
+        return {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set(),
+                "vk_fast": fast}
 
     pieces = segments(body) if fast else None
     if pieces is not None:
         env, out, slow = new_env(), [], []  # slow: pieces in a row for markdown-it-py, parsed at once
+        images, embedded = env["vk_images"], []
+
+        def looking(linkpath: str, subpath: str, kind: str) -> LinkView:
+            view = lookup(linkpath, subpath, kind)
+            if kind == "embed" and view.state == "ok" and view.is_image:
+                images.add(view.href)  # as _render_wikilink does: the sanitiser keeps these
+            return view
+
+        def embedding(linkpath: str, subpath: str) -> str | None:
+            found = embed(linkpath, subpath) if embed else None
+            if found is not None:
+                embedded.append(found)
+                return _embedded_note(found, env)
+            return None
+
+        def simple(piece: str, ids: dict[str, int]) -> str | None:
+            # A piece with an embedded note holds HTML markdown-it-py wrote (the embedded
+            # note's, and a <div> in a <p>): it is sanitised like the slow pieces, which
+            # still skips parsing and rendering it.
+            embedded.clear()
+            html = render_simple(piece, looking, tag_href, ids, embedding)
+            return sanitize(html, frozenset(images)) if html is not None and embedded else html
+
         for piece in [*pieces, None]:
             # (Its headings are counted after any slow pieces before it: on a copy until then.)
             ids = dict(env["vk_ids"]) if slow else env["vk_ids"]
-            html = render_simple(piece, lookup, tag_href, ids) if piece is not None else ""
+            html = simple(piece, ids) if piece is not None else ""
             if html is None:
                 slow.append(piece)
                 continue
@@ -163,7 +188,7 @@ def render_body(
                 out.append(done)
                 slow = []
                 if piece is not None:  # again, with the headings of the slow pieces before it counted
-                    html = render_simple(piece, lookup, tag_href, env["vk_ids"])
+                    html = simple(piece, env["vk_ids"])
             out.append(html)
         else:
             return "".join(out)
@@ -213,6 +238,9 @@ def plain_text(body: str, hidden: frozenset[str] = frozenset()) -> str:
     return " ".join(_MARKUP.sub(replace, body).split())
 
 
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
 def section(body: str, subpath: str) -> str:
     """The part of `body` under heading `#Heading` (to the next heading as high), or all of it."""
     if not subpath.startswith("#") or subpath.startswith("#^"):
@@ -221,7 +249,7 @@ def section(body: str, subpath: str) -> str:
     lines = body.split("\n")
     start, level = None, 0
     for number, line in enumerate(lines):
-        match = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", line)
+        match = _HEADING.match(line) if line.startswith("#") else None
         if not match:
             continue
         if start is None and match.group(2).strip().lower() == wanted:
@@ -251,18 +279,23 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:
         embed = env.get("vk_embed")
         found = embed(linkpath, subpath) if embed else None
         if found is not None:
-            title, inner_body, target_href = found
-            inner = _render_embedded(inner_body, env)
-            return (
-                f'<div class="vk-embed"><div class="vk-embed-title"><a class="vk-link" href="{escape(target_href)}">'
-                f"{escape(title)}</a></div>{inner}</div>"
-            )
+            return _embedded_note(found, env)
     if view.state == "ok":
         preview = f' data-vk-preview="{escape(view.preview)}"' if view.preview else ""
         return f'<a class="vk-link" href="{escape(view.href)}"{preview}>{escape(shown)}</a>'
     if view.state == "unresolved":
         return f'<span class="vk-unresolved" title="no note yet">{escape(shown)}</span>'
     return escape(shown)
+
+
+def _embedded_note(found: tuple[str, str, str], env: dict) -> str:
+    """An embedded note (`EmbedLookup`'s title, text and address), before sanitising."""
+    title, inner_body, target_href = found
+    inner = _render_embedded(inner_body, env)
+    return (
+        f'<div class="vk-embed"><div class="vk-embed-title"><a class="vk-link" href="{escape(target_href)}">'
+        f"{escape(title)}</a></div>{inner}</div>"
+    )
 
 
 def _render_embedded(body: str, outer_env: dict) -> str:
@@ -280,7 +313,7 @@ def _render_embedded(body: str, outer_env: dict) -> str:
         "vk_in_embed": True,
         "vk_images": outer_env["vk_images"],
     }
-    pieces = segments(body)
+    pieces = segments(body) if outer_env.get("vk_fast", True) else None
     out = []
     for piece in pieces if pieces is not None else [body]:
         # Plain pieces as the sanitiser writes them, the others as markdown-it does: the
