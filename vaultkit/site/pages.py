@@ -399,10 +399,11 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bo
     for source, target, rel in plan.edges_of(path):
         other = target if source == path else source
         neighbours.setdefault(other, rel)
-    local = sorted(
-        ({**links.to(other), "relation": rel} for other, rel in neighbours.items()),
-        key=lambda item: (item["relation"], item["title"].lower()),
-    )[:LOCAL_GRAPH_LIMIT]
+    # Only the neighbours drawn get a link (and a preview in the page): a company's page
+    # has hundreds of neighbours and draws LOCAL_GRAPH_LIMIT of them.
+    links.deps.update(neighbours)
+    drawn = sorted(neighbours.items(), key=lambda item: (item[1], plan.title(item[0]).lower()))[:LOCAL_GRAPH_LIMIT]
+    local = [{**links.to(other), "relation": rel} for other, rel in drawn]
 
     data: dict[str, Any] = {
         "kind": note.type or "note",
