@@ -455,3 +455,14 @@ def test_output_never_writes_through_a_link_put_in_the_folder(tmp_path: Path) ->
     out.open()
     assert out.write("a/p.html", "three") and (site / "a/p.html").read_text() == "three"
     assert outside.read_text() == "keep"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.integers()))
+def test_link_escaping_is_markupsafe_s(value) -> None:
+    """The link helpers escape as plain strings (for speed); the text must be markupsafe's."""
+    from markupsafe import escape
+
+    from vaultkit.site.build import _escaped
+
+    assert _escaped(value) == str(escape(value))
