@@ -49,13 +49,14 @@ from .ahead import in_child
 from .content import Content, TextCache, load_content, patch_content
 from .output import Output
 from .pages import (
+    GraphData,
     PageLinks,
     Plan,
     changed_facts,
     dashboard_inputs,
     digest,
-    graph_data,
     note_inputs,
+    script_json as script_text,
     tag_groups,
     tag_inputs,
     tree_html,
@@ -108,9 +109,8 @@ def content_security_policy() -> str:
 
 
 def script_json(data: Any) -> Markup:
-    """JSON safe inside a <script> element: no `</script>`, no `<!--`."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    """JSON safe inside a <script> element (see pages.script_json), for templates."""
+    return Markup(script_text(data))
 
 
 def hidden_links(content: Content, published: set[str] | frozenset[str], path: str) -> frozenset[str]:
@@ -145,10 +145,6 @@ def links_html(items: list[dict[str, Any]], sep: str = ", ") -> Markup:
 def chain_html(items: list[dict[str, Any]]) -> Markup:
     arrow = Markup(' <span class="vk-arrow">→</span> ')
     return Markup('<span class="vk-chain">') + arrow.join(link_html(item) for item in items) + Markup("</span>")
-
-
-def js_assignment(name: str, data: Any) -> str:
-    return f"window.{name}=" + script_json(data) + ";\n"
 
 
 @dataclass
@@ -212,7 +208,8 @@ class Site:
         self._page_reads: dict[str, frozenset[str]] = {}  # tag pages, tree, dashboard: the notes they quote
         self._page_deps: dict[str, frozenset[str]] = {}  # and the notes whose facts they read
         self._paths: tuple[tuple, dict] | None = None  # best_paths and what it came from
-        self._layout: dict[str, Any] = {}  # the graph's last positions (see graph_data)
+        self._graph_data = GraphData()  # the graph's data as of the last plan, kept by `serve`
+        self._graph_since: tuple[Plan, set[str]] | None = None  # (last plan, notes edited since)
         self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
         self.output = Output(self.out)
         self._opened = False
@@ -449,6 +446,8 @@ class Site:
         touched: set[str] | None = None
         if quick is not None:
             plan, touched = quick
+            if self._graph_data.basis is previous_plan:  # the graph reads no text: its data stands for this plan too
+                self._graph_data.basis = plan
             # Only pages whose inputs read a changed text can differ from the last build.
             again = {p for p, reads in self._reads.items() if reads & touched}
             again |= {p for p, (out_path, _, _) in self._notes.items() if not self.output.exists(out_path)}
@@ -461,7 +460,7 @@ class Site:
             again |= plan.published - self._notes.keys()
             again |= {p for p, (out_path, _, _) in self._notes.items()
                       if p in plan.published and not self.output.exists(out_path)}
-            self._graph = None
+            self._graph, self._graph_since = None, (previous_plan, set(changed))
             # Tag pages' notes: the same while the published notes and the edited notes' tags are.
             if plan.published != previous_plan.published or any(
                 previous_plan.content.notes[p].tags != plan.content.notes[p].tags for p in changed
@@ -483,7 +482,7 @@ class Site:
             finally:
                 gc.enable()
             again = None
-            self._graph = self._groups = None
+            self._graph = self._groups = self._graph_since = None
         report = BuildReport(notes=len(plan.published), out=str(self.out))
         out = self.output
         rendered_keys: dict[str, str] = {}
@@ -734,13 +733,10 @@ class Site:
         )
 
     def _graph_parts(self, plan: Plan) -> tuple[str, str, dict[str, Any]]:
-        """The graph's script, its key and its page's inputs (`serve` keeps the layout)."""
-        graph = graph_data(plan, self._layout if self.bodies is not None else None)
-        graph_js = js_assignment("VK_GRAPH", graph)
-        graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
-                      "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
-                      "tags": sorted({t for n in graph["nodes"] for t in n[7]}, key=str.lower)[:300],
-                      "relations": sorted({e[2] for e in graph["edges"]}), "previews": {}}
+        """The graph's script, its key and its page's inputs (`serve` keeps the graph's data
+        and brings it up to date after an edit)."""
+        data = self._graph_data if self.bodies is not None else GraphData()
+        graph_js, graph_page = data.update(plan, self._graph_since)
         return graph_js, hashlib.blake2b(graph_js.encode("utf-8"), digest_size=16).hexdigest(), graph_page
 
     def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool,

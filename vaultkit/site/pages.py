@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from ..paths import IntroPath
 from ..schema import STAGE_LABELS, STAGES
 from ..snapshot import LinkData
 from .content import Content
+from .layout import Layout, neighbours, radial_layout
 from .privacy import SiteConfig
 from .render import IMAGE_EXTENSIONS, LinkView, section
 from .urls import heading_anchor, href, tag_output
@@ -655,49 +657,146 @@ def _stats(plan: Plan, links: PageLinks) -> dict[str, Any]:
     }
 
 
-def graph_data(plan: Plan, layout: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The graph page's data: nodes with precomputed positions, edges by index.
+def script_json(data: Any) -> str:
+    """JSON safe inside a <script> element: no `</script>`, no `<!--`. (Character by
+    character, so pieces encoded apart join into what the whole would give.)"""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
-    `layout` keeps the last positions and what they came from (the nodes, the profile,
-    which pairs of nodes are joined, how many times): the layout is a function of those
-    alone, and most edits (a property, a link's relation) leave them as they were."""
-    from .layout import radial_layout
 
-    nodes = sorted(plan.published)
-    graph_edges = [(s, t, r) for s, t, r in plan.graph_edges() if s != t]
-    if layout is not None and layout.get("edges") == (nodes, plan.network.profile, graph_edges):
-        position, edges = layout["positions"], layout["numbered"]
-    else:
-        # Joined pairs with their multiplicity: the layout ranks nodes by how many edges they have.
-        pairs = Counter((s, t) if s < t else (t, s) for s, t, _ in graph_edges)
-        if layout is not None and layout.get("from") == (nodes, plan.network.profile, pairs):
-            position = layout["positions"]
+GRAPH_FIELDS = ["title", "type", "stage", "degree", "url", "x", "y", "tags"]
+NumberedEdge = tuple[int, int, str]  # (source, target, relation), nodes by their place in the sorted list
+
+
+class GraphData:
+    """The graph page's data (nodes with precomputed positions, edges by index) as the
+    script data/graph.js, and the graph page's inputs.
+
+    `serve` keeps one between builds: after an edit inside some notes, only their edges,
+    the rows of the nodes whose facts changed and, when the breadth-first tree moved,
+    the positions are made again (the layout is a function of the nodes, the profile and
+    which pairs of nodes are joined, how many times: see `Layout.keeps_tree`). Each node's
+    row and each edge is kept encoded, so the script is a join, not an encoding of the
+    whole graph. A fresh one makes the same script from scratch."""
+
+    def __init__(self) -> None:
+        self.basis: Plan | None = None  # the plan this data was made from
+        self.nodes: list[str] = []
+        self.by_source: dict[str, list[NumberedEdge]] = {}
+        self.triples: Counter[NumberedEdge] = Counter()  # each edge of the graph, and how many links make it
+        self.pairs: Counter[tuple[str, str]] = Counter()  # joined nodes (the smaller first), and by how many edges
+        self.adjacency: dict[str, list[str]] = {}  # and as the layout reads them (layout.neighbours)
+        self.edge_count: dict[str, int] = {}
+        self.edges: list[NumberedEdge] = []  # sorted, each once
+        self.edge_json: list[str] = []  # self.edges, encoded
+        self.relations: Counter[str] = Counter()
+        self.layout: Layout | None = None
+        self.persons: dict[str, Any] = {}
+        self.rows: dict[str, tuple[str, list[str], str]] = {}  # path -> (type, tags, its row encoded)
+
+    def update(self, plan: Plan, since: tuple[Plan, set[str]] | None = None) -> tuple[str, dict[str, Any]]:
+        """(script, graph page inputs) for `plan`. `since`: (the plan this data was last
+        made from, the notes whose properties, links or text changed since: same names,
+        same published notes)."""
+        old = self.basis
+        dirty: set[str] | frozenset[str]
+        if (since is None or old is None or since[0] is not old or old.published != plan.published
+                or old.outputs is not plan.outputs or old.network.profile != plan.network.profile):
+            self.nodes = nodes = sorted(plan.published)
+            number = {path: i for i, path in enumerate(nodes)}
+            self.by_source = {}
+            for e in plan.network.edges:
+                if e.target is not None and e.source != e.target:
+                    self.by_source.setdefault(e.source, []).append((number[e.source], number[e.target], e.relation))
+            self.triples = Counter(t for edges in self.by_source.values() for t in edges)
+            self.pairs = Counter()
+            for (s, t, _), count in self.triples.items():
+                self.pairs[(nodes[s], nodes[t]) if s < t else (nodes[t], nodes[s])] += count
+            self.edges = sorted(self.triples)
+            self.edge_json = [script_json(list(e)) for e in self.edges]
+            self.relations = Counter(r for _, _, r in self.edges)
+            self.adjacency, self.edge_count = neighbours(nodes, self.pairs)
+            self.layout = radial_layout(nodes, self.adjacency, self.edge_count, plan.network.profile)
+            self.rows, self.persons, dirty = {}, {}, frozenset(nodes)
         else:
-            position = radial_layout(nodes, [(s, t) for s, t, _ in graph_edges], plan.network.profile)
-        number = {path: i for i, path in enumerate(nodes)}
-        edges = sorted({(number[s], number[t], r) for s, t, r in graph_edges})
-        if layout is not None:
-            layout.update({"from": (nodes, plan.network.profile, pairs), "positions": position,
-                           "edges": (nodes, plan.network.profile, graph_edges), "numbered": edges})
-    people = plan.network.people
-    out_nodes = []
-    for path in nodes:
-        person = people.get(path)
-        x, y = position[path]
-        out_nodes.append(
-            [
-                plan.title(path),
-                plan.type(path) or "note",
-                person.stage if person and person.kind == "contact" else "",
-                person.degree or 0 if person else 0,
-                plan.outputs[path],
-                x,
-                y,
-                list(plan.content.notes[path].tags),
-            ]
-        )
-    return {"fields": ["title", "type", "stage", "degree", "url", "x", "y", "tags"], "nodes": out_nodes,
-            "edges": [list(e) for e in edges], "relations": dict(RELATION_LABELS), "stages": STAGE_LABELS}
+            nodes, changed = self.nodes, since[1]
+            number: dict[str, int] | None = None
+            changes: dict[tuple[str, str], tuple[int, int]] = {}
+            for source in sorted(changed & plan.published):
+                if number is None:
+                    number = {path: i for i, path in enumerate(nodes)}
+                before = self.by_source.pop(source, [])
+                after = [(number[s], number[t], r) for s, t, r in plan.edges_of(source) if s == source and t != s]
+                if after:
+                    self.by_source[source] = after
+                for edges, step in ((before, -1), (after, 1)):
+                    for edge in edges:
+                        self._count(edge, step)
+                        s, t, _ = edge
+                        pair = (nodes[s], nodes[t]) if s < t else (nodes[t], nodes[s])
+                        was = changes[pair][0] if pair in changes else self.pairs[pair]
+                        self.pairs[pair] += step
+                        changes[pair] = (was, self.pairs[pair])
+                        if not self.pairs[pair]:
+                            del self.pairs[pair]
+            changes = {pair: counts for pair, counts in changes.items() if counts[0] != counts[1]}
+            for (a, b), (before, after) in changes.items():
+                self.edge_count[a] += after - before
+                self.edge_count[b] += after - before
+                if not before or not after:
+                    for one, other in ((a, b), (b, a)):
+                        found = self.adjacency[one]
+                        if after:
+                            insort(found, other)
+                        else:
+                            del found[bisect_left(found, other)]
+            dirty = set(changed & plan.published)
+            if not self.layout.keeps_tree(changes):
+                layout = radial_layout(nodes, self.adjacency, self.edge_count, plan.network.profile)
+                dirty.update(p for p in nodes if layout.positions[p] != self.layout.positions[p])
+                self.layout = layout
+            people, persons = plan.network.people, self.persons
+            if people is not persons:
+                dirty.update(p for p in people.keys() | persons.keys()
+                             if people.get(p) is not persons.get(p) and people.get(p) != persons.get(p))
+        people = plan.network.people
+        positions = self.layout.positions
+        for path in dirty:
+            if path not in plan.published:
+                continue
+            person, note, (x, y) = people.get(path), plan.content.notes[path], positions[path]
+            kind = note.type or "note"
+            row = [note.title, kind, person.stage if person and person.kind == "contact" else "",
+                   person.degree or 0 if person else 0, plan.outputs[path], x, y, list(note.tags)]
+            self.rows[path] = (kind, row[7], script_json(row))
+        self.persons, self.basis = people, plan
+        rows = self.rows
+        script = ('window.VK_GRAPH={"edges":[' + ",".join(self.edge_json) + '],"fields":' + script_json(GRAPH_FIELDS)
+                  + ',"nodes":[' + ",".join(rows[p][2] for p in nodes) + '],"relations":'
+                  + script_json(RELATION_LABELS) + ',"stages":' + script_json(STAGE_LABELS) + "};\n")
+        page = {"kind": "graph", "title": "Network graph", "out": "graph.html", "count": len(nodes),
+                "types": sorted({rows[p][0] for p in nodes}),
+                "tags": sorted({t for p in nodes for t in rows[p][1]}, key=lambda t: (t.lower(), t))[:300],
+                "relations": sorted(self.relations), "previews": {}}
+        return script, page
+
+    def _count(self, edge: NumberedEdge, step: int) -> None:
+        """One more (+1) or one fewer (-1) link making `edge`: kept in the sorted list while any does."""
+        count = self.triples[edge] + step
+        if count and count - step:
+            self.triples[edge] = count
+            return
+        at = bisect_left(self.edges, edge)
+        if count:  # new
+            self.triples[edge] = count
+            self.edges.insert(at, edge)
+            self.edge_json.insert(at, script_json(list(edge)))
+            self.relations[edge[2]] += 1
+        else:
+            del self.triples[edge], self.edges[at], self.edge_json[at]
+            self.relations[edge[2]] -= 1
+            if not self.relations[edge[2]]:
+                del self.relations[edge[2]]
 
 
 def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None) -> dict[str, Any]:
