@@ -279,6 +279,7 @@ def dead_ends(network: Network) -> list[Item]:
     return items
 
 
+@lru_cache(maxsize=1 << 16)  # every contact's name, again after each edit in `serve`
 def _name_key(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
@@ -415,21 +416,20 @@ def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:
     return items
 
 
-def never_linked(network: Network, snapshot: Snapshot) -> list[str]:
+def never_linked(network: Network) -> list[str]:
     """Contacts no other note links to: their names may stand in plain text somewhere."""
-    linked = {link.target for link in snapshot.links if link.target and link.target != link.source}
-    return sorted(p.path for p in network.people.values() if p.kind == "contact" and p.path not in linked)
+    return sorted(p.path for p in network.people.values() if p.kind == "contact" and not network.is_linked(p.path))
 
 
-def mention_candidates(network: Network, snapshot: Snapshot) -> list[str]:
+def mention_candidates(network: Network) -> list[str]:
     """The notes worth reading for plain-text mentions (none when everyone is linked)."""
-    if not never_linked(network, snapshot):
+    if not never_linked(network):
         return []
     return sorted(path for path, kind in network.types.items() if kind in ("interview", "contact", "event", "profile"))
 
 
 def unlinked_mentions(network: Network, snapshot: Snapshot, texts: dict[str, str]) -> list[Item]:
-    people = mention_patterns(network, never_linked(network, snapshot))
+    people = mention_patterns(network, never_linked(network))
     if not people:
         return []
     return mention_items(people, {path: mentions_in(people, path, text) for path, text in texts.items()})

@@ -100,6 +100,10 @@ class Network:
         note = self.notes.get(path)
         return note.title if note else path.rsplit("/", 1)[-1].removesuffix(".md")
 
+    def is_linked(self, path: str) -> bool:
+        """Whether another note links to `path`."""
+        return path in self._parts.incoming
+
     def interviews_with(self, person: str) -> list[Interview]:
         if self._by_person is None:  # one pass, not one per person: pages ask for every contact
             self._by_person = {}

@@ -209,7 +209,7 @@ class Site:
         self._page_deps: dict[str, frozenset[str]] = {}  # and the notes whose facts they read
         self._paths: tuple[tuple, dict] | None = None  # best_paths and what it came from
         self._graph_data = GraphData()  # the graph's data as of the last plan, kept by `serve`
-        self._graph_since: tuple[Plan, set[str]] | None = None  # (last plan, notes edited since)
+        self._since: tuple[Plan, set[str]] | None = None  # after a link or property edit: (last plan, notes edited)
         self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
         self.output = Output(self.out)
         self._opened = False
@@ -277,13 +277,13 @@ class Site:
             reuse = (old.network, changed)
         network = build_network(visible, content.schema, date.fromisoformat(today), reuse)
         self._rules = rule_items(network, visible)
-        people = mention_patterns(network, never_linked(network, visible))
+        people = mention_patterns(network, never_linked(network))
         # Whole files, as `vaultkit agenda` reads them: a name in another note's front
         # matter is a plain-text mention too. A file is read again only when it or the
         # names looked for changed.
         same_people = [p[:2] for p in people] == [p[:2] for p in self._people]
         previous, self._mentions = self._mentions, {}
-        for path in mention_candidates(network, visible) if people else ():
+        for path in mention_candidates(network) if people else ():
             found = previous.get(path) if same_people else None
             if found is None or found[0] != content.digests.get(path, ""):
                 found = (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
@@ -444,6 +444,7 @@ class Site:
             if quick is None:
                 edit = self._edit_plan(changed)
         touched: set[str] | None = None
+        self._since = None
         if quick is not None:
             plan, touched = quick
             if self._graph_data.basis is previous_plan:  # the graph reads no text: its data stands for this plan too
@@ -460,7 +461,7 @@ class Site:
             again |= plan.published - self._notes.keys()
             again |= {p for p, (out_path, _, _) in self._notes.items()
                       if p in plan.published and not self.output.exists(out_path)}
-            self._graph, self._graph_since = None, (previous_plan, set(changed))
+            self._graph, self._since = None, (previous_plan, set(changed))
             # Tag pages' notes: the same while the published notes and the edited notes' tags are.
             if plan.published != previous_plan.published or any(
                 previous_plan.content.notes[p].tags != plan.content.notes[p].tags for p in changed
@@ -482,7 +483,7 @@ class Site:
             finally:
                 gc.enable()
             again = None
-            self._graph = self._groups = self._graph_since = None
+            self._graph = self._groups = None
         report = BuildReport(notes=len(plan.published), out=str(self.out))
         out = self.output
         rendered_keys: dict[str, str] = {}
@@ -597,12 +598,18 @@ class Site:
         for path in sorted(plan.published):
             by_shard[search_shard(path)].append(path)
         gone = {search_shard(path) for path in previous.keys() - plan.published}
+        # After an edit inside some notes that left the published notes, their addresses and
+        # the attachments as they were, every other note's entry depends on what it did.
+        since = self._since
+        same = (since is not None and since[0].outputs is plan.outputs and since[0].published == plan.published
+                and since[0].content.attachments is plan.content.attachments)
+        edited = since[1] if since is not None else set()
         for number, paths in enumerate(by_shard):
             name = SEARCH_FILES[number]
             entries, dirty = [], number in gone or name not in self._shards
             for path in paths:
-                key = self._search_key(plan, path)
                 cached = previous.get(path)
+                key = cached[0] if same and cached is not None and path not in edited else self._search_key(plan, path)
                 if cached is None or cached[0] != key:
                     made = ready.pop(path, None)
                     entry = made[1].decode("utf-8") if made is not None and made[0] == key else None
@@ -736,7 +743,7 @@ class Site:
         """The graph's script, its key and its page's inputs (`serve` keeps the graph's data
         and brings it up to date after an edit)."""
         data = self._graph_data if self.bodies is not None else GraphData()
-        graph_js, graph_page = data.update(plan, self._graph_since)
+        graph_js, graph_page = data.update(plan, self._since)
         return graph_js, hashlib.blake2b(graph_js.encode("utf-8"), digest_size=16).hexdigest(), graph_page
 
     def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool,
