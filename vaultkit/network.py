@@ -233,13 +233,6 @@ def _interview_order(interview: Interview) -> tuple[date, str]:
     return interview.date or date.max, interview.path
 
 
-def _links_of(snapshot: Snapshot, path: str) -> tuple[LinkData, ...]:
-    """The links written in one note (a snapshot's links are in source order)."""
-    links = snapshot.links
-    lo = bisect_left(links, path, key=_source)
-    return links[lo:bisect_right(links, path, lo=lo, key=_source)]
-
-
 def _source(item: LinkData | Edge) -> str:
     return item.source
 
@@ -257,8 +250,8 @@ def _patched(snapshot: Snapshot, schema: Schema, today: date, old: Network, chan
             return None
     changed = set(changed)
     types = old.types
-    before = {path: _links_of(parts.snapshot, path) for path in changed}
-    after = {path: _links_of(snapshot, path) for path in changed}
+    before = {path: parts.snapshot.links_of(path) for path in changed}
+    after = {path: snapshot.links_of(path) for path in changed}
     by_field = dict(parts.by_field)
     for path in changed:
         for link in before[path]:
@@ -362,7 +355,7 @@ def _assemble(facts: _Facts, profile: str | None, people_paths: list[str], inter
     for interview in interviews:
         if interview.person and interview.via and interview.status != "cancelled":
             introduced_by.setdefault(interview.person, []).append(interview.via)
-    linked_from_profile = {link.target for link in _links_of(snapshot, profile) if link.target} if profile else set()
+    linked_from_profile = {link.target for link in snapshot.links_of(profile) if link.target} if profile else set()
     degrees = _degrees(contacts, referred_by, has_unknown_referrer, linked_from_profile, profile)
 
     interviews_of: dict[str | None, list[Interview]] = {}

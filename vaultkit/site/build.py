@@ -61,7 +61,7 @@ from .pages import (
     tag_inputs,
     tree_html,
 )
-from .privacy import SiteConfig, published_attachments, published_notes
+from .privacy import SiteConfig, is_published, linked_attachments, published_attachments, published_notes
 from .render import PRIVATE_MARKER, excerpt_text, plain_text, render_body
 from .urls import assign_outputs, href, root_prefix
 
@@ -259,8 +259,23 @@ class Site:
         """The plan over `content`. With `old` (the last plan, whose content differed only in
         some notes' properties, links or text), what depends on the published set alone is
         reused when that set is the same."""
-        published = published_notes(content, self.site_config, self.share)
-        attachments = published_attachments(content, self.site_config, published)
+        changed = None
+        if old is not None and old.config == self.site_config and old.share == self.share:
+            # An edit inside some notes: only they may have moved in or out of the site.
+            changed = {path for path, note in content.notes.items() if old.content.notes.get(path) is not note}
+            published = old.published
+            moved = {path for path in changed
+                     if (path in published) != is_published(path, content.notes[path].properties, self.site_config,
+                                                             self.share)}
+            if moved:
+                published = published ^ moved
+            attachments = old.attachments
+            if moved or any(linked_attachments(content, self.site_config, path)
+                            != linked_attachments(old.content, self.site_config, path) for path in changed):
+                attachments = published_attachments(content, self.site_config, published)
+        else:
+            published = published_notes(content, self.site_config, self.share)
+            attachments = published_attachments(content, self.site_config, published)
         if old is not None and old.published == published and old.attachments == attachments:
             outputs = old.outputs
         else:
@@ -270,11 +285,13 @@ class Site:
         today = self.today or date.today().isoformat()
         # The networking model over the published notes only: no degree, path or agenda
         # item can then pass through (or name) a note that is not published.
-        visible = content.snapshot.only(published)
-        reuse = changed = None
-        if old is not None and old.published == published:
-            changed = {path for path, note in content.notes.items() if old.content.notes.get(path) is not note}
+        reuse = None
+        if changed is not None and old.published == published:
             reuse = (old.network, changed)
+            visible = content.snapshot.only(published, reuse=(old.visible, changed))
+        else:
+            changed = None
+            visible = content.snapshot.only(published)
         network = build_network(visible, content.schema, date.fromisoformat(today), reuse)
         self._rules = rule_items(network, visible)
         people = mention_patterns(network, never_linked(network))
@@ -321,6 +338,7 @@ class Site:
             children=referral_children(network),
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
             excerpts=excerpts,
+            visible=visible,
         )
 
     def _edit_plan(self, changed: list[str]) -> tuple[Plan, set[str]] | None:

@@ -23,7 +23,7 @@ from ..agenda import Item
 from ..network import Network
 from ..paths import IntroPath
 from ..schema import STAGE_LABELS, STAGES
-from ..snapshot import LinkData
+from ..snapshot import LinkData, Snapshot
 from .content import Content
 from .layout import Layout, neighbours, radial_layout
 from .privacy import SiteConfig
@@ -70,6 +70,7 @@ class Plan:
     children: dict[str, list[str]]  # referrer -> the people they named
     hidden_fields: frozenset[str]
     excerpts: dict[str, str]
+    visible: Snapshot | None = None  # the published notes, as the networking model saw them
     _edges_of: dict[str, list[tuple[str, str, str]]] | None = None
     _staff: dict[str, list] | None = None
     _interviews: dict[str, Any] | None = None
