@@ -469,7 +469,8 @@ class Site:
                 self._graph_data.basis = plan
             # Only pages whose inputs read a changed text can differ from the last build.
             again = {p for p, reads in self._reads.items() if reads & touched}
-            again |= {p for p, (out_path, _, _) in self._notes.items() if not self.output.exists(out_path)}
+            gone = self.output.missing(out_path for out_path, _, _ in self._notes.values())
+            again |= {p for p, (out_path, _, _) in self._notes.items() if out_path in gone}
         elif edit is not None:
             plan, (own, shared) = edit
             gc.freeze()  # the new plan's objects, as below (the last plan's unchanged parts already are)
@@ -477,8 +478,8 @@ class Site:
             again = own & plan.published
             again |= {p for p, deps in self._deps.items() if p in plan.published and not deps.isdisjoint(shared)}
             again |= plan.published - self._notes.keys()
-            again |= {p for p, (out_path, _, _) in self._notes.items()
-                      if p in plan.published and not self.output.exists(out_path)}
+            gone = self.output.missing(out_path for out_path, _, _ in self._notes.values())
+            again |= {p for p, (out_path, _, _) in self._notes.items() if p in plan.published and out_path in gone}
             self._graph, self._since = None, (previous_plan, set(changed))
             # Tag pages' notes: the same while the published notes and the edited notes' tags are.
             if plan.published != previous_plan.published or any(

@@ -60,6 +60,23 @@ class Output:
     def known(self) -> set[str]:
         return self.previous | self.written
 
+    def missing(self, paths) -> set[str]:
+        """The output paths among `paths` that are not files in OUT: each folder is listed
+        once (thousands of pages, a few folders) rather than each page looked up."""
+        by_folder: dict[str, list[tuple[str, str]]] = {}
+        for path in paths:
+            folder, _, name = path.rpartition("/")
+            by_folder.setdefault(folder, []).append((name, path))
+        gone = set()
+        for folder, names in by_folder.items():
+            try:
+                with os.scandir(os.path.join(self.folder, folder)) as entries:
+                    files = {entry.name for entry in entries if entry.is_file()}
+            except OSError:
+                files = set()
+            gone.update(path for name, path in names if name not in files)
+        return gone
+
     def exists(self, path: str) -> bool:
         return os.path.isfile(os.path.join(self.folder, path))  # not pathlib: asked once per page
 
