@@ -163,19 +163,24 @@ class _Parts:
     dated: dict[str, date]  # note -> the day it counts as a contact with the people it links (_Facts.dated)
     last: dict[str, date]  # person -> last contacted
     people_paths: list[str]  # the profile, then the contacts
+    linked: tuple[set, set]  # _Facts.linked_out and linked_in
 
 
 class _Facts:
     """Per-note reading of a snapshot, shared by a whole build and a patched one."""
 
     def __init__(self, snapshot: Snapshot, schema: Schema, today: date, types: dict[str, str | None],
-                 by_field: dict[tuple[str, str], list[LinkData]], incoming: dict[str, list[LinkData]]):
+                 by_field: dict[tuple[str, str], list[LinkData]], incoming: dict[str, list[LinkData]],
+                 linked: tuple[set, set] | None = None):
         self.snapshot, self.schema, self.today, self.types = snapshot, schema, today, types
         self.by_field, self.incoming = by_field, incoming
         self.relation_of = lru_cache(maxsize=None)(schema.relation_of)  # a few (type, property) pairs, 100k+ links
         # Links that went with a withheld note (see Snapshot.only): (note, field) pairs.
-        self.linked_out = {(w.note, w.field) for w in snapshot.withheld if w.outgoing}
-        self.linked_in = {(w.note, w.field) for w in snapshot.withheld if not w.outgoing}
+        # (`linked`: these, from a snapshot with the same withheld links.)
+        self.linked_out, self.linked_in = linked or (
+            {(w.note, w.field) for w in snapshot.withheld if w.outgoing},
+            {(w.note, w.field) for w in snapshot.withheld if not w.outgoing},
+        )
         self.with_key = schema.key("interview", "with")
         self.met_at = schema.key("contact", "met_at")
 
@@ -268,7 +273,7 @@ def _patched(snapshot: Snapshot, schema: Schema, today: date, old: Network, chan
             incoming[target] = kept
         else:
             incoming.pop(target, None)
-    facts = _Facts(snapshot, schema, today, types, by_field, incoming)
+    facts = _Facts(snapshot, schema, today, types, by_field, incoming, parts.linked)
     interviews = [interview for interview in old.interviews if interview.path not in changed]
     made = {}
     for path in sorted(changed):
@@ -392,7 +397,7 @@ def _assemble(facts: _Facts, profile: str | None, people_paths: list[str], inter
             tags=note.tags,
             referred_outside=path in referred_outside,
         )
-    parts = _Parts(snapshot, by_field, facts.incoming, dated, last, people_paths)
+    parts = _Parts(snapshot, by_field, facts.incoming, dated, last, people_paths, (linked_out, linked_in))
     return Network(schema, facts.today, notes, types, profile, people, interviews, edges, all_referrals, _parts=parts)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,14 +127,22 @@ class Plan:
         affected = set(changed)
         for plan in (old, self):
             affected.update(l.target for p in changed for l in plan.content.notes[p].links if l.target is not None)
-        table = {path: edges for path, edges in old._edges_of.items() if path not in affected}
-        for e in self.network.edges:
-            if e.target is not None and (e.source in affected or e.target in affected):
-                edge = (e.source, e.target, e.relation)
-                if e.source in affected:
-                    table.setdefault(e.source, []).append(edge)
-                if e.target in affected:
-                    table.setdefault(e.target, []).append(edge)
+        table = dict(old._edges_of)
+        edges = self.network.edges
+        made = []  # the edited notes' edges now (edges are in their source's order)
+        for path in sorted(changed):
+            lo = bisect_left(edges, path, key=_edge_source)
+            hi = bisect_right(edges, path, lo=lo, key=_edge_source)
+            made += [(e.source, e.target, e.relation) for e in edges[lo:hi] if e.target is not None]
+        for path in affected:
+            # The others' edges stay as they were; in the network's order, which is by source.
+            mine = [edge for edge in old._edges_of.get(path, ()) if edge[0] not in changed]
+            mine += [edge for edge in made if path in (edge[0], edge[1])]
+            mine.sort(key=_first)
+            if mine:
+                table[path] = mine
+            else:
+                table.pop(path, None)
         self._edges_of = table
 
     def edges_of(self, path: str) -> list[tuple[str, str, str]]:
@@ -144,6 +152,14 @@ class Plan:
                 self._edges_of.setdefault(edge[0], []).append(edge)
                 self._edges_of.setdefault(edge[1], []).append(edge)
         return self._edges_of.get(path, [])
+
+
+def _edge_source(edge) -> str:
+    return edge.source
+
+
+def _first(edge: tuple[str, str, str]) -> str:
+    return edge[0]
 
 
 def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], set[str]]:
@@ -173,7 +189,7 @@ def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], se
     before, after = old.network.people, new.network.people
     for path in before.keys() | after.keys():
         a, b = before.get(path), after.get(path)
-        if a != b:
+        if a is not b and a != b:  # the network keeps the records of people an edit leaves alone
             shared.add(path)
             own.update(p.company for p in (a, b) if p is not None and p.company is not None)
     for mine, theirs in ((old.paths, new.paths), (old.excerpts, new.excerpts)):
