@@ -100,6 +100,11 @@ class Network:
         note = self.notes.get(path)
         return note.title if note else path.rsplit("/", 1)[-1].removesuffix(".md")
 
+    def edges_from(self, path: str) -> list[Edge]:
+        """The edges of the links written in one note (edges are in their source's order)."""
+        lo = bisect_left(self.edges, path, key=_source)
+        return self.edges[lo:bisect_right(self.edges, path, lo=lo, key=_source)]
+
     def is_linked(self, path: str) -> bool:
         """Whether another note links to `path`."""
         return path in self._parts.incoming

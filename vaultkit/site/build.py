@@ -39,7 +39,7 @@ from ..agenda import (
 from ..errors import VaultkitError
 from ..index import Index
 from ..network import build_network, referral_children
-from ..paths import best_paths, people_graph
+from ..paths import best_paths, people_graph, same_people_graph
 from ..schema import STAGE_LABELS
 from ..snapshot import load_snapshot
 from ..stats import campaign_stats
@@ -192,6 +192,7 @@ class Site:
         self._shards: dict[str, tuple[str, str]] = {}  # search script -> (key, script)
         self._search_ready: dict[str, tuple[tuple, bytes]] = {}  # entries made ahead for this build
         self._search_ahead = None  # or a function that waits for the child making them
+        self._by_shard: tuple[set[str], list[list[str]]] | None = None  # the published notes, by search shard
         # What a rebuild after a text-only edit reuses (kept in incremental mode only): the
         # last plan, each note page's (output, key, body key) and the notes whose text its
         # inputs read, the agenda's rule items and each note's plain-text mentions.
@@ -208,6 +209,7 @@ class Site:
         self._page_reads: dict[str, frozenset[str]] = {}  # tag pages, tree, dashboard: the notes they quote
         self._page_deps: dict[str, frozenset[str]] = {}  # and the notes whose facts they read
         self._paths: tuple[tuple, dict] | None = None  # best_paths and what it came from
+        self._paths_of = None  # the network they are of
         self._graph_data = GraphData()  # the graph's data as of the last plan, kept by `serve`
         self._since: tuple[Plan, set[str]] | None = None  # after a link or property edit: (last plan, notes edited)
         self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
@@ -334,7 +336,7 @@ class Site:
             network=network,
             agenda=self._agenda(),
             stats=campaign_stats(network),
-            paths=self._best_paths(network),
+            paths=self._best_paths(network, (old, changed) if reuse is not None else None),
             children=referral_children(network),
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
             excerpts=excerpts,
@@ -366,15 +368,27 @@ class Site:
         plan = self._make_plan(content, old)
         if plan.published == old.published:
             plan.carry_edges(old, set(changed))
+            # A person's preview reads their note, record, company and excerpt: the same
+            # for everyone the edit left alone.
+            people = plan.network.people
+            plan.previews = {path: preview for path, preview in old.previews.items()
+                             if path not in changed and old.network.people.get(path) is people.get(path)
+                             and old.excerpts.get(path) == plan.excerpts.get(path)}
         return plan, changed_facts(old, plan, set(changed))
 
-    def _best_paths(self, network) -> dict:
+    def _best_paths(self, network, since: tuple[Plan, set[str]] | None = None) -> dict:
         """`best_paths`, reused while what it reads is the same: the people graph, the
-        profile, and each person's name and referrers (the suggestions quote them)."""
+        profile, and each person's name and referrers (the suggestions quote them).
+        `since`: (the last plan, the notes edited since), when its network was patched."""
+        if (since is not None and self._paths is not None and self._paths_of is since[0].network
+                and same_people_graph(since[0].network, network, since[1])):
+            self._paths_of = network
+            return self._paths[1]
         graph = people_graph(network)
         key = (network.profile, graph, {p: (person.name, person.referred_by) for p, person in network.people.items()})
         if self._paths is None or self._paths[0] != key:
             self._paths = (key, best_paths(network, graph))
+        self._paths_of = network
         return self._paths[1]
 
     def _agenda(self) -> list[Item]:
@@ -460,7 +474,11 @@ class Site:
                 synced = True
             quick = self._text_edit_plan(changed)
             if quick is None:
-                edit = self._edit_plan(changed)
+                gc.disable()  # as for a whole plan below: the collections would walk what it makes
+                try:
+                    edit = self._edit_plan(changed)
+                finally:
+                    gc.enable()
         touched: set[str] | None = None
         self._since = None
         if quick is not None:
@@ -613,9 +631,14 @@ class Site:
         previous, self._search = self._search, {}
         self._collect_search_entries()
         ready, self._search_ready = self._search_ready, {}
-        by_shard: list[list[str]] = [[] for _ in range(SEARCH_SHARDS)]
-        for path in sorted(plan.published):
-            by_shard[search_shard(path)].append(path)
+        if self._by_shard is not None and self._by_shard[0] is plan.published:
+            by_shard = self._by_shard[1]
+        else:
+            by_shard = [[] for _ in range(SEARCH_SHARDS)]
+            for path in sorted(plan.published):
+                by_shard[search_shard(path)].append(path)
+            if keep:
+                self._by_shard = (plan.published, by_shard)
         gone = {search_shard(path) for path in previous.keys() - plan.published}
         # After an edit inside some notes that left the published notes, their addresses and
         # the attachments as they were, every other note's entry depends on what it did.

@@ -709,7 +709,8 @@ class GraphData:
         self.relations: Counter[str] = Counter()
         self.layout: Layout | None = None
         self.persons: dict[str, Any] = {}
-        self.rows: dict[str, tuple[str, list[str], str]] = {}  # path -> (type, tags, its row encoded)
+        # path -> (type, tags, its row encoded up to the position, after it, the whole row)
+        self.rows: dict[str, tuple[str, list[str], str, str, str]] = {}
 
     def update(self, plan: Plan, since: tuple[Plan, set[str]] | None = None) -> tuple[str, dict[str, Any]]:
         """(script, graph page inputs) for `plan`. `since`: (the plan this data was last
@@ -734,7 +735,7 @@ class GraphData:
             self.relations = Counter(r for _, _, r in self.edges)
             self.adjacency, self.edge_count = neighbours(nodes, self.pairs)
             self.layout = radial_layout(nodes, self.adjacency, self.edge_count, plan.network.profile)
-            self.rows, self.persons, dirty = {}, {}, frozenset(nodes)
+            self.rows, self.persons, dirty, moved = {}, {}, frozenset(nodes), set()
         else:
             nodes, changed = self.nodes, since[1]
             number: dict[str, int] | None = None
@@ -767,10 +768,10 @@ class GraphData:
                             insort(found, other)
                         else:
                             del found[bisect_left(found, other)]
-            dirty = set(changed & plan.published)
+            dirty, moved = set(changed & plan.published), set()
             if not self.layout.keeps_tree(changes):
                 layout = radial_layout(nodes, self.adjacency, self.edge_count, plan.network.profile)
-                dirty.update(p for p in nodes if layout.positions[p] != self.layout.positions[p])
+                moved = {p for p in nodes if layout.positions[p] != self.layout.positions[p]}
                 self.layout = layout
             people, persons = plan.network.people, self.persons
             if people is not persons:
@@ -778,18 +779,23 @@ class GraphData:
                              if people.get(p) is not persons.get(p) and people.get(p) != persons.get(p))
         people = plan.network.people
         positions = self.layout.positions
+        rows = self.rows
         for path in dirty:
             if path not in plan.published:
                 continue
-            person, note, (x, y) = people.get(path), plan.content.notes[path], positions[path]
+            person, note = people.get(path), plan.content.notes[path]
             kind = note.type or "note"
-            row = [note.title, kind, person.stage if person and person.kind == "contact" else "",
-                   person.degree or 0 if person else 0, plan.outputs[path], x, y, list(note.tags)]
-            self.rows[path] = (kind, row[7], script_json(row))
+            head = [note.title, kind, person.stage if person and person.kind == "contact" else "",
+                    person.degree or 0 if person else 0, plan.outputs[path]]
+            rows[path] = (kind, list(note.tags), script_json(head)[:-1], script_json(list(note.tags)), "")
+        for path in dirty | moved if moved else dirty:
+            if path in rows:
+                kind, tags, head, tail, _ = rows[path]
+                x, y = positions[path]  # as json.dumps writes a float
+                rows[path] = (kind, tags, head, tail, f"{head},{float.__repr__(x)},{float.__repr__(y)},{tail}]")
         self.persons, self.basis = people, plan
-        rows = self.rows
         script = ('window.VK_GRAPH={"edges":[' + ",".join(self.edge_json) + '],"fields":' + script_json(GRAPH_FIELDS)
-                  + ',"nodes":[' + ",".join(rows[p][2] for p in nodes) + '],"relations":'
+                  + ',"nodes":[' + ",".join(rows[p][4] for p in nodes) + '],"relations":'
                   + script_json(RELATION_LABELS) + ',"stages":' + script_json(STAGE_LABELS) + "};\n")
         page = {"kind": "graph", "title": "Network graph", "out": "graph.html", "count": len(nodes),
                 "types": sorted({rows[p][0] for p in nodes}),
