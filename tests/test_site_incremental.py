@@ -219,7 +219,8 @@ def contact_note(company, referrer, stage, private, tags, email, links, words="s
         front.append(f"tags: [{', '.join(tags)}]")
     if email:
         front.append(f"email: {email}")
-    body = " ".join(f"[[{name}]]" for name in links) + f"\n{words}\n\n## Work\nwhat they do\n"
+    # The section interviews embed (`![[Name#Work]]`) says the words too: an edit of them reaches those pages.
+    body = " ".join(f"[[{name}]]" for name in links) + f"\n{words}\n\n## Work\nwhat they do: {words}\n"
     return "---\n" + "\n".join(front) + "\n---\n" + body
 
 
@@ -347,5 +348,31 @@ def test_a_property_edit_after_a_text_edit_shows_the_new_preview(tmp_path) -> No
             site.build(changed=[path], synced=True)
             assert tree(vault / "_site") == clean_build(vault, tmp_path)
         assert "other words" in (vault / "_site" / "people" / "bo.html").read_text()
+    finally:
+        site.close()
+
+
+def test_a_link_edit_that_also_rewrites_an_embedded_section_updates_the_page_that_embeds_it(tmp_path) -> None:
+    """A note whose links and text change in one save (no property): a page that embeds
+    a section of it is made again, though no fact of the note it reads changed."""
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    files = {
+        "people/Bo.md": contact_note(None, None, None, False, [], None, []),
+        "notes/Pitch.md": "# Pitch\n\n## Work\nold prose\n",
+        "interviews/I1.md": interview_note("Bo", None, [], "done", False, False, ["Pitch"]),
+        "me.md": profile_note(["Bo"]),
+    }
+    for path, text in files.items():
+        (vault / path).parent.mkdir(parents=True, exist_ok=True)
+        (vault / path).write_text(text)
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        (vault / "notes/Pitch.md").write_text("# Pitch\n\n## Work\nfresh prose, for [[Bo]]\n")
+        site.index().sync(paths=["notes/Pitch.md"])
+        site.build(changed=["notes/Pitch.md"], synced=True)
+        assert tree(vault / "_site") == clean_build(vault, tmp_path)
+        assert "fresh prose" in (vault / "_site" / "interviews" / "i1.html").read_text()
     finally:
         site.close()

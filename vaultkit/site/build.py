@@ -466,7 +466,7 @@ class Site:
             self.output.open()
             self._opened = True
         quick = edit = None
-        previous_plan, previous_groups, shared = self._plan, self._groups, frozenset()
+        previous_plan, previous_groups, shared, texts = self._plan, self._groups, frozenset(), frozenset()
         previous_agenda = self._plan.agenda if self._plan is not None else None
         if self.bodies is not None and changed is not None and self._plan is not None:
             if not synced:
@@ -490,11 +490,13 @@ class Site:
             gone = self.output.missing(out_path for out_path, _, _ in self._notes.values())
             again |= {p for p, (out_path, _, _) in self._notes.items() if out_path in gone}
         elif edit is not None:
-            plan, (own, shared) = edit
+            plan, (own, shared, texts) = edit
             gc.freeze()  # the new plan's objects, as below (the last plan's unchanged parts already are)
             # A page whose note, or a note it read facts of, changed; a page new to the site.
             again = own & plan.published
             again |= {p for p, deps in self._deps.items() if p in plan.published and not deps.isdisjoint(shared)}
+            if texts:  # a page that quotes (embeds) an edited note
+                again |= {p for p, reads in self._reads.items() if p in plan.published and not reads.isdisjoint(texts)}
             again |= plan.published - self._notes.keys()
             gone = self.output.missing(out_path for out_path, _, _ in self._notes.values())
             again |= {p for p, (out_path, _, _) in self._notes.items() if p in plan.published and out_path in gone}
@@ -579,7 +581,8 @@ class Site:
             is the same and no note it read facts of changed."""
             reads, inputs, deps = page_reads.get(out_path), last_inputs.get(out_path), page_deps.get(out_path)
             if (edit is not None and unchanged is not None and inputs is not None and deps is not None
-                    and self.page_keys.get(out_path) is not None and deps.isdisjoint(shared) and unchanged()):
+                    and self.page_keys.get(out_path) is not None and deps.isdisjoint(shared)
+                    and reads is not None and reads.isdisjoint(texts) and unchanged()):
                 key = self.page_keys[out_path]
             elif touched is not None and reusable and reads is not None and inputs is not None:
                 key = self.page_keys.get(out_path)

@@ -162,27 +162,32 @@ def _first(edge: tuple[str, str, str]) -> str:
     return edge[0]
 
 
-def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], set[str]]:
+def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], set[str], set[str]]:
     """What differs between two plans whose content differs only in the notes in `changed`
-    (under the same names), as (own, shared): the notes whose own page may read something
-    new, and the notes whose facts as other pages read them (`PageLinks.deps`) changed.
+    (under the same names), as (own, shared, texts): the notes whose own page may read
+    something new, the notes whose facts as other pages read them (`PageLinks.deps`)
+    changed, and the notes whose text changed (for the pages that read it: `PageLinks.reads`).
 
     Other pages read, of a note: title, type, address, whether it is published, its text
     (embeds), its person record and preview, its route. Only its own page reads its
     backlinks, graph edges, referral children, interviews and (for a company) who works
-    there. Titles change only with a new plan; the rest is compared here, so that an edit
-    that moves a degree or a route across the network finds every page that shows it,
-    while one that links a note to a hub (the profile, a company) does not redo every page
-    that also links there."""
+    there; of a note that links to it, the page reads the properties the links stand in
+    (their relations), in order. Titles change only with a new plan; the rest is compared
+    here, so that an edit that moves a degree or a route across the network finds every
+    page that shows it, while one that links a note to a hub (the profile, a company)
+    does not redo every page that also links there."""
     own = set(changed)
     shared = {path for path in changed
               if old.content.notes[path].type != new.content.notes[path].type
-              or old.content.notes[path].properties != new.content.notes[path].properties
-              or old.content.digests.get(path) != new.content.digests.get(path)}
+              or old.content.notes[path].properties != new.content.notes[path].properties}
+    texts = {path for path in changed if old.content.digests.get(path) != new.content.digests.get(path)}
     for path in changed:  # their links' targets: backlinks and graph edges
-        for link in (*old.content.notes[path].links, *new.content.notes[path].links):
-            if link.target is not None:
-                own.add(link.target)
+        fields: dict[str, list[tuple[str | None, ...]]] = {}
+        for n, plan in enumerate((old, new)):
+            for link in plan.content.notes[path].links:
+                if link.target is not None:
+                    fields.setdefault(link.target, [[], []])[n].append(link.field)
+        own.update(target for target, (before, after) in fields.items() if before != after)
     if old.outputs is not new.outputs:
         shared.update(p for p in old.outputs.keys() | new.outputs.keys() if old.outputs.get(p) != new.outputs.get(p))
     shared.update(old.published ^ new.published)
@@ -199,7 +204,7 @@ def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], se
         own.add(interview.path)
         if interview.person is not None:
             own.add(interview.person)
-    return own | shared, shared
+    return own | shared, shared, texts
 
 
 def digest(data: Any) -> str:
