@@ -105,6 +105,12 @@ class Network:
         lo = bisect_left(self.edges, path, key=_source)
         return self.edges[lo:bisect_right(self.edges, path, lo=lo, key=_source)]
 
+    def hygiene_links(self) -> list[LinkData]:
+        """The links the agenda's hygiene rules look at, in the snapshot's order: links in a
+        property that resolve to no note, and ambiguous links."""
+        loose = self._parts.loose
+        return [link for source in sorted(loose) for link in loose[source]]
+
     def is_linked(self, path: str) -> bool:
         """Whether another note links to `path`."""
         return path in self._parts.incoming
@@ -134,11 +140,14 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date,
     types = note_types(snapshot, schema)
     by_field: dict[tuple[str, str], list[LinkData]] = {}
     incoming: dict[str, list[LinkData]] = {}
+    loose: dict[str, list[LinkData]] = {}
     for link in snapshot.links:
         if link.field is not None:
             by_field.setdefault((link.source, link.field), []).append(link)
         if link.target is not None and link.target != link.source:
             incoming.setdefault(link.target, []).append(link)
+        if _loose(link):
+            loose.setdefault(link.source, []).append(link)
     facts = _Facts(snapshot, schema, today, types, by_field, incoming)
     interviews = sorted((facts.interview(path) for path in _typed(types, "interview")), key=_interview_order)
     edges = [facts.edge(link) for link in snapshot.links if link.target != link.source]
@@ -155,7 +164,7 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date,
         when = facts.last_contacted(path, dated)
         if when is not None:
             last[path] = when
-    return _assemble(facts, profile, people_paths, interviews, edges, dated, last, None, set())
+    return _assemble(facts, profile, people_paths, interviews, edges, dated, last, loose, None, set())
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,7 @@ class _Parts:
     last: dict[str, date]  # person -> last contacted
     people_paths: list[str]  # the profile, then the contacts
     linked: tuple[set, set]  # _Facts.linked_out and linked_in
+    loose: dict[str, list[LinkData]]  # note -> its links that `Network.hygiene_links` gives
 
 
 class _Facts:
@@ -241,6 +251,10 @@ class _Facts:
 
 def _interview_order(interview: Interview) -> tuple[date, str]:
     return interview.date or date.max, interview.path
+
+
+def _loose(link: LinkData) -> bool:
+    return (link.target is None and link.field is not None) or link.ambiguous
 
 
 def _source(item: LinkData | Edge) -> str:
@@ -316,11 +330,19 @@ def _patched(snapshot: Snapshot, schema: Schema, today: date, old: Network, chan
     again = set(changed)
     for interview in [*(i for i in old.interviews if i.path in changed), *made.values()]:
         again.update((interview.person, interview.via, *(r.target for r in interview.referrals)))
-    return _assemble(facts, old.profile, parts.people_paths, interviews, edges, dated, last, old, again)
+    loose = dict(parts.loose)
+    for path in changed:
+        found = [link for link in after[path] if _loose(link)]
+        if found:
+            loose[path] = found
+        else:
+            loose.pop(path, None)
+    return _assemble(facts, old.profile, parts.people_paths, interviews, edges, dated, last, loose, old, again)
 
 
 def _assemble(facts: _Facts, profile: str | None, people_paths: list[str], interviews: list[Interview],
-              edges: list[Edge], dated: dict[str, date], last: dict[str, date], old: Network | None,
+              edges: list[Edge], dated: dict[str, date], last: dict[str, date], loose: dict[str, list[LinkData]],
+              old: Network | None,
               again: set[str | None]) -> Network:
     """The network from its per-note parts: referrals, introductions and degrees over
     everyone, then each person (with `old`: only those in `again` or whose referrers,
@@ -402,7 +424,7 @@ def _assemble(facts: _Facts, profile: str | None, people_paths: list[str], inter
             tags=note.tags,
             referred_outside=path in referred_outside,
         )
-    parts = _Parts(snapshot, by_field, facts.incoming, dated, last, people_paths, (linked_out, linked_in))
+    parts = _Parts(snapshot, by_field, facts.incoming, dated, last, people_paths, (linked_out, linked_in), loose)
     return Network(schema, facts.today, notes, types, profile, people, interviews, edges, all_referrals, _parts=parts)
 
 

@@ -295,7 +295,7 @@ class Site:
             changed = None
             visible = content.snapshot.only(published)
         network = build_network(visible, content.schema, date.fromisoformat(today), reuse)
-        self._rules = rule_items(network, visible)
+        self._rules = rule_items(network)
         people = mention_patterns(network, never_linked(network))
         # Whole files, as `vaultkit agenda` reads them: a name in another note's front
         # matter is a plain-text mention too. A file is read again only when it or the
@@ -629,7 +629,6 @@ class Site:
         one small script instead of the whole index, and a cold build holds one shard's
         text at a time. In `serve`, each note's entry ([title, type, page, text]) is kept
         and encoded again only when its file or place changed."""
-        content = plan.content
         keep = self.bodies is not None
         previous, self._search = self._search, {}
         self._collect_search_entries()
@@ -642,15 +641,25 @@ class Site:
                 by_shard[search_shard(path)].append(path)
             if keep:
                 self._by_shard = (plan.published, by_shard)
-        gone = {search_shard(path) for path in previous.keys() - plan.published}
         # After an edit inside some notes that left the published notes, their addresses and
-        # the attachments as they were, every other note's entry depends on what it did.
+        # the attachments as they were, every other note's entry depends on what it did, and
+        # each shard that holds none of the edited notes stands.
         since = self._since
         same = (since is not None and since[0].outputs is plan.outputs and since[0].published == plan.published
                 and since[0].content.attachments is plan.content.attachments)
         edited = since[1] if since is not None else set()
+        standing: set[int] = set()
+        if same and keep:
+            self._search = previous
+            standing = set(range(SEARCH_SHARDS)) - {search_shard(path) for path in edited}
+            gone: set[int] = set()
+        else:
+            gone = {search_shard(path) for path in previous.keys() - plan.published}
         for number, paths in enumerate(by_shard):
             name = SEARCH_FILES[number]
+            if number in standing and name in self._shards:
+                yield name, *self._shards[name]
+                continue
             entries, dirty = [], number in gone or name not in self._shards
             for path in paths:
                 cached = previous.get(path)
