@@ -537,23 +537,17 @@ class Site:
             if out.write(path, render()):
                 report.written += 1
 
-        live_bodies: set[str] = set()
-        notes = sorted(plan.published)
-        results = self._note_pages(plan, notes if again is None else sorted(again))
-        if again is not None:
-            fresh_results = {r[0]: r for r in results}
-            results = [
-                fresh_results.get(plan.outputs[p]) or (*self._notes[p], "kept", None, self._reads[p], self._deps[p])
-                for p in notes
-            ]
-        self._notes, self._reads, self._deps = {}, {}, {}
-        for path, (out_path, key, body_key, state, body, reads, deps) in zip(notes, results):
+        if again is None:
+            paths = sorted(plan.published)
+            self._notes, self._reads, self._deps = {}, {}, {}
+        else:  # the other pages' entries stand
+            paths = sorted(again)
+            for path in self._notes.keys() - plan.published:
+                del self._notes[path], self._reads[path], self._deps[path]
+        results = self._note_pages(plan, paths)
+        for path, (out_path, key, body_key, state, body, reads, deps) in zip(paths, results):
             if self.bodies is not None:
                 self._notes[path], self._reads[path], self._deps[path] = (out_path, key, body_key), reads, deps
-            report.pages += 1
-            rendered_keys[out_path] = key
-            live_bodies.add(body_key)
-            out.keep(out_path)  # written (or found identical) by whichever process rendered it
             if state == "kept":
                 continue
             report.rendered += 1
@@ -562,6 +556,11 @@ class Site:
                 report.written += 1
             if body is not None and self.bodies is not None:
                 self.bodies[body_key] = body
+        pages = self._notes.values() if self.bodies is not None else [result[:3] for result in results]
+        report.pages += len(pages)
+        rendered_keys.update((out_path, key) for out_path, key, _ in pages)
+        live_bodies = {body_key for _, _, body_key in pages}
+        out.written.update(out_path for out_path, _, _ in pages)  # kept, or written by whichever process rendered it
         for path in sorted(plan.attachments):
             source = self.root / path
             stat = source.stat()

@@ -138,8 +138,9 @@ class Output:
                 except OSError:
                     break
                 parent = parent.parent
-        manifest = json.dumps({"generator": "vaultkit", "files": sorted(self.written)}, indent=0)
-        self._write_manifest(manifest)
+        if self.written != self.previous or not (self.folder / MANIFEST).is_file():  # else it lists them already
+            manifest = json.dumps({"generator": "vaultkit", "files": sorted(self.written)}, indent=0)
+            self._write_manifest(manifest)
         self.previous, self.written = set(self.written), set()
         self._checked = set()
         return removed
