@@ -92,5 +92,14 @@ def test_an_edit_keeps_the_people_it_does_not_touch(tmp_path) -> None:
         again = build_network(load_snapshot(index), schema, TODAY, reuse=(new, {"interviews/I1.md"}))
         assert again.people["people/Ana.md"].stage == "scheduled"
         assert again == build_network(load_snapshot(index), schema, TODAY)
+        # A dated note (a call log) that now links someone: their last contact moves.
+        write(vault, {"calls/C.md": "---\ndate: 2026-09-20\n---\nA call.\n"})
+        index.sync()
+        before = build_network(load_snapshot(index), schema, TODAY)
+        write(vault, {"calls/C.md": "---\ndate: 2026-09-20\n---\nA call with [[Dee]].\n"})
+        index.sync(paths=["calls/C.md"])
+        after = build_network(load_snapshot(index), schema, TODAY, reuse=(before, {"calls/C.md"}))
+        assert after.people["people/Dee.md"].last_contacted == date(2026, 9, 20)
+        assert after == build_network(load_snapshot(index), schema, TODAY)
     finally:
         index.close()

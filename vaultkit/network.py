@@ -179,6 +179,7 @@ class _Parts:
     people_paths: list[str]  # the profile, then the contacts
     linked: tuple[set, set]  # _Facts.linked_out and linked_in
     loose: dict[str, list[LinkData]]  # note -> its links that `Network.hygiene_links` gives
+    referrals: _Referrals
 
 
 class _Facts:
@@ -337,19 +338,39 @@ def _patched(snapshot: Snapshot, schema: Schema, today: date, old: Network, chan
             loose[path] = found
         else:
             loose.pop(path, None)
-    return _assemble(facts, old.profile, parts.people_paths, interviews, edges, dated, last, loose, old, again)
+    # Who named or introduced whom stays when no edited note's part in it changed: the
+    # `referred_by` of a contact, an interview's people, status, names given and date (its
+    # place in the order), the profile's links.
+    referred_key = schema.key("contact", "referred_by")
+    before_interviews = {i.path: i for i in old.interviews if i.path in changed}
+
+    def named(interview: Interview | None) -> tuple | None:
+        return interview and (interview.person, interview.via, interview.status, interview.referrals, interview.date)
+
+    same = old.profile not in changed and all(
+        [l.target for l in parts.by_field.get((path, referred_key), ())]
+        == [l.target for l in by_field.get((path, referred_key), ())]
+        and named(before_interviews.get(path)) == named(made.get(path))
+        for path in changed)
+    if same:
+        again.update(path for path in involved if last.get(path) != parts.last.get(path))
+    return _assemble(facts, old.profile, parts.people_paths, interviews, edges, dated, last, loose, old, again,
+                     parts.referrals if same else None)
 
 
-def _assemble(facts: _Facts, profile: str | None, people_paths: list[str], interviews: list[Interview],
-              edges: list[Edge], dated: dict[str, date], last: dict[str, date], loose: dict[str, list[LinkData]],
-              old: Network | None,
-              again: set[str | None]) -> Network:
-    """The network from its per-note parts: referrals, introductions and degrees over
-    everyone, then each person (with `old`: only those in `again` or whose referrers,
-    introducers, degree or last contact moved; the others are `old`'s)."""
-    snapshot, schema, types = facts.snapshot, facts.schema, facts.types
-    notes = snapshot.notes
-    contacts = people_paths[1:] if profile else people_paths
+@dataclass(frozen=True)
+class _Referrals:
+    """Who named and introduced whom, and the degrees that follow: over everyone."""
+
+    referred_by: dict[str, list[str]]
+    introduced_by: dict[str, list[str]]
+    referred_outside: set[str]
+    all: list[Referral]
+    degrees: dict[str, int]
+
+
+def _referrals(facts: _Facts, profile: str | None, contacts: list[str], interviews: list[Interview]) -> _Referrals:
+    schema = facts.schema
     referred_by: dict[str, list[str]] = {path: [] for path in contacts}
     has_unknown_referrer: set[str] = set()
     # Named by someone withheld: in their own `referred_by`, in a withheld interview's
@@ -387,9 +408,29 @@ def _assemble(facts: _Facts, profile: str | None, people_paths: list[str], inter
     for interview in interviews:
         if interview.person and interview.via and interview.status != "cancelled":
             introduced_by.setdefault(interview.person, []).append(interview.via)
-    linked_from_profile = {link.target for link in snapshot.links_of(profile) if link.target} if profile else set()
+    linked_from_profile = {link.target for link in facts.snapshot.links_of(profile) if link.target} if profile else set()
     degrees = _degrees(contacts, referred_by, has_unknown_referrer, linked_from_profile, profile)
 
+    return _Referrals(referred_by, introduced_by, referred_outside, all_referrals, degrees)
+
+
+def _assemble(facts: _Facts, profile: str | None, people_paths: list[str], interviews: list[Interview],
+              edges: list[Edge], dated: dict[str, date], last: dict[str, date], loose: dict[str, list[LinkData]],
+              old: Network | None, again: set[str | None], referrals: _Referrals | None = None) -> Network:
+    """The network from its per-note parts: referrals, introductions and degrees over
+    everyone (or `referrals`, when the caller knows they are `old`'s), then each person
+    (with `old`: only those in `again` or whose referrers, introducers, degree or last
+    contact moved, and with old's `referrals`, only those in `again`; the others are `old`'s)."""
+    snapshot, schema, types = facts.snapshot, facts.schema, facts.types
+    notes = snapshot.notes
+    contacts = people_paths[1:] if profile else people_paths
+    if referrals is None:
+        referrals = _referrals(facts, profile, contacts, interviews)
+    else:
+        people_paths = [path for path in again if path in old.people]  # the others' facts stand
+    referred_by, introduced_by, referred_outside, all_referrals, degrees = (
+        referrals.referred_by, referrals.introduced_by, referrals.referred_outside, referrals.all, referrals.degrees)
+    by_field = facts.by_field
     interviews_of: dict[str | None, list[Interview]] = {}
     for interview in interviews:
         interviews_of.setdefault(interview.person, []).append(interview)
@@ -424,7 +465,8 @@ def _assemble(facts: _Facts, profile: str | None, people_paths: list[str], inter
             tags=note.tags,
             referred_outside=path in referred_outside,
         )
-    parts = _Parts(snapshot, by_field, facts.incoming, dated, last, people_paths, (linked_out, linked_in), loose)
+    parts = _Parts(snapshot, by_field, facts.incoming, dated, last, list(people), (facts.linked_out, facts.linked_in),
+                   loose, referrals)
     return Network(schema, facts.today, notes, types, profile, people, interviews, edges, all_referrals, _parts=parts)
 
 
