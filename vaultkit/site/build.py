@@ -325,6 +325,7 @@ class Site:
                 if self.bodies is not None:
                     self._excerpts[path] = found
                 excerpts[path] = found[1]
+        children = referral_children(network)
         return Plan(
             content=content,
             config=self.site_config,
@@ -335,9 +336,9 @@ class Site:
             outputs=outputs,
             network=network,
             agenda=self._agenda(),
-            stats=campaign_stats(network),
+            stats=campaign_stats(network, children=children),
             paths=self._best_paths(network, (old, changed) if reuse is not None else None),
-            children=referral_children(network),
+            children=children,
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
             excerpts=excerpts,
             visible=visible,

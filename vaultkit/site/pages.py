@@ -198,12 +198,17 @@ def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], se
             shared.add(path)
             own.update(p.company for p in (a, b) if p is not None and p.company is not None)
     for mine, theirs in ((old.paths, new.paths), (old.excerpts, new.excerpts)):
-        shared.update(p for p in mine.keys() | theirs.keys() if mine.get(p) != theirs.get(p))
+        if mine is not theirs:
+            shared.update(p for p in mine.keys() | theirs.keys() if mine.get(p) != theirs.get(p))
     own.update(p for p in old.children.keys() | new.children.keys() if old.children.get(p) != new.children.get(p))
-    for interview in set(old.network.interviews) ^ set(new.network.interviews):
-        own.add(interview.path)
-        if interview.person is not None:
-            own.add(interview.person)
+    # Interviews by note (a note holds one): the kept ones are the same records.
+    before_interviews = {i.path: i for i in old.network.interviews}
+    after_interviews = {i.path: i for i in new.network.interviews}
+    for path in before_interviews.keys() | after_interviews.keys():
+        a, b = before_interviews.get(path), after_interviews.get(path)
+        if a is not b and a != b:
+            own.add(path)
+            own.update(i.person for i in (a, b) if i is not None and i.person is not None)
     return own | shared, shared, texts
 
 
