@@ -265,7 +265,7 @@ people = st.sampled_from(CONTACTS)
 maybe = st.none().__or__
 campaign_notes = {
     **{f"people/{name}.md": st.builds(
-        contact_note, maybe(st.sampled_from(COMPANIES)), maybe(people), maybe(st.sampled_from(["contacted", "met"])),
+        contact_note, maybe(st.sampled_from(COMPANIES)), maybe(people), maybe(st.sampled_from(["contacted", "met", "following-up"])),
         st.booleans(), st.lists(st.sampled_from(["warm", "team"]), max_size=2, unique=True),
         maybe(st.sampled_from(["same@example.com", f"{name}@example.com"])),
         st.lists(st.sampled_from(CONTACTS + COMPANIES + ["Nobody"]), max_size=2),
@@ -375,5 +375,31 @@ def test_a_link_edit_that_also_rewrites_an_embedded_section_updates_the_page_tha
         site.build(changed=["notes/Pitch.md"], synced=True)
         assert tree(vault / "_site") == clean_build(vault, tmp_path)
         assert "fresh prose" in (vault / "_site" / "interviews" / "i1.html").read_text()
+    finally:
+        site.close()
+
+
+def test_a_stage_set_by_hand_reaches_the_tree_and_the_previews(tmp_path) -> None:
+    """`stage:` on a contact moves nobody in the referral tree: their entry and preview
+    change there (and everywhere else) as in a clean build."""
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    files = {
+        "people/Ana.md": contact_note(None, None, None, False, [], None, []),
+        "people/Bo.md": contact_note(None, "Ana", None, False, [], None, []),
+        "me.md": profile_note(["Ana"]),
+    }
+    for path, text in files.items():
+        (vault / path).parent.mkdir(parents=True, exist_ok=True)
+        (vault / path).write_text(text)
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        for stage in ("following-up", "met", None):
+            (vault / "people/Bo.md").write_text(contact_note(None, "Ana", stage, False, [], None, []))
+            site.index().sync(paths=["people/Bo.md"])
+            site.build(changed=["people/Bo.md"], synced=True)
+            assert tree(vault / "_site") == clean_build(vault, tmp_path)
+            assert ("stage-following-up" in (vault / "_site" / "tree.html").read_text()) == (stage == "following-up")
     finally:
         site.close()

@@ -56,6 +56,7 @@ from .pages import (
     dashboard_inputs,
     digest,
     note_inputs,
+    patch_tree,
     script_json as script_text,
     tag_groups,
     tag_inputs,
@@ -573,7 +574,7 @@ class Site:
         page_deps, self._page_deps = self._page_deps, {}
         last_inputs, self._inputs = self._inputs, {}
 
-        def quoting(out_path: str, make, render, reusable: bool = True, unchanged=None) -> None:
+        def quoting(out_path: str, make, render, reusable: bool = True, unchanged=None, patch=None) -> None:
             """Emit a page whose inputs depend on note texts only through its previews (tag
             pages, the tree, the dashboard): after a text edit its last inputs are reused,
             with the previews of the changed notes made again. After a link or property
@@ -584,6 +585,10 @@ class Site:
                     and self.page_keys.get(out_path) is not None and deps.isdisjoint(shared)
                     and reads is not None and reads.isdisjoint(texts) and unchanged()):
                 key = self.page_keys[out_path]
+            elif (edit is not None and patch is not None and inputs is not None and reads is not None
+                  and deps is not None and (patched := patch(inputs)) is not None):
+                inputs, deps = patched[0], deps | patched[1]  # (what it reads stays: the same people)
+                key = digest(inputs)
             elif touched is not None and reusable and reads is not None and inputs is not None:
                 key = self.page_keys.get(out_path)
                 if reads & touched or key is None:
@@ -608,7 +613,8 @@ class Site:
         tree_unchanged = (lambda: previous_plan is not None and previous_plan.network.people == plan.network.people
                           and previous_plan.children == plan.children)
         self._global_pages(plan, groups, emit, quoting, agenda_changed=previous_agenda != plan.agenda,
-                           tree_unchanged=tree_unchanged)
+                           tree_unchanged=tree_unchanged,
+                           tree_patch=lambda inputs: patch_tree(previous_plan, plan, inputs))
         for name in static_files():
             data = (STATIC / name).read_bytes()
             emit(f"static/{name}", hashlib.blake2b(data, digest_size=16).hexdigest(), lambda d=data: d)
@@ -801,7 +807,7 @@ class Site:
         return graph_js, hashlib.blake2b(graph_js.encode("utf-8"), digest_size=16).hexdigest(), graph_page
 
     def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool,
-                      tree_unchanged) -> None:
+                      tree_unchanged, tree_patch) -> None:
         quoting(
             "index.html",
             lambda found, used: dashboard_inputs(plan, "index.html", found, used),
@@ -818,6 +824,7 @@ class Site:
             lambda found, used: tree_html(plan, "tree.html", found, used),
             lambda inputs: self._page("tree.html", inputs, tree=Markup(inputs["tree"])),
             unchanged=tree_unchanged,
+            patch=tree_patch,
         )
         for name, key, script in self._search_shards(plan):
             emit(name, key, lambda script=script: script)

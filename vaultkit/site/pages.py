@@ -832,6 +832,49 @@ class GraphData:
                 del self.relations[edge[2]]
 
 
+def _tree_item(item: dict[str, Any], stage: str) -> str:
+    """One person's entry in the referral tree (its list item, open)."""
+    from html import escape
+
+    preview = f' data-vk-preview="{escape(item["preview"])}"' if item.get("preview") else ""
+    return (f'<li><a class="vk-link stage-{escape(stage)}" href="{escape(item["href"])}"{preview}>'
+            f'{escape(item["title"])}</a> <span class="vk-muted">{escape(STAGE_LABELS.get(stage, ""))}</span>')
+
+
+def patch_tree(old: Plan, new: Plan, inputs: dict[str, Any]) -> tuple[dict[str, Any], set[str]] | None:
+    """The referral tree's inputs for `new`, from `old`'s (`inputs`), and notes to add to
+    what they read facts of; None unless nobody moved in the tree (the same people at the
+    same degrees under the same referrers, under the same names and addresses): then only
+    some stages and previews differ, and only those entries are made again."""
+    if old.children != new.children or old.outputs is not new.outputs or old.published != new.published:
+        return None
+    before, after = old.network.people, new.network.people
+    if before.keys() != after.keys():
+        return None
+    moved = [path for path, person in after.items() if person is not before[path]]
+    if any(before[p].kind != after[p].kind or before[p].degree != after[p].degree or before[p].name != after[p].name
+           for p in moved):
+        return None
+    links = PageLinks(new, inputs["out"])
+    tree = inputs["tree"]
+    for path in moved:
+        was, now = before[path], after[path]
+        if now.kind == "contact" and now.degree is not None and was.stage != now.stage:
+            item = links.to(path)
+            entry = _tree_item(item, was.stage)
+            if tree.count(entry) != 1:
+                return None
+            tree = tree.replace(entry, _tree_item(item, now.stage))
+    excerpts = [p for p in old.excerpts.keys() | new.excerpts.keys() if old.excerpts.get(p) != new.excerpts.get(p)] \
+        if old.excerpts is not new.excerpts else []
+    previews = dict(inputs["previews"])
+    for path in (*moved, *excerpts):
+        if new.outputs.get(path) in previews:
+            previews[new.outputs[path]] = new.preview(path)
+    companies = {after[p].company for p in moved if after[p].company is not None}
+    return {**inputs, "tree": tree, "previews": previews}, links.deps | companies
+
+
 def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None) -> dict[str, Any]:
     """The referral tree from the user as nested lists (built without recursion: trees can be deep).
 
@@ -862,13 +905,7 @@ def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str
         first = False
         prev_level = level
         placed.add(path)
-        item = links.to(path)
-        stage = contacts[path].stage
-        preview = f' data-vk-preview="{escape(item["preview"])}"' if item.get("preview") else ""
-        parts.append(
-            f'<li><a class="vk-link stage-{escape(stage)}" href="{escape(item["href"])}"{preview}>'
-            f'{escape(item["title"])}</a> <span class="vk-muted">{escape(STAGE_LABELS.get(stage, ""))}</span>'
-        )
+        parts.append(_tree_item(links.to(path), contacts[path].stage))
         degree = contacts[path].degree or 0
         kids = [
             k for k in plan.children.get(path, ())
