@@ -725,6 +725,8 @@ class Site:
         the text, which often holds a character beyond Latin-1.)"""
         if self._graph is None:
             self._graph = self._graph_parts(plan)
+        if self.bodies is not None:  # `serve`'s first edit renders a note page here: compile its template now
+            self.jinja.get_template("note.html")
         self._collect_search_entries()
         for path in plan.published:
             key = self._search_key(plan, path)
