@@ -267,8 +267,7 @@ def _patched(snapshot: Snapshot, schema: Schema, today: date, old: Network, chan
     parts = old._parts
     notes = snapshot.notes
     if (parts is None or old.schema != schema or old.today != today or snapshot.withheld != parts.snapshot.withheld
-            or len(notes) != len(old.notes) or any(path not in old.notes for path in changed)
-            or notes.keys() != old.notes.keys()):
+            or notes.keys() != old.notes.keys() or not changed <= notes.keys()):
         return None
     for path in changed:
         if notes[path].title != old.notes[path].title or schema.type_of(path, notes[path].properties) != old.types[path]:
