@@ -11,8 +11,10 @@ from .schema import STAGES
 GOAL_YIELD = 1.0  # the method: leave every interview with at least one new name
 
 
-def campaign_stats(network: Network, top: int = 5, children: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    """`children`: referral_children(network), when the caller has it."""
+def campaign_stats(network: Network, top: int = 5, children: dict[str, list[str]] | None = None,
+                   chain: list[str] | None = None) -> dict[str, Any]:
+    """`children`: referral_children(network), and `chain`: longest_chain(network, children)
+    (a function of the children and the profile alone), when the caller has them."""
     contacts = [p for p in network.people.values() if p.kind == "contact"]
     by_degree: dict[str, int] = {}
     for person in contacts:
@@ -28,7 +30,7 @@ def campaign_stats(network: Network, top: int = 5, children: dict[str, list[str]
         ((len(named), path) for path, named in children.items() if path in network.people),
         key=lambda item: (-item[0], network.name(item[1]).lower()),
     )
-    chain = longest_chain(network, children)
+    chain = longest_chain(network, children) if chain is None else chain
     return {
         "today": network.today.isoformat(),
         "contacts": len(contacts),

@@ -326,7 +326,9 @@ class Site:
                 if self.bodies is not None:
                     self._excerpts[path] = found
                 excerpts[path] = found[1]
-        children = referral_children(network)
+        children, chain = referral_children(network), None
+        if old is not None and old.children == children and old.network.profile == network.profile:
+            chain = old.stats["longest_chain"]["path"]  # it follows from those alone
         return Plan(
             content=content,
             config=self.site_config,
@@ -337,7 +339,7 @@ class Site:
             outputs=outputs,
             network=network,
             agenda=self._agenda(),
-            stats=campaign_stats(network, children=children),
+            stats=campaign_stats(network, children=children, chain=chain),
             paths=self._best_paths(network, (old, changed) if reuse is not None else None),
             children=children,
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
