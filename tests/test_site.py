@@ -421,6 +421,8 @@ def test_unchanged_rebuild_writes_nothing(make_vault, vk) -> None:
     build(vk, vault)
     result = vk("build", vault, "--today", TODAY, "--json")
     assert result.json()["written"] == 0
+    # ... and leaves the manifest finished (it is marked under way while a build runs).
+    assert "complete" not in json.loads((vault / "_site" / ".vaultkit-site.json").read_text())
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,6 +1,6 @@
 """The agenda: the informational-interview method as rules over the network.
 
-`agenda(network, snapshot)` is pure ("today" is the network's). Each item says what
+`agenda(network)` is pure ("today" is the network's). Each item says what
 to do, for whom, by when, why, and which note to open. The rules (docs/agenda.md):
 
 - thank-you: a done interview with no `thank_you_sent` — due that day, overdue after;
@@ -26,7 +26,6 @@ from typing import Any
 
 from .network import Interview, Network
 from .schema import STAGE_LABELS
-from .snapshot import Snapshot
 
 KINDS = ("thank-you", "upcoming", "follow-up", "next-name", "dead-end", "hygiene")
 TITLES = {
@@ -65,16 +64,16 @@ class Item:
         }
 
 
-def agenda(network: Network, snapshot: Snapshot, texts: dict[str, str] | None = None) -> list[Item]:
+def agenda(network: Network, texts: dict[str, str] | None = None) -> list[Item]:
     """Every agenda item, grouped by kind in KINDS order, then by due date and person.
 
     `texts` (note path -> text) lets hygiene find people mentioned in plain text but never
     linked; the caller reads only the notes `mention_candidates` says are worth reading.
     """
-    return ordered(rule_items(network, snapshot) + unlinked_mentions(network, snapshot, texts or {}))
+    return ordered(rule_items(network) + unlinked_mentions(network, texts or {}))
 
 
-def rule_items(network: Network, snapshot: Snapshot) -> list[Item]:
+def rule_items(network: Network) -> list[Item]:
     """The items that follow from the network alone (all but plain-text mentions), unsorted."""
     return (
         thank_yous(network)
@@ -82,7 +81,7 @@ def rule_items(network: Network, snapshot: Snapshot) -> list[Item]:
         + follow_ups(network)
         + next_names(network)
         + dead_ends(network)
-        + hygiene(network, snapshot)
+        + hygiene(network)
     )
 
 
@@ -279,6 +278,7 @@ def dead_ends(network: Network) -> list[Item]:
     return items
 
 
+@lru_cache(maxsize=1 << 16)  # every contact's name, again after each edit in `serve`
 def _name_key(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
@@ -351,7 +351,7 @@ def _similar_pairs(block: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str],
     return tuple(tuple(sorted(pair)) for pair in similar_pairs(list(block)))
 
 
-def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:
+def hygiene(network: Network) -> list[Item]:
     items: list[Item] = []
     contacts = [p for p in network.people.values() if p.kind == "contact"]
     # Possible duplicates: compare names only within a block of the same last word, so the
@@ -385,8 +385,9 @@ def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:
         network.schema.key(t, f)
         for t, f in (("interview", "with"), ("interview", "via"), ("contact", "referred_by"), ("lead", "heard_from"))
     }
+    loose = network.hygiene_links()
     missing: dict[str, list[str]] = {}
-    for link in snapshot.links:
+    for link in loose:
         if link.target is None and link.field in people_keys and network.types.get(link.source):
             missing.setdefault(link.linkpath, []).append(f"{link.source}:{link.line}")
     for name, places in sorted(missing.items()):
@@ -405,7 +406,7 @@ def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:
                      details=(f"{referral.interview}:{referral.line}",))
             )
     # Ambiguous links: never a silent pick.
-    for link in snapshot.links:
+    for link in loose:
         if link.ambiguous and network.types.get(link.source):
             items.append(
                 Item("hygiene", link.source, None, None,
@@ -415,21 +416,20 @@ def hygiene(network: Network, snapshot: Snapshot) -> list[Item]:
     return items
 
 
-def never_linked(network: Network, snapshot: Snapshot) -> list[str]:
+def never_linked(network: Network) -> list[str]:
     """Contacts no other note links to: their names may stand in plain text somewhere."""
-    linked = {link.target for link in snapshot.links if link.target and link.target != link.source}
-    return sorted(p.path for p in network.people.values() if p.kind == "contact" and p.path not in linked)
+    return sorted(p.path for p in network.people.values() if p.kind == "contact" and not network.is_linked(p.path))
 
 
-def mention_candidates(network: Network, snapshot: Snapshot) -> list[str]:
+def mention_candidates(network: Network) -> list[str]:
     """The notes worth reading for plain-text mentions (none when everyone is linked)."""
-    if not never_linked(network, snapshot):
+    if not never_linked(network):
         return []
     return sorted(path for path, kind in network.types.items() if kind in ("interview", "contact", "event", "profile"))
 
 
-def unlinked_mentions(network: Network, snapshot: Snapshot, texts: dict[str, str]) -> list[Item]:
-    people = mention_patterns(network, never_linked(network, snapshot))
+def unlinked_mentions(network: Network, texts: dict[str, str]) -> list[Item]:
+    people = mention_patterns(network, never_linked(network))
     if not people:
         return []
     return mention_items(people, {path: mentions_in(people, path, text) for path, text in texts.items()})

@@ -373,8 +373,8 @@ def agenda_command(ctx: click.Context, vault: Path | None, today, no_sync: bool,
     from .agenda import agenda, format_agenda, mention_candidates
 
     index, snapshot, network = campaign(ctx, vault, no_sync, today)
-    texts = {path: _read_text(index.root / path) for path in mention_candidates(network, snapshot)}
-    items = agenda(network, snapshot, texts)
+    texts = {path: _read_text(index.root / path) for path in mention_candidates(network)}
+    items = agenda(network, texts)
     if as_json:
         click.echo(json.dumps([item.to_json() for item in items], indent=2, ensure_ascii=False))
     else:

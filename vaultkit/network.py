@@ -8,6 +8,7 @@ all follow from the typed notes and their links, so the user never keeps them by
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
@@ -91,12 +92,28 @@ class Network:
     edges: list[Edge]
     referrals: list[Referral] = field(default_factory=list)
     _by_person: dict[str | None, list[Interview]] | None = field(default=None, repr=False, compare=False)
+    _parts: _Parts | None = field(default=None, repr=False, compare=False)  # for a later build_network's `reuse`
 
     def name(self, path: str | None) -> str:
         if path is None:
             return "?"
         note = self.notes.get(path)
         return note.title if note else path.rsplit("/", 1)[-1].removesuffix(".md")
+
+    def edges_from(self, path: str) -> list[Edge]:
+        """The edges of the links written in one note (edges are in their source's order)."""
+        lo = bisect_left(self.edges, path, key=_source)
+        return self.edges[lo:bisect_right(self.edges, path, lo=lo, key=_source)]
+
+    def hygiene_links(self) -> list[LinkData]:
+        """The links the agenda's hygiene rules look at, in the snapshot's order: links in a
+        property that resolve to no note, and ambiguous links."""
+        loose = self._parts.loose
+        return [link for source in sorted(loose) for link in loose[source]]
+
+    def is_linked(self, path: str) -> bool:
+        """Whether another note links to `path`."""
+        return path in self._parts.incoming
 
     def interviews_with(self, person: str) -> list[Interview]:
         if self._by_person is None:  # one pass, not one per person: pages ask for every contact
@@ -108,77 +125,268 @@ class Network:
 
 def build_network(snapshot: Snapshot, schema: Schema, today: date,
                   reuse: tuple[Network, set[str]] | None = None) -> Network:
-    """`reuse`: (a network built from a snapshot that differed only in the notes in the
-    set) lets the edges of every other note be taken from it rather than made again:
-    an edge depends only on its link and its source's type."""
+    """The network of `snapshot`'s notes.
+
+    `reuse`: (a network built from a snapshot of the same notes, under the same titles
+    and types, that differed only in the notes in the set) lets what those notes cannot
+    change be taken from it: the other notes' edges and interviews, the people whose
+    facts stay the same. Only the referral degrees are worked out again over everyone.
+    Either way the result is the same (tested); when `reuse` does not fit (another day,
+    a note new, gone, renamed or of another type, other withheld links), it is ignored."""
+    if reuse is not None:
+        network = _patched(snapshot, schema, today, *reuse)
+        if network is not None:
+            return network
     types = note_types(snapshot, schema)
-    notes = snapshot.notes
     by_field: dict[tuple[str, str], list[LinkData]] = {}
+    incoming: dict[str, list[LinkData]] = {}
+    loose: dict[str, list[LinkData]] = {}
     for link in snapshot.links:
         if link.field is not None:
             by_field.setdefault((link.source, link.field), []).append(link)
-
-    def links_in(path: str, note_type: str, name: str) -> list[LinkData]:
-        return by_field.get((path, schema.key(note_type, name)), [])
-
-    def person_target(link: LinkData) -> str | None:
-        return link.target if link.target is not None and types.get(link.target) in ("contact", "profile") else None
-
+        if link.target is not None and link.target != link.source:
+            incoming.setdefault(link.target, []).append(link)
+        if _loose(link):
+            loose.setdefault(link.source, []).append(link)
+    facts = _Facts(snapshot, schema, today, types, by_field, incoming)
+    interviews = sorted((facts.interview(path) for path in _typed(types, "interview")), key=_interview_order)
+    edges = [facts.edge(link) for link in snapshot.links if link.target != link.source]
+    of_path = {interview.path: interview for interview in interviews}
+    dated = {}
+    for path in snapshot.notes:
+        when = facts.dated(path, of_path.get(path))
+        if when is not None:
+            dated[path] = when
     profile = _find_profile(types, schema)
-    # Links that went with a withheld note (see Snapshot.only): (note, field) pairs.
-    linked_out = {(w.note, w.field) for w in snapshot.withheld if w.outgoing}
-    linked_in = {(w.note, w.field) for w in snapshot.withheld if not w.outgoing}
-    with_key = schema.key("interview", "with")
-    interviews = [
-        _interview(path, notes[path], schema, today, links_in, person_target, lambda p: notes[p].title,
-                   with_withheld=(path, with_key) in linked_out)
-        for path in _typed(types, "interview")
-    ]
-    interviews.sort(key=lambda i: (i.date or date.max, i.path))
+    people_paths = ([profile] if profile else []) + _typed(types, "contact")
+    last = {}
+    for path in people_paths:
+        when = facts.last_contacted(path, dated)
+        if when is not None:
+            last[path] = when
+    return _assemble(facts, profile, people_paths, interviews, edges, dated, last, loose, None, set())
 
-    relation_of = lru_cache(maxsize=None)(schema.relation_of)  # a few (type, property) pairs, 100k+ links
 
-    def edge(link: LinkData) -> Edge:
-        return Edge(link.source, link.target, link.linkpath, relation_of(types.get(link.source), link.field),
+@dataclass(frozen=True)
+class _Parts:
+    """What a later `build_network(..., reuse=...)` takes from a network: how it read its snapshot."""
+
+    snapshot: Snapshot
+    by_field: dict[tuple[str, str], list[LinkData]]  # (source, property) -> its links there, in order
+    incoming: dict[str, list[LinkData]]  # target -> the links to it from other notes
+    dated: dict[str, date]  # note -> the day it counts as a contact with the people it links (_Facts.dated)
+    last: dict[str, date]  # person -> last contacted
+    people_paths: list[str]  # the profile, then the contacts
+    linked: tuple[set, set]  # _Facts.linked_out and linked_in
+    loose: dict[str, list[LinkData]]  # note -> its links that `Network.hygiene_links` gives
+    referrals: _Referrals
+
+
+class _Facts:
+    """Per-note reading of a snapshot, shared by a whole build and a patched one."""
+
+    def __init__(self, snapshot: Snapshot, schema: Schema, today: date, types: dict[str, str | None],
+                 by_field: dict[tuple[str, str], list[LinkData]], incoming: dict[str, list[LinkData]],
+                 linked: tuple[set, set] | None = None):
+        self.snapshot, self.schema, self.today, self.types = snapshot, schema, today, types
+        self.by_field, self.incoming = by_field, incoming
+        self.relation_of = lru_cache(maxsize=None)(schema.relation_of)  # a few (type, property) pairs, 100k+ links
+        # Links that went with a withheld note (see Snapshot.only): (note, field) pairs.
+        # (`linked`: these, from a snapshot with the same withheld links.)
+        self.linked_out, self.linked_in = linked or (
+            {(w.note, w.field) for w in snapshot.withheld if w.outgoing},
+            {(w.note, w.field) for w in snapshot.withheld if not w.outgoing},
+        )
+        self.with_key = schema.key("interview", "with")
+        self.met_at = schema.key("contact", "met_at")
+
+    def links_in(self, path: str, note_type: str, name: str) -> list[LinkData]:
+        return self.by_field.get((path, self.schema.key(note_type, name)), [])
+
+    def person_target(self, link: LinkData) -> str | None:
+        target = link.target
+        return target if target is not None and self.types.get(target) in ("contact", "profile") else None
+
+    def interview(self, path: str) -> Interview:
+        notes = self.snapshot.notes
+        return _interview(path, notes[path], self.schema, self.today, self.links_in, self.person_target,
+                          lambda p: notes[p].title, with_withheld=(path, self.with_key) in self.linked_out)
+
+    def edge(self, link: LinkData) -> Edge:
+        return Edge(link.source, link.target, link.linkpath, self.relation_of(self.types.get(link.source), link.field),
                     link.field, link.line)
 
-    edges = None
-    if reuse is not None:
-        old, changed = reuse
-        kept = [e for e in old.edges if e.source not in changed]
-        edges, n = [], 0
-        for link in snapshot.links:  # the same links in the same order: their edges, one for one
-            if link.target == link.source:
-                continue
-            if link.source in changed:
-                edges.append(edge(link))
-                continue
-            if n == len(kept) or kept[n].source != link.source or kept[n].target != link.target:
-                n = -1  # not what `old` was built from: make every edge
-                break
-            edges.append(kept[n])
-            n += 1
-        if n != len(kept):
-            edges = None
-    if edges is None:
-        edges = [edge(link) for link in snapshot.links if link.target != link.source]
+    def dated(self, path: str, interview: Interview | None) -> date | None:
+        """The day a note counts as a contact with the people it involves: its date (on or
+        before today), or a later thank-you; never for a cancelled interview (nobody talked)."""
+        if interview is not None and interview.status == "cancelled":
+            return None
+        kind = self.types.get(path)
+        when = parse_date(self.snapshot.notes[path].properties.get(self.schema.key(kind, "date") if kind else "date"))
+        if when is not None and when > self.today:
+            when = None
+        sent = interview.thank_you_sent if interview is not None else None
+        if sent and sent <= self.today:
+            when = max(sent, when) if when else sent
+        return when
 
-    contacts = _typed(types, "contact")
+    def last_contacted(self, person: str, dated: dict[str, date]) -> date | None:
+        """The newest dated note that involves a person: one that links to them (for an
+        interview, only the person it is `with`: being named, or getting you in, is not
+        talking with you), or their own `met_at` event."""
+        if self.types.get(person) not in ("contact", "profile"):
+            return None
+        best = None
+        for link in self.incoming.get(person, ()):
+            if self.types.get(link.source) == "interview" and link.field != self.with_key:
+                continue
+            when = dated.get(link.source)
+            if when is not None and (best is None or when > best):
+                best = when
+        for link in self.by_field.get((person, self.met_at), ()):
+            when = dated.get(link.target) if link.target != person else None
+            if when is not None and (best is None or when > best):
+                best = when
+        return best
+
+
+def _interview_order(interview: Interview) -> tuple[date, str]:
+    return interview.date or date.max, interview.path
+
+
+def _loose(link: LinkData) -> bool:
+    return (link.target is None and link.field is not None) or link.ambiguous
+
+
+def _source(item: LinkData | Edge) -> str:
+    return item.source
+
+
+def _patched(snapshot: Snapshot, schema: Schema, today: date, old: Network, changed: set[str]) -> Network | None:
+    """`build_network` from `old` (see its `reuse`), or None when that does not fit."""
+    parts = old._parts
+    notes = snapshot.notes
+    if (parts is None or old.schema != schema or old.today != today or snapshot.withheld != parts.snapshot.withheld
+            or notes.keys() != old.notes.keys() or not changed <= notes.keys()):
+        return None
+    for path in changed:
+        if notes[path].title != old.notes[path].title or schema.type_of(path, notes[path].properties) != old.types[path]:
+            return None
+    changed = set(changed)
+    types = old.types
+    before = {path: parts.snapshot.links_of(path) for path in changed}
+    after = {path: snapshot.links_of(path) for path in changed}
+    by_field = dict(parts.by_field)
+    for path in changed:
+        for link in before[path]:
+            by_field.pop((path, link.field), None)
+        for link in after[path]:
+            if link.field is not None:
+                by_field.setdefault((path, link.field), []).append(link)
+    targets = {l.target for path in changed for l in (*before[path], *after[path]) if l.target is not None}
+    incoming = dict(parts.incoming)
+    for target in targets:
+        kept = [l for l in parts.incoming.get(target, ()) if l.source not in changed]
+        kept += [l for path in sorted(changed) for l in after[path] if l.target == target and l.source != target]
+        if kept:
+            incoming[target] = kept
+        else:
+            incoming.pop(target, None)
+    facts = _Facts(snapshot, schema, today, types, by_field, incoming, parts.linked)
+    interviews = [interview for interview in old.interviews if interview.path not in changed]
+    made = {}
+    for path in sorted(changed):
+        if types[path] == "interview":
+            made[path] = facts.interview(path)
+            insort(interviews, made[path], key=_interview_order)
+    # The other notes' edges stay, in place: edges are in their links' (source) order.
+    edges, at = [], 0
+    for path in sorted(changed):
+        lo = bisect_left(old.edges, path, lo=at, key=_source)
+        edges += old.edges[at:lo]
+        edges += [facts.edge(link) for link in after[path] if link.target != link.source]
+        at = bisect_right(old.edges, path, lo=lo, key=_source)
+    edges += old.edges[at:]
+    dated = dict(parts.dated)
+    for path in changed:
+        when = facts.dated(path, made.get(path))
+        if when is None:
+            dated.pop(path, None)
+        else:
+            dated[path] = when
+    # Whose last contact may move: whom these notes link (or linked), these notes' own
+    # people, and the people whose `met_at` is one of these notes.
+    involved = targets | changed
+    for path in changed:
+        involved.update(l.source for l in incoming.get(path, ()) if l.field == facts.met_at)
+    last = dict(parts.last)
+    for path in involved:
+        when = facts.last_contacted(path, dated)
+        if when is None:
+            last.pop(path, None)
+        else:
+            last[path] = when
+    # People whose interviews changed: with, via and the names they gave.
+    again = set(changed)
+    for interview in [*(i for i in old.interviews if i.path in changed), *made.values()]:
+        again.update((interview.person, interview.via, *(r.target for r in interview.referrals)))
+    loose = dict(parts.loose)
+    for path in changed:
+        found = [link for link in after[path] if _loose(link)]
+        if found:
+            loose[path] = found
+        else:
+            loose.pop(path, None)
+    # Who named or introduced whom stays when no edited note's part in it changed: the
+    # `referred_by` of a contact, an interview's people, status, names given and date (its
+    # place in the order), the profile's links.
+    referred_key = schema.key("contact", "referred_by")
+    before_interviews = {i.path: i for i in old.interviews if i.path in changed}
+
+    def named(interview: Interview | None) -> tuple | None:
+        return interview and (interview.person, interview.via, interview.status, interview.referrals, interview.date)
+
+    same = old.profile not in changed and all(
+        [l.target for l in parts.by_field.get((path, referred_key), ())]
+        == [l.target for l in by_field.get((path, referred_key), ())]
+        and named(before_interviews.get(path)) == named(made.get(path))
+        for path in changed)
+    if same:
+        again.update(path for path in involved if last.get(path) != parts.last.get(path))
+    return _assemble(facts, old.profile, parts.people_paths, interviews, edges, dated, last, loose, old, again,
+                     parts.referrals if same else None)
+
+
+@dataclass(frozen=True)
+class _Referrals:
+    """Who named and introduced whom, and the degrees that follow: over everyone."""
+
+    referred_by: dict[str, list[str]]
+    introduced_by: dict[str, list[str]]
+    referred_outside: set[str]
+    all: list[Referral]
+    degrees: dict[str, int]
+
+
+def _referrals(facts: _Facts, profile: str | None, contacts: list[str], interviews: list[Interview]) -> _Referrals:
+    schema = facts.schema
     referred_by: dict[str, list[str]] = {path: [] for path in contacts}
     has_unknown_referrer: set[str] = set()
     # Named by someone withheld: in their own `referred_by`, in a withheld interview's
     # `referrals`, or by an interview here whose `with` person is withheld.
     referred_key, referrals_key = schema.key("contact", "referred_by"), schema.key("interview", "referrals")
+    linked_out, linked_in = facts.linked_out, facts.linked_in
     referred_outside = {
         path for path in contacts if (path, referred_key) in linked_out or (path, referrals_key) in linked_in
-    }
+    } if linked_out or linked_in else set()
     for interview in interviews:
-        if (interview.path, with_key) in linked_out and interview.person is None:
+        if (interview.path, facts.with_key) in linked_out and interview.person is None:
             referred_outside.update(r.target for r in interview.referrals if r.target in referred_by)
     has_unknown_referrer |= referred_outside
+    by_field = facts.by_field
     for path in contacts:
-        for link in links_in(path, "contact", "referred_by"):
-            who = person_target(link)
+        for link in by_field.get((path, referred_key), ()):
+            who = facts.person_target(link)
             if who is not None and who != path:
                 referred_by[path].append(who)
             elif who is None:
@@ -199,21 +407,46 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date,
     for interview in interviews:
         if interview.person and interview.via and interview.status != "cancelled":
             introduced_by.setdefault(interview.person, []).append(interview.via)
-
-    linked_from_profile = {
-        link.target for link in snapshot.links if profile and link.source == profile and link.target
-    }
+    linked_from_profile = {link.target for link in facts.snapshot.links_of(profile) if link.target} if profile else set()
     degrees = _degrees(contacts, referred_by, has_unknown_referrer, linked_from_profile, profile)
-    last = _last_contacted(snapshot, types, schema, interviews, today)
 
+    return _Referrals(referred_by, introduced_by, referred_outside, all_referrals, degrees)
+
+
+def _assemble(facts: _Facts, profile: str | None, people_paths: list[str], interviews: list[Interview],
+              edges: list[Edge], dated: dict[str, date], last: dict[str, date], loose: dict[str, list[LinkData]],
+              old: Network | None, again: set[str | None], referrals: _Referrals | None = None) -> Network:
+    """The network from its per-note parts: referrals, introductions and degrees over
+    everyone (or `referrals`, when the caller knows they are `old`'s), then each person
+    (with `old`: only those in `again` or whose referrers, introducers, degree or last
+    contact moved, and with old's `referrals`, only those in `again`; the others are `old`'s)."""
+    snapshot, schema, types = facts.snapshot, facts.schema, facts.types
+    notes = snapshot.notes
+    contacts = people_paths[1:] if profile else people_paths
+    if referrals is None:
+        referrals = _referrals(facts, profile, contacts, interviews)
+    else:
+        people_paths = [path for path in again if path in old.people]  # the others' facts stand
+    referred_by, introduced_by, referred_outside, all_referrals, degrees = (
+        referrals.referred_by, referrals.introduced_by, referrals.referred_outside, referrals.all, referrals.degrees)
+    by_field = facts.by_field
     interviews_of: dict[str | None, list[Interview]] = {}
     for interview in interviews:
         interviews_of.setdefault(interview.person, []).append(interview)
-    people: dict[str, Person] = {}
-    for path in ([profile] if profile else []) + contacts:
+    company_key = schema.key("contact", "company")
+    people: dict[str, Person] = {} if old is None else dict(old.people)
+    for path in people_paths:
+        degree = 0 if path == profile else degrees.get(path)
+        referrers = tuple(dict.fromkeys(referred_by.get(path, ())))
+        introducers = tuple(dict.fromkeys(introduced_by.get(path, ())))
+        if old is not None and path not in again:
+            person = people[path]
+            if (person.degree == degree and person.referred_by == referrers and person.introduced_by == introducers
+                    and person.last_contacted == last.get(path) and person.referred_outside == (path in referred_outside)):
+                continue
         note = notes[path]
         kind = types[path] or "contact"
-        company_links = links_in(path, "contact", "company") if kind == "contact" else []
+        company_links = by_field.get((path, company_key), ()) if kind == "contact" else ()
         company = next((l.target for l in company_links if l.target and types.get(l.target) == "company"), None)
         stage, by_hand = _stage(note, schema, interviews_of.get(path, []), last.get(path))
         people[path] = Person(
@@ -223,15 +456,17 @@ def build_network(snapshot: Snapshot, schema: Schema, today: date,
             stage=stage,
             stage_set_by_hand=by_hand,
             last_contacted=last.get(path),
-            degree=0 if path == profile else degrees.get(path),
-            referred_by=tuple(dict.fromkeys(referred_by.get(path, ()))),
-            introduced_by=tuple(dict.fromkeys(introduced_by.get(path, ()))),
+            degree=degree,
+            referred_by=referrers,
+            introduced_by=introducers,
             company=company,
             follow_up=parse_date(schema.get("contact", note.properties, "follow_up")),
             tags=note.tags,
             referred_outside=path in referred_outside,
         )
-    return Network(schema, today, notes, types, profile, people, interviews, edges, all_referrals)
+    parts = _Parts(snapshot, by_field, facts.incoming, dated, last, list(people), (facts.linked_out, facts.linked_in),
+                   loose, referrals)
+    return Network(schema, facts.today, notes, types, profile, people, interviews, edges, all_referrals, _parts=parts)
 
 
 def _typed(types: dict[str, str | None], wanted: str) -> list[str]:
@@ -321,44 +556,6 @@ def _degrees(contacts, referred_by, has_unknown_referrer, linked_from_profile, p
                 degree[path] = degree[current] + 1
                 queue.append(path)
     return degree
-
-
-def _last_contacted(snapshot, types, schema, interviews, today) -> dict[str, date]:
-    """The newest dated note (on or before today) that involves each person.
-
-    A note involves a person when it links to them (a call log, an event note; for an
-    interview, only the person it is `with`) or, for the person's own `met_at` event,
-    when they link to it. Cancelled interviews do not count: nobody talked.
-    """
-    cancelled = {i.path for i in interviews if i.status == "cancelled"}
-    dated: dict[str, date] = {}
-    for path, note in snapshot.notes.items():
-        kind = types.get(path)
-        when = parse_date(note.properties.get(schema.key(kind, "date") if kind else "date"))
-        if when is not None and when <= today and path not in cancelled:
-            dated[path] = when
-    for interview in interviews:
-        sent = interview.thank_you_sent
-        if sent and sent <= today and interview.path not in cancelled:
-            dated[interview.path] = max(sent, dated.get(interview.path, sent))
-    last: dict[str, date] = {}
-
-    def touch(person: str, when: date) -> None:
-        if types.get(person) in ("contact", "profile") and (person not in last or when > last[person]):
-            last[person] = when
-
-    met_at = schema.key("contact", "met_at")
-    with_key = schema.key("interview", "with")
-    for link in snapshot.links:
-        if link.target is None or link.target == link.source:
-            continue
-        if types.get(link.source) == "interview" and link.field != with_key:
-            continue  # being named, or getting you in (`via`), is not talking with you
-        if link.source in dated:
-            touch(link.target, dated[link.source])
-        if link.field == met_at and link.target in dated:
-            touch(link.source, dated[link.target])
-    return last
 
 
 def _stage(note: NoteData, schema: Schema, interviews: list[Interview], last: date | None) -> tuple[str, bool]:

@@ -66,6 +66,28 @@ def people_graph(network: Network) -> Graph:
     return graph
 
 
+def same_people_graph(old: Network, new: Network, changed: set[str]) -> bool:
+    """Whether `new`, built from `old`'s notes with those in `changed` edited, has the same
+    people graph, and each person the same name and referrers (what `best_paths` quotes):
+    its ties come from interviews, people's records and the edges of links people write,
+    and only the edited notes' interviews and edges can differ."""
+    if old.profile != new.profile or old.people.keys() != new.people.keys():
+        return False
+    for path, person in new.people.items():
+        was = old.people[path]
+        if person is not was and (person.referred_by != was.referred_by or person.name != was.name
+                                  or (person.degree == 1) != (was.degree == 1)):
+            return False
+    ties = {}
+    for network in (old, new):
+        ties[network is new] = (
+            {i.path: (i.status, i.person, i.via) for i in network.interviews if i.path in changed},
+            [(e.target, e.relation, e.field) for path in sorted(changed & new.people.keys())
+             for e in network.edges_from(path)],
+        )
+    return ties[False] == ties[True]
+
+
 def shortest_from(graph: Graph, start: str) -> tuple[dict[str, float], dict[str, str]]:
     distance = {start: 0.0}
     previous: dict[str, str] = {}

@@ -7,6 +7,7 @@ function of a `Snapshot` plus the schema and "today", so it can be tested from d
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -55,14 +56,26 @@ class Snapshot:
     # the model can tell "nobody referred this person" from "someone left out did".
     withheld: frozenset[Withheld] = frozenset()
 
-    def only(self, paths: set[str] | frozenset[str]) -> "Snapshot":
+    def links_of(self, path: str) -> tuple[LinkData, ...]:
+        """The links written in one note (the links are in source order)."""
+        lo = bisect_left(self.links, path, key=_source)
+        return self.links[lo:bisect_right(self.links, path, lo=lo, key=_source)]
+
+    def only(self, paths: set[str] | frozenset[str],
+             reuse: tuple["Snapshot", set[str]] | None = None) -> "Snapshot":
         """The vault as if it held only the notes in `paths` (the published ones, for the site).
 
         Links written in other notes go, and so do links to notes outside `paths`: a
         degree, a referral or an introduction path computed from the result can never
         pass through a note that is not in it. Unresolved links stay what they are.
         What crossed the edge is kept as `Withheld` records that name no left-out note.
+
+        `reuse`: (`only(paths)` of an earlier snapshot of the same notes, the notes whose
+        links or properties differ since), all of them in `paths`: their links are put in
+        place of theirs in the earlier part, with the same result.
         """
+        if reuse is not None and reuse[1] <= paths and reuse[0].notes.keys() == {p for p in self.notes if p in paths}:
+            return self._patched_only(paths, *reuse)
         kept: list[LinkData] = []
         withheld: set[Withheld] = set(self.withheld)
         for link in self.links:
@@ -79,6 +92,31 @@ class Snapshot:
             tuple(kept),
             frozenset(w for w in withheld if w.note in paths),
         )
+
+
+    def _patched_only(self, paths, part: "Snapshot", changed: set[str]) -> "Snapshot":
+        links: list[LinkData] = []
+        at = 0
+        # Only a kept note's own links make its `outgoing` records.
+        withheld = {w for w in part.withheld if not (w.outgoing and w.note in changed)}
+        withheld.update(w for w in self.withheld if w.outgoing and w.note in changed)
+        for path in sorted(changed):
+            lo = bisect_left(part.links, path, lo=at, key=_source)
+            links += part.links[at:lo]
+            at = bisect_right(part.links, path, lo=lo, key=_source)
+            for link in self.links_of(path):
+                if link.target is None or link.target in paths:
+                    links.append(link)
+                else:
+                    withheld.add(Withheld(link.source, link.field, True))
+        links += part.links[at:]
+        notes = dict(part.notes)
+        notes.update((path, self.notes[path]) for path in changed)
+        return Snapshot(notes, tuple(links), frozenset(withheld))
+
+
+def _source(link: LinkData) -> str:
+    return link.source
 
 
 def load_snapshot(index: Index, paths: list[str] | None = None, body_links: bool = True) -> Snapshot:

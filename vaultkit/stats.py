@@ -11,7 +11,10 @@ from .schema import STAGES
 GOAL_YIELD = 1.0  # the method: leave every interview with at least one new name
 
 
-def campaign_stats(network: Network, top: int = 5) -> dict[str, Any]:
+def campaign_stats(network: Network, top: int = 5, children: dict[str, list[str]] | None = None,
+                   chain: list[str] | None = None) -> dict[str, Any]:
+    """`children`: referral_children(network), and `chain`: longest_chain(network, children)
+    (a function of the children and the profile alone), when the caller has them."""
     contacts = [p for p in network.people.values() if p.kind == "contact"]
     by_degree: dict[str, int] = {}
     for person in contacts:
@@ -22,12 +25,12 @@ def campaign_stats(network: Network, top: int = 5) -> dict[str, Any]:
     names = sum(len(i.referrals) for i in done)
     asked = {i.person for i in network.interviews if i.person and i.status != "cancelled"}
     interviewed = {i.person for i in done if i.person}
-    children = referral_children(network)
+    children = referral_children(network) if children is None else children
     connectors = sorted(
         ((len(named), path) for path, named in children.items() if path in network.people),
         key=lambda item: (-item[0], network.name(item[1]).lower()),
     )
-    chain = longest_chain(network, children)
+    chain = longest_chain(network, children) if chain is None else chain
     return {
         "today": network.today.isoformat(),
         "contacts": len(contacts),

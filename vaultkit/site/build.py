@@ -39,7 +39,7 @@ from ..agenda import (
 from ..errors import VaultkitError
 from ..index import Index
 from ..network import build_network, referral_children
-from ..paths import best_paths, people_graph
+from ..paths import best_paths, people_graph, same_people_graph
 from ..schema import STAGE_LABELS
 from ..snapshot import load_snapshot
 from ..stats import campaign_stats
@@ -49,18 +49,20 @@ from .ahead import in_child
 from .content import Content, TextCache, load_content, patch_content
 from .output import Output
 from .pages import (
+    GraphData,
     PageLinks,
     Plan,
     changed_facts,
     dashboard_inputs,
     digest,
-    graph_data,
     note_inputs,
+    patch_tree,
+    script_json as script_text,
     tag_groups,
     tag_inputs,
     tree_html,
 )
-from .privacy import SiteConfig, published_attachments, published_notes
+from .privacy import SiteConfig, is_published, linked_attachments, published_attachments, published_notes
 from .render import PRIVATE_MARKER, excerpt_text, plain_text, render_body
 from .urls import assign_outputs, href, root_prefix
 
@@ -108,9 +110,8 @@ def content_security_policy() -> str:
 
 
 def script_json(data: Any) -> Markup:
-    """JSON safe inside a <script> element: no `</script>`, no `<!--`."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    """JSON safe inside a <script> element (see pages.script_json), for templates."""
+    return Markup(script_text(data))
 
 
 def hidden_links(content: Content, published: set[str] | frozenset[str], path: str) -> frozenset[str]:
@@ -175,10 +176,6 @@ def previews_json(previews: dict[str, dict[str, str]], encoded: dict[str, tuple[
     return Markup("{" + ",".join(parts) + "}")
 
 
-def js_assignment(name: str, data: Any) -> str:
-    return f"window.{name}=" + script_json(data) + ";\n"
-
-
 @dataclass
 class BuildReport:
     notes: int = 0
@@ -224,6 +221,7 @@ class Site:
         self._shards: dict[str, tuple[str, str]] = {}  # search script -> (key, script)
         self._search_ready: dict[str, tuple[tuple, bytes]] = {}  # entries made ahead for this build
         self._search_ahead = None  # or a function that waits for the child making them
+        self._by_shard: tuple[set[str], list[list[str]]] | None = None  # the published notes, by search shard
         # What a rebuild after a text-only edit reuses (kept in incremental mode only): the
         # last plan, each note page's (output, key, body key) and the notes whose text its
         # inputs read, the agenda's rule items and each note's plain-text mentions.
@@ -240,7 +238,9 @@ class Site:
         self._page_reads: dict[str, frozenset[str]] = {}  # tag pages, tree, dashboard: the notes they quote
         self._page_deps: dict[str, frozenset[str]] = {}  # and the notes whose facts they read
         self._paths: tuple[tuple, dict] | None = None  # best_paths and what it came from
-        self._layout: dict[str, Any] = {}  # the graph's last positions (see graph_data)
+        self._paths_of = None  # the network they are of
+        self._graph_data = GraphData()  # the graph's data as of the last plan, kept by `serve`
+        self._since: tuple[Plan, set[str]] | None = None  # after a link or property edit: (last plan, notes edited)
         self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
         self._preview_json: dict[str, tuple[dict[str, str], str]] = {}  # page -> (preview, its JSON entry)
         self.output = Output(self.out)
@@ -292,8 +292,23 @@ class Site:
         """The plan over `content`. With `old` (the last plan, whose content differed only in
         some notes' properties, links or text), what depends on the published set alone is
         reused when that set is the same."""
-        published = published_notes(content, self.site_config, self.share)
-        attachments = published_attachments(content, self.site_config, published)
+        changed = None
+        if old is not None and old.config == self.site_config and old.share == self.share:
+            # An edit inside some notes: only they may have moved in or out of the site.
+            changed = {path for path, note in content.notes.items() if old.content.notes.get(path) is not note}
+            published = old.published
+            moved = {path for path in changed
+                     if (path in published) != is_published(path, content.notes[path].properties, self.site_config,
+                                                             self.share)}
+            if moved:
+                published = published ^ moved
+            attachments = old.attachments
+            if moved or any(linked_attachments(content, self.site_config, path)
+                            != linked_attachments(old.content, self.site_config, path) for path in changed):
+                attachments = published_attachments(content, self.site_config, published)
+        else:
+            published = published_notes(content, self.site_config, self.share)
+            attachments = published_attachments(content, self.site_config, published)
         if old is not None and old.published == published and old.attachments == attachments:
             outputs = old.outputs
         else:
@@ -303,20 +318,22 @@ class Site:
         today = self.today or date.today().isoformat()
         # The networking model over the published notes only: no degree, path or agenda
         # item can then pass through (or name) a note that is not published.
-        visible = content.snapshot.only(published)
-        reuse = changed = None
-        if old is not None and old.published == published:
-            changed = {path for path, note in content.notes.items() if old.content.notes.get(path) is not note}
+        reuse = None
+        if changed is not None and old.published == published:
             reuse = (old.network, changed)
+            visible = content.snapshot.only(published, reuse=(old.visible, changed))
+        else:
+            changed = None
+            visible = content.snapshot.only(published)
         network = build_network(visible, content.schema, date.fromisoformat(today), reuse)
-        self._rules = rule_items(network, visible)
-        people = mention_patterns(network, never_linked(network, visible))
+        self._rules = rule_items(network)
+        people = mention_patterns(network, never_linked(network))
         # Whole files, as `vaultkit agenda` reads them: a name in another note's front
         # matter is a plain-text mention too. A file is read again only when it or the
         # names looked for changed.
         same_people = [p[:2] for p in people] == [p[:2] for p in self._people]
         previous, self._mentions = self._mentions, {}
-        for path in mention_candidates(network, visible) if people else ():
+        for path in mention_candidates(network) if people else ():
             found = previous.get(path) if same_people else None
             if found is None or found[0] != content.digests.get(path, ""):
                 found = (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
@@ -339,6 +356,9 @@ class Site:
                 if self.bodies is not None:
                     self._excerpts[path] = found
                 excerpts[path] = found[1]
+        children, chain = referral_children(network), None
+        if old is not None and old.children == children and old.network.profile == network.profile:
+            chain = old.stats["longest_chain"]["path"]  # it follows from those alone
         return Plan(
             content=content,
             config=self.site_config,
@@ -349,11 +369,12 @@ class Site:
             outputs=outputs,
             network=network,
             agenda=self._agenda(),
-            stats=campaign_stats(network),
-            paths=self._best_paths(network),
-            children=referral_children(network),
+            stats=campaign_stats(network, children=children, chain=chain),
+            paths=self._best_paths(network, (old, changed) if reuse is not None else None),
+            children=children,
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
             excerpts=excerpts,
+            visible=visible,
         )
 
     def _edit_plan(self, changed: list[str]) -> tuple[Plan, set[str]] | None:
@@ -381,15 +402,27 @@ class Site:
         plan = self._make_plan(content, old)
         if plan.published == old.published:
             plan.carry_edges(old, set(changed))
+            # A person's preview reads their note, record, company and excerpt: the same
+            # for everyone the edit left alone.
+            people = plan.network.people
+            plan.previews = {path: preview for path, preview in old.previews.items()
+                             if path not in changed and old.network.people.get(path) is people.get(path)
+                             and old.excerpts.get(path) == plan.excerpts.get(path)}
         return plan, changed_facts(old, plan, set(changed))
 
-    def _best_paths(self, network) -> dict:
+    def _best_paths(self, network, since: tuple[Plan, set[str]] | None = None) -> dict:
         """`best_paths`, reused while what it reads is the same: the people graph, the
-        profile, and each person's name and referrers (the suggestions quote them)."""
+        profile, and each person's name and referrers (the suggestions quote them).
+        `since`: (the last plan, the notes edited since), when its network was patched."""
+        if (since is not None and self._paths is not None and self._paths_of is since[0].network
+                and same_people_graph(since[0].network, network, since[1])):
+            self._paths_of = network
+            return self._paths[1]
         graph = people_graph(network)
         key = (network.profile, graph, {p: (person.name, person.referred_by) for p, person in network.people.items()})
         if self._paths is None or self._paths[0] != key:
             self._paths = (key, best_paths(network, graph))
+        self._paths_of = network
         return self._paths[1]
 
     def _agenda(self) -> list[Item]:
@@ -467,7 +500,7 @@ class Site:
             self.output.open()
             self._opened = True
         quick = edit = None
-        previous_plan, previous_groups, shared = self._plan, self._groups, frozenset()
+        previous_plan, previous_groups, shared, texts = self._plan, self._groups, frozenset(), frozenset()
         previous_agenda = self._plan.agenda if self._plan is not None else None
         if self.bodies is not None and changed is not None and self._plan is not None:
             if not synced:
@@ -475,23 +508,33 @@ class Site:
                 synced = True
             quick = self._text_edit_plan(changed)
             if quick is None:
-                edit = self._edit_plan(changed)
+                gc.disable()  # as for a whole plan below: the collections would walk what it makes
+                try:
+                    edit = self._edit_plan(changed)
+                finally:
+                    gc.enable()
         touched: set[str] | None = None
+        self._since = None
         if quick is not None:
             plan, touched = quick
+            if self._graph_data.basis is previous_plan:  # the graph reads no text: its data stands for this plan too
+                self._graph_data.basis = plan
             # Only pages whose inputs read a changed text can differ from the last build.
             again = {p for p, reads in self._reads.items() if reads & touched}
-            again |= {p for p, (out_path, _, _) in self._notes.items() if not self.output.exists(out_path)}
+            gone = self.output.missing(out_path for out_path, _, _ in self._notes.values())
+            again |= {p for p, (out_path, _, _) in self._notes.items() if out_path in gone}
         elif edit is not None:
-            plan, (own, shared) = edit
+            plan, (own, shared, texts) = edit
             gc.freeze()  # the new plan's objects, as below (the last plan's unchanged parts already are)
             # A page whose note, or a note it read facts of, changed; a page new to the site.
             again = own & plan.published
             again |= {p for p, deps in self._deps.items() if p in plan.published and not deps.isdisjoint(shared)}
+            if texts:  # a page that quotes (embeds) an edited note
+                again |= {p for p, reads in self._reads.items() if p in plan.published and not reads.isdisjoint(texts)}
             again |= plan.published - self._notes.keys()
-            again |= {p for p, (out_path, _, _) in self._notes.items()
-                      if p in plan.published and not self.output.exists(out_path)}
-            self._graph = None
+            gone = self.output.missing(out_path for out_path, _, _ in self._notes.values())
+            again |= {p for p, (out_path, _, _) in self._notes.items() if p in plan.published and out_path in gone}
+            self._graph, self._since = None, (previous_plan, set(changed))
             # Tag pages' notes: the same while the published notes and the edited notes' tags are.
             if plan.published != previous_plan.published or any(
                 previous_plan.content.notes[p].tags != plan.content.notes[p].tags for p in changed
@@ -528,23 +571,17 @@ class Site:
             if out.write(path, render()):
                 report.written += 1
 
-        live_bodies: set[str] = set()
-        notes = sorted(plan.published)
-        results = self._note_pages(plan, notes if again is None else sorted(again))
-        if again is not None:
-            fresh_results = {r[0]: r for r in results}
-            results = [
-                fresh_results.get(plan.outputs[p]) or (*self._notes[p], "kept", None, self._reads[p], self._deps[p])
-                for p in notes
-            ]
-        self._notes, self._reads, self._deps = {}, {}, {}
-        for path, (out_path, key, body_key, state, body, reads, deps) in zip(notes, results):
+        if again is None:
+            paths = sorted(plan.published)
+            self._notes, self._reads, self._deps = {}, {}, {}
+        else:  # the other pages' entries stand
+            paths = sorted(again)
+            for path in self._notes.keys() - plan.published:
+                del self._notes[path], self._reads[path], self._deps[path]
+        results = self._note_pages(plan, paths)
+        for path, (out_path, key, body_key, state, body, reads, deps) in zip(paths, results):
             if self.bodies is not None:
                 self._notes[path], self._reads[path], self._deps[path] = (out_path, key, body_key), reads, deps
-            report.pages += 1
-            rendered_keys[out_path] = key
-            live_bodies.add(body_key)
-            out.keep(out_path)  # written (or found identical) by whichever process rendered it
             if state == "kept":
                 continue
             report.rendered += 1
@@ -553,6 +590,11 @@ class Site:
                 report.written += 1
             if body is not None and self.bodies is not None:
                 self.bodies[body_key] = body
+        pages = self._notes.values() if self.bodies is not None else [result[:3] for result in results]
+        report.pages += len(pages)
+        rendered_keys.update((out_path, key) for out_path, key, _ in pages)
+        live_bodies = {body_key for _, _, body_key in pages}
+        out.written.update(out_path for out_path, _, _ in pages)  # kept, or written by whichever process rendered it
         for path in sorted(plan.attachments):
             source = self.root / path
             stat = source.stat()
@@ -564,7 +606,7 @@ class Site:
         page_deps, self._page_deps = self._page_deps, {}
         last_inputs, self._inputs = self._inputs, {}
 
-        def quoting(out_path: str, make, render, reusable: bool = True, unchanged=None) -> None:
+        def quoting(out_path: str, make, render, reusable: bool = True, unchanged=None, patch=None) -> None:
             """Emit a page whose inputs depend on note texts only through its previews (tag
             pages, the tree, the dashboard): after a text edit its last inputs are reused,
             with the previews of the changed notes made again. After a link or property
@@ -572,8 +614,13 @@ class Site:
             is the same and no note it read facts of changed."""
             reads, inputs, deps = page_reads.get(out_path), last_inputs.get(out_path), page_deps.get(out_path)
             if (edit is not None and unchanged is not None and inputs is not None and deps is not None
-                    and self.page_keys.get(out_path) is not None and deps.isdisjoint(shared) and unchanged()):
+                    and self.page_keys.get(out_path) is not None and deps.isdisjoint(shared)
+                    and reads is not None and reads.isdisjoint(texts) and unchanged()):
                 key = self.page_keys[out_path]
+            elif (edit is not None and patch is not None and inputs is not None and reads is not None
+                  and deps is not None and (patched := patch(inputs)) is not None):
+                inputs, deps = patched[0], deps | patched[1]  # (what it reads stays: the same people)
+                key = digest(inputs)
             elif touched is not None and reusable and reads is not None and inputs is not None:
                 key = self.page_keys.get(out_path)
                 if reads & touched or key is None:
@@ -598,7 +645,8 @@ class Site:
         tree_unchanged = (lambda: previous_plan is not None and previous_plan.network.people == plan.network.people
                           and previous_plan.children == plan.children and previous_plan.joined() == plan.joined())
         self._global_pages(plan, groups, emit, quoting, agenda_changed=previous_agenda != plan.agenda,
-                           tree_unchanged=tree_unchanged)
+                           tree_unchanged=tree_unchanged,
+                           tree_patch=lambda inputs: patch_tree(previous_plan, plan, inputs))
         for name in static_files():
             data = (STATIC / name).read_bytes()
             emit(f"static/{name}", hashlib.blake2b(data, digest_size=16).hexdigest(), lambda d=data: d)
@@ -619,21 +667,41 @@ class Site:
         one small script instead of the whole index, and a cold build holds one shard's
         text at a time. In `serve`, each note's entry ([title, type, page, text]) is kept
         and encoded again only when its file or place changed."""
-        content = plan.content
         keep = self.bodies is not None
         previous, self._search = self._search, {}
         self._collect_search_entries()
         ready, self._search_ready = self._search_ready, {}
-        by_shard: list[list[str]] = [[] for _ in range(SEARCH_SHARDS)]
-        for path in sorted(plan.published):
-            by_shard[search_shard(path)].append(path)
-        gone = {search_shard(path) for path in previous.keys() - plan.published}
+        if self._by_shard is not None and self._by_shard[0] is plan.published:
+            by_shard = self._by_shard[1]
+        else:
+            by_shard = [[] for _ in range(SEARCH_SHARDS)]
+            for path in sorted(plan.published):
+                by_shard[search_shard(path)].append(path)
+            if keep:
+                self._by_shard = (plan.published, by_shard)
+        # After an edit inside some notes that left the published notes, their addresses and
+        # the attachments as they were, every other note's entry depends on what it did, and
+        # each shard that holds none of the edited notes stands.
+        since = self._since
+        same = (since is not None and since[0].outputs is plan.outputs and since[0].published == plan.published
+                and since[0].content.attachments is plan.content.attachments)
+        edited = since[1] if since is not None else set()
+        standing: set[int] = set()
+        if same and keep:
+            self._search = previous
+            standing = set(range(SEARCH_SHARDS)) - {search_shard(path) for path in edited}
+            gone: set[int] = set()
+        else:
+            gone = {search_shard(path) for path in previous.keys() - plan.published}
         for number, paths in enumerate(by_shard):
             name = SEARCH_FILES[number]
+            if number in standing and name in self._shards:
+                yield name, *self._shards[name]
+                continue
             entries, dirty = [], number in gone or name not in self._shards
             for path in paths:
-                key = self._search_key(plan, path)
                 cached = previous.get(path)
+                key = cached[0] if same and cached is not None and path not in edited else self._search_key(plan, path)
                 if cached is None or cached[0] != key:
                     made = ready.pop(path, None)
                     entry = made[1].decode("utf-8") if made is not None and made[0] == key else None
@@ -689,6 +757,8 @@ class Site:
         the text, which often holds a character beyond Latin-1.)"""
         if self._graph is None:
             self._graph = self._graph_parts(plan)
+        if self.bodies is not None:  # `serve`'s first edit renders a note page here: compile its template now
+            self.jinja.get_template("note.html")
         self._collect_search_entries()
         for path in plan.published:
             key = self._search_key(plan, path)
@@ -769,17 +839,14 @@ class Site:
         )
 
     def _graph_parts(self, plan: Plan) -> tuple[str, str, dict[str, Any]]:
-        """The graph's script, its key and its page's inputs (`serve` keeps the layout)."""
-        graph = graph_data(plan, self._layout if self.bodies is not None else None)
-        graph_js = js_assignment("VK_GRAPH", graph)
-        graph_page = {"kind": "graph", "title": "Network graph", "out": "graph.html",
-                      "count": len(graph["nodes"]), "types": sorted({n[1] for n in graph["nodes"]}),
-                      "tags": sorted({t for n in graph["nodes"] for t in n[7]}, key=str.lower)[:300],
-                      "relations": sorted({e[2] for e in graph["edges"]}), "previews": {}}
+        """The graph's script, its key and its page's inputs (`serve` keeps the graph's data
+        and brings it up to date after an edit)."""
+        data = self._graph_data if self.bodies is not None else GraphData()
+        graph_js, graph_page = data.update(plan, self._since)
         return graph_js, hashlib.blake2b(graph_js.encode("utf-8"), digest_size=16).hexdigest(), graph_page
 
     def _global_pages(self, plan: Plan, groups: dict[str, dict], emit, quoting, agenda_changed: bool,
-                      tree_unchanged) -> None:
+                      tree_unchanged, tree_patch) -> None:
         quoting(
             "index.html",
             lambda found, used: dashboard_inputs(plan, "index.html", found, used),
@@ -796,6 +863,7 @@ class Site:
             lambda found, used: tree_html(plan, "tree.html", found, used),
             lambda inputs: self._page("tree.html", inputs, tree=Markup(inputs["tree"])),
             unchanged=tree_unchanged,
+            patch=tree_patch,
         )
         for name, key, script in self._search_shards(plan):
             emit(name, key, lambda script=script: script)

@@ -10,6 +10,7 @@ schema, and reads note bodies from disk (the index does not keep them).
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,8 +71,7 @@ class Texts(dict):
 
     def copy(self) -> "Texts":
         copied = Texts()
-        for path, data in dict.items(self):
-            dict.__setitem__(copied, path, data)
+        dict.update(copied, self)  # the stored bytes as they are (dict's own copy: no __getitem__)
         return copied
 
 
@@ -146,6 +146,10 @@ def load_content(index: Index, cache: TextCache | None = None) -> Content:
     )
 
 
+def _source(link: LinkData) -> str:
+    return link.source
+
+
 def patch_content(old: Content, index: Index, cache: TextCache, changed: set[str]) -> Content | None:
     """`old` with the notes in `changed` read again from the index: what `load_content`
     would return, for a few queries instead of a whole-index read.
@@ -176,10 +180,15 @@ def patch_content(old: Content, index: Index, cache: TextCache, changed: set[str
                                note.aliases, by_source.get(path, []))
     # The snapshot's links stay in (source, ordinal) order: notes are in path order, and
     # each note's links in its own order.
-    snapshot = Snapshot(
-        {**old.snapshot.notes, **{path: fresh.notes[path] for path in changed}},
-        tuple(link for note in notes.values() for link in note.links),
-    )
+    links: list[LinkData] = []
+    at, before = 0, old.snapshot.links
+    for path in sorted(changed):
+        lo = bisect_left(before, path, lo=at, key=_source)
+        links += before[at:lo]
+        links += notes[path].links
+        at = bisect_right(before, path, lo=lo, key=_source)
+    links += before[at:]
+    snapshot = Snapshot({**old.snapshot.notes, **{path: fresh.notes[path] for path in changed}}, tuple(links))
     # Backlinks as `Content` makes them: by source in path order, then the source's order.
     backlinks = dict(old.backlinks)
     order = None

@@ -38,6 +38,7 @@ class Output:
         self.written: set[str] = set()
         self.changed: set[str] = set()
         self._checked: set[str] = set()  # folders made and found inside OUT during this build
+        self._incomplete = False  # the manifest on disk says a build is under way
 
     def open(self) -> None:
         """Check that OUT is ours (or new, or empty) and read the previous manifest."""
@@ -65,9 +66,27 @@ class Output:
         self._real = os.path.realpath(folder)
         self._write_manifest(json.dumps({"generator": "vaultkit", "complete": False, "files": sorted(self.previous)},
                                         indent=0))
+        self._incomplete = True  # until finish() writes the whole list
 
     def known(self) -> set[str]:
         return self.previous | self.written
+
+    def missing(self, paths) -> set[str]:
+        """The output paths among `paths` that are not files in OUT: each folder is listed
+        once (thousands of pages, a few folders) rather than each page looked up."""
+        by_folder: dict[str, list[tuple[str, str]]] = {}
+        for path in paths:
+            folder, _, name = path.rpartition("/")
+            by_folder.setdefault(folder, []).append((name, path))
+        gone = set()
+        for folder, names in by_folder.items():
+            try:
+                with os.scandir(os.path.join(self.folder, folder)) as entries:
+                    files = {entry.name for entry in entries if entry.is_file()}
+            except OSError:
+                files = set()
+            gone.update(path for name, path in names if name not in files)
+        return gone
 
     def exists(self, path: str) -> bool:
         return os.path.isfile(os.path.join(self.folder, path))  # not pathlib: asked once per page
@@ -130,8 +149,11 @@ class Output:
                 except OSError:
                     break
                 parent = parent.parent
-        manifest = json.dumps({"generator": "vaultkit", "files": sorted(self.written)}, indent=0)
-        self._write_manifest(manifest)
+        # (Else the manifest lists them already: `serve`'s edits mostly rewrite pages, not the list.)
+        if self._incomplete or self.written != self.previous or not (self.folder / MANIFEST).is_file():
+            manifest = json.dumps({"generator": "vaultkit", "files": sorted(self.written)}, indent=0)
+            self._write_manifest(manifest)
+            self._incomplete = False
         self.previous, self.written = set(self.written), set()
         self._checked = set()
         return removed

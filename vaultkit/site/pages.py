@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +24,9 @@ from ..growth import joined_on
 from ..network import Network
 from ..paths import IntroPath
 from ..schema import STAGE_LABELS, STAGES
-from ..snapshot import LinkData
+from ..snapshot import LinkData, Snapshot
 from .content import Content
+from .layout import Layout, neighbours, radial_layout
 from .privacy import SiteConfig
 from .render import IMAGE_EXTENSIONS, LinkView, section
 from .urls import heading_anchor, href, tag_output
@@ -69,6 +71,7 @@ class Plan:
     children: dict[str, list[str]]  # referrer -> the people they named
     hidden_fields: frozenset[str]
     excerpts: dict[str, str]
+    visible: Snapshot | None = None  # the published notes, as the networking model saw them
     _edges_of: dict[str, list[tuple[str, str, str]]] | None = None
     _staff: dict[str, list] | None = None
     _interviews: dict[str, Any] | None = None
@@ -132,14 +135,22 @@ class Plan:
         affected = set(changed)
         for plan in (old, self):
             affected.update(l.target for p in changed for l in plan.content.notes[p].links if l.target is not None)
-        table = {path: edges for path, edges in old._edges_of.items() if path not in affected}
-        for e in self.network.edges:
-            if e.target is not None and (e.source in affected or e.target in affected):
-                edge = (e.source, e.target, e.relation)
-                if e.source in affected:
-                    table.setdefault(e.source, []).append(edge)
-                if e.target in affected:
-                    table.setdefault(e.target, []).append(edge)
+        table = dict(old._edges_of)
+        edges = self.network.edges
+        made = []  # the edited notes' edges now (edges are in their source's order)
+        for path in sorted(changed):
+            lo = bisect_left(edges, path, key=_edge_source)
+            hi = bisect_right(edges, path, lo=lo, key=_edge_source)
+            made += [(e.source, e.target, e.relation) for e in edges[lo:hi] if e.target is not None]
+        for path in affected:
+            # The others' edges stay as they were; in the network's order, which is by source.
+            mine = [edge for edge in old._edges_of.get(path, ()) if edge[0] not in changed]
+            mine += [edge for edge in made if path in (edge[0], edge[1])]
+            mine.sort(key=_first)
+            if mine:
+                table[path] = mine
+            else:
+                table.pop(path, None)
         self._edges_of = table
 
     def edges_of(self, path: str) -> list[tuple[str, str, str]]:
@@ -151,44 +162,62 @@ class Plan:
         return self._edges_of.get(path, [])
 
 
-def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], set[str]]:
+def _edge_source(edge) -> str:
+    return edge.source
+
+
+def _first(edge: tuple[str, str, str]) -> str:
+    return edge[0]
+
+
+def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], set[str], set[str]]:
     """What differs between two plans whose content differs only in the notes in `changed`
-    (under the same names), as (own, shared): the notes whose own page may read something
-    new, and the notes whose facts as other pages read them (`PageLinks.deps`) changed.
+    (under the same names), as (own, shared, texts): the notes whose own page may read
+    something new, the notes whose facts as other pages read them (`PageLinks.deps`)
+    changed, and the notes whose text changed (for the pages that read it: `PageLinks.reads`).
 
     Other pages read, of a note: title, type, address, whether it is published, its text
     (embeds), its person record and preview, its route. Only its own page reads its
     backlinks, graph edges, referral children, interviews and (for a company) who works
-    there. Titles change only with a new plan; the rest is compared here, so that an edit
-    that moves a degree or a route across the network finds every page that shows it,
-    while one that links a note to a hub (the profile, a company) does not redo every page
-    that also links there."""
+    there; of a note that links to it, the page reads the properties the links stand in
+    (their relations), in order. Titles change only with a new plan; the rest is compared
+    here, so that an edit that moves a degree or a route across the network finds every
+    page that shows it, while one that links a note to a hub (the profile, a company)
+    does not redo every page that also links there."""
     own = set(changed)
     shared = {path for path in changed
               if old.content.notes[path].type != new.content.notes[path].type
-              or old.content.notes[path].properties != new.content.notes[path].properties
-              or old.content.digests.get(path) != new.content.digests.get(path)}
+              or old.content.notes[path].properties != new.content.notes[path].properties}
+    texts = {path for path in changed if old.content.digests.get(path) != new.content.digests.get(path)}
     for path in changed:  # their links' targets: backlinks and graph edges
-        for link in (*old.content.notes[path].links, *new.content.notes[path].links):
-            if link.target is not None:
-                own.add(link.target)
+        fields: dict[str, list[tuple[str | None, ...]]] = {}
+        for n, plan in enumerate((old, new)):
+            for link in plan.content.notes[path].links:
+                if link.target is not None:
+                    fields.setdefault(link.target, [[], []])[n].append(link.field)
+        own.update(target for target, (before, after) in fields.items() if before != after)
     if old.outputs is not new.outputs:
         shared.update(p for p in old.outputs.keys() | new.outputs.keys() if old.outputs.get(p) != new.outputs.get(p))
     shared.update(old.published ^ new.published)
     before, after = old.network.people, new.network.people
     for path in before.keys() | after.keys():
         a, b = before.get(path), after.get(path)
-        if a != b:
+        if a is not b and a != b:  # the network keeps the records of people an edit leaves alone
             shared.add(path)
             own.update(p.company for p in (a, b) if p is not None and p.company is not None)
     for mine, theirs in ((old.paths, new.paths), (old.excerpts, new.excerpts)):
-        shared.update(p for p in mine.keys() | theirs.keys() if mine.get(p) != theirs.get(p))
+        if mine is not theirs:
+            shared.update(p for p in mine.keys() | theirs.keys() if mine.get(p) != theirs.get(p))
     own.update(p for p in old.children.keys() | new.children.keys() if old.children.get(p) != new.children.get(p))
-    for interview in set(old.network.interviews) ^ set(new.network.interviews):
-        own.add(interview.path)
-        if interview.person is not None:
-            own.add(interview.person)
-    return own | shared, shared
+    # Interviews by note (a note holds one): the kept ones are the same records.
+    before_interviews = {i.path: i for i in old.network.interviews}
+    after_interviews = {i.path: i for i in new.network.interviews}
+    for path in before_interviews.keys() | after_interviews.keys():
+        a, b = before_interviews.get(path), after_interviews.get(path)
+        if a is not b and a != b:
+            own.add(path)
+            own.update(i.person for i in (a, b) if i is not None and i.person is not None)
+    return own | shared, shared, texts
 
 
 def digest(data: Any) -> str:
@@ -671,49 +700,197 @@ def _stats(plan: Plan, links: PageLinks) -> dict[str, Any]:
     }
 
 
-def graph_data(plan: Plan, layout: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The graph page's data: nodes with precomputed positions, edges by index.
+def script_json(data: Any) -> str:
+    """JSON safe inside a <script> element: no `</script>`, no `<!--`. (Character by
+    character, so pieces encoded apart join into what the whole would give.)"""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
-    `layout` keeps the last positions and what they came from (the nodes, the profile,
-    which pairs of nodes are joined, how many times): the layout is a function of those
-    alone, and most edits (a property, a link's relation) leave them as they were."""
-    from .layout import radial_layout
 
-    nodes = sorted(plan.published)
-    graph_edges = [(s, t, r) for s, t, r in plan.graph_edges() if s != t]
-    if layout is not None and layout.get("edges") == (nodes, plan.network.profile, graph_edges):
-        position, edges = layout["positions"], layout["numbered"]
-    else:
-        # Joined pairs with their multiplicity: the layout ranks nodes by how many edges they have.
-        pairs = Counter((s, t) if s < t else (t, s) for s, t, _ in graph_edges)
-        if layout is not None and layout.get("from") == (nodes, plan.network.profile, pairs):
-            position = layout["positions"]
+GRAPH_FIELDS = ["title", "type", "stage", "degree", "url", "x", "y", "tags"]
+NumberedEdge = tuple[int, int, str]  # (source, target, relation), nodes by their place in the sorted list
+
+
+class GraphData:
+    """The graph page's data (nodes with precomputed positions, edges by index) as the
+    script data/graph.js, and the graph page's inputs.
+
+    `serve` keeps one between builds: after an edit inside some notes, only their edges,
+    the rows of the nodes whose facts changed and, when the breadth-first tree moved,
+    the positions are made again (the layout is a function of the nodes, the profile and
+    which pairs of nodes are joined, how many times: see `Layout.keeps_tree`). Each node's
+    row and each edge is kept encoded, so the script is a join, not an encoding of the
+    whole graph. A fresh one makes the same script from scratch."""
+
+    def __init__(self) -> None:
+        self.basis: Plan | None = None  # the plan this data was made from
+        self.nodes: list[str] = []
+        self.by_source: dict[str, list[NumberedEdge]] = {}
+        self.triples: Counter[NumberedEdge] = Counter()  # each edge of the graph, and how many links make it
+        self.pairs: Counter[tuple[str, str]] = Counter()  # joined nodes (the smaller first), and by how many edges
+        self.adjacency: dict[str, list[str]] = {}  # and as the layout reads them (layout.neighbours)
+        self.edge_count: dict[str, int] = {}
+        self.edges: list[NumberedEdge] = []  # sorted, each once
+        self.edge_json: list[str] = []  # self.edges, encoded
+        self.relations: Counter[str] = Counter()
+        self.layout: Layout | None = None
+        self.persons: dict[str, Any] = {}
+        # path -> (type, tags, its row encoded up to the position, after it, the whole row)
+        self.rows: dict[str, tuple[str, list[str], str, str, str]] = {}
+
+    def update(self, plan: Plan, since: tuple[Plan, set[str]] | None = None) -> tuple[str, dict[str, Any]]:
+        """(script, graph page inputs) for `plan`. `since`: (the plan this data was last
+        made from, the notes whose properties, links or text changed since: same names,
+        same published notes)."""
+        old = self.basis
+        dirty: set[str] | frozenset[str]
+        if (since is None or old is None or since[0] is not old or old.published != plan.published
+                or old.outputs is not plan.outputs or old.network.profile != plan.network.profile):
+            self.nodes = nodes = sorted(plan.published)
+            number = {path: i for i, path in enumerate(nodes)}
+            self.by_source = {}
+            for e in plan.network.edges:
+                if e.target is not None and e.source != e.target:
+                    self.by_source.setdefault(e.source, []).append((number[e.source], number[e.target], e.relation))
+            self.triples = Counter(t for edges in self.by_source.values() for t in edges)
+            self.pairs = Counter()
+            for (s, t, _), count in self.triples.items():
+                self.pairs[(nodes[s], nodes[t]) if s < t else (nodes[t], nodes[s])] += count
+            self.edges = sorted(self.triples)
+            self.edge_json = [script_json(list(e)) for e in self.edges]
+            self.relations = Counter(r for _, _, r in self.edges)
+            self.adjacency, self.edge_count = neighbours(nodes, self.pairs)
+            self.layout = radial_layout(nodes, self.adjacency, self.edge_count, plan.network.profile)
+            self.rows, self.persons, dirty, moved = {}, {}, frozenset(nodes), set()
         else:
-            position = radial_layout(nodes, [(s, t) for s, t, _ in graph_edges], plan.network.profile)
-        number = {path: i for i, path in enumerate(nodes)}
-        edges = sorted({(number[s], number[t], r) for s, t, r in graph_edges})
-        if layout is not None:
-            layout.update({"from": (nodes, plan.network.profile, pairs), "positions": position,
-                           "edges": (nodes, plan.network.profile, graph_edges), "numbered": edges})
-    people = plan.network.people
-    out_nodes = []
-    for path in nodes:
-        person = people.get(path)
-        x, y = position[path]
-        out_nodes.append(
-            [
-                plan.title(path),
-                plan.type(path) or "note",
-                person.stage if person and person.kind == "contact" else "",
-                person.degree or 0 if person else 0,
-                plan.outputs[path],
-                x,
-                y,
-                list(plan.content.notes[path].tags),
-            ]
-        )
-    return {"fields": ["title", "type", "stage", "degree", "url", "x", "y", "tags"], "nodes": out_nodes,
-            "edges": [list(e) for e in edges], "relations": dict(RELATION_LABELS), "stages": STAGE_LABELS}
+            nodes, changed = self.nodes, since[1]
+            number: dict[str, int] | None = None
+            changes: dict[tuple[str, str], tuple[int, int]] = {}
+            for source in sorted(changed & plan.published):
+                if number is None:
+                    number = {path: i for i, path in enumerate(nodes)}
+                before = self.by_source.pop(source, [])
+                after = [(number[s], number[t], r) for s, t, r in plan.edges_of(source) if s == source and t != s]
+                if after:
+                    self.by_source[source] = after
+                for edges, step in ((before, -1), (after, 1)):
+                    for edge in edges:
+                        self._count(edge, step)
+                        s, t, _ = edge
+                        pair = (nodes[s], nodes[t]) if s < t else (nodes[t], nodes[s])
+                        was = changes[pair][0] if pair in changes else self.pairs[pair]
+                        self.pairs[pair] += step
+                        changes[pair] = (was, self.pairs[pair])
+                        if not self.pairs[pair]:
+                            del self.pairs[pair]
+            changes = {pair: counts for pair, counts in changes.items() if counts[0] != counts[1]}
+            for (a, b), (before, after) in changes.items():
+                self.edge_count[a] += after - before
+                self.edge_count[b] += after - before
+                if not before or not after:
+                    for one, other in ((a, b), (b, a)):
+                        found = self.adjacency[one]
+                        if after:
+                            insort(found, other)
+                        else:
+                            del found[bisect_left(found, other)]
+            dirty, moved = set(changed & plan.published), set()
+            if not self.layout.keeps_tree(changes):
+                layout = radial_layout(nodes, self.adjacency, self.edge_count, plan.network.profile)
+                moved = {p for p in nodes if layout.positions[p] != self.layout.positions[p]}
+                self.layout = layout
+            people, persons = plan.network.people, self.persons
+            if people is not persons:
+                dirty.update(p for p in people.keys() | persons.keys()
+                             if people.get(p) is not persons.get(p) and people.get(p) != persons.get(p))
+        people = plan.network.people
+        positions = self.layout.positions
+        rows = self.rows
+        for path in dirty:
+            if path not in plan.published:
+                continue
+            person, note = people.get(path), plan.content.notes[path]
+            kind = note.type or "note"
+            head = [note.title, kind, person.stage if person and person.kind == "contact" else "",
+                    person.degree or 0 if person else 0, plan.outputs[path]]
+            rows[path] = (kind, list(note.tags), script_json(head)[:-1], script_json(list(note.tags)), "")
+        for path in dirty | moved if moved else dirty:
+            if path in rows:
+                kind, tags, head, tail, _ = rows[path]
+                x, y = positions[path]  # as json.dumps writes a float
+                rows[path] = (kind, tags, head, tail, f"{head},{float.__repr__(x)},{float.__repr__(y)},{tail}]")
+        self.persons, self.basis = people, plan
+        script = ('window.VK_GRAPH={"edges":[' + ",".join(self.edge_json) + '],"fields":' + script_json(GRAPH_FIELDS)
+                  + ',"nodes":[' + ",".join(rows[p][4] for p in nodes) + '],"relations":'
+                  + script_json(RELATION_LABELS) + ',"stages":' + script_json(STAGE_LABELS) + "};\n")
+        page = {"kind": "graph", "title": "Network graph", "out": "graph.html", "count": len(nodes),
+                "types": sorted({rows[p][0] for p in nodes}),
+                "tags": sorted({t for p in nodes for t in rows[p][1]}, key=lambda t: (t.lower(), t))[:300],
+                "relations": sorted(self.relations), "previews": {}}
+        return script, page
+
+    def _count(self, edge: NumberedEdge, step: int) -> None:
+        """One more (+1) or one fewer (-1) link making `edge`: kept in the sorted list while any does."""
+        count = self.triples[edge] + step
+        if count and count - step:
+            self.triples[edge] = count
+            return
+        at = bisect_left(self.edges, edge)
+        if count:  # new
+            self.triples[edge] = count
+            self.edges.insert(at, edge)
+            self.edge_json.insert(at, script_json(list(edge)))
+            self.relations[edge[2]] += 1
+        else:
+            del self.triples[edge], self.edges[at], self.edge_json[at]
+            self.relations[edge[2]] -= 1
+            if not self.relations[edge[2]]:
+                del self.relations[edge[2]]
+
+
+def _tree_entry(item: dict[str, Any], stage: str) -> str:
+    """One person's entry in the referral tree, inside its list item (unique: its address)."""
+    from html import escape
+
+    preview = f' data-vk-preview="{escape(item["preview"])}"' if item.get("preview") else ""
+    return (f'<a class="vk-link stage-{escape(stage)}" href="{escape(item["href"])}"{preview}>'
+            f'{escape(item["title"])}</a> <span class="vk-muted">{escape(STAGE_LABELS.get(stage, ""))}</span>')
+
+
+def patch_tree(old: Plan, new: Plan, inputs: dict[str, Any]) -> tuple[dict[str, Any], set[str]] | None:
+    """The referral tree's inputs for `new`, from `old`'s (`inputs`), and notes to add to
+    what they read facts of; None unless nobody moved in the tree (the same people at the
+    same degrees under the same referrers, under the same names and addresses): then only
+    some stages and previews differ, and only those entries are made again."""
+    if old.children != new.children or old.outputs is not new.outputs or old.published != new.published:
+        return None
+    if old.joined() != new.joined():
+        return None  # the replay's days (data-since) move
+    before, after = old.network.people, new.network.people
+    if before.keys() != after.keys():
+        return None
+    moved = [path for path, person in after.items() if person is not before[path]]
+    if any(before[p].kind != after[p].kind or before[p].degree != after[p].degree or before[p].name != after[p].name
+           for p in moved):
+        return None
+    links = PageLinks(new, inputs["out"])
+    tree = inputs["tree"]
+    for path in moved:
+        was, now = before[path], after[path]
+        if now.kind == "contact" and now.degree is not None and was.stage != now.stage:
+            item = links.to(path)
+            entry = _tree_entry(item, was.stage)
+            if tree.count(entry) != 1:
+                return None
+            tree = tree.replace(entry, _tree_entry(item, now.stage))
+    excerpts = [p for p in old.excerpts.keys() | new.excerpts.keys() if old.excerpts.get(p) != new.excerpts.get(p)] \
+        if old.excerpts is not new.excerpts else []
+    previews = dict(inputs["previews"])
+    for path in (*moved, *excerpts):
+        if new.outputs.get(path) in previews:
+            previews[new.outputs[path]] = new.preview(path)
+    companies = {after[p].company for p in moved if after[p].company is not None}
+    return {**inputs, "tree": tree, "previews": previews}, links.deps | companies
 
 
 def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None) -> dict[str, Any]:
@@ -721,8 +898,6 @@ def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str
 
     The user's own network (1st degree) are the roots; each person stands once, under the
     first referrer one degree nearer the user."""
-    from html import escape
-
     links = PageLinks(plan, out, reads, deps)
     people = plan.network.people
     contacts = {p: person for p, person in people.items() if person.kind == "contact"}
@@ -750,16 +925,11 @@ def tree_html(plan: Plan, out: str, reads: set[str] | None = None, deps: set[str
         first = False
         prev_level = level
         placed.add(path)
-        item = links.to(path)
         stage = contacts[path].stage
         own = joined.get(path)
         since = max(own.isoformat() if own else "", parent_from)
         days.add(since)
-        preview = f' data-vk-preview="{escape(item["preview"])}"' if item.get("preview") else ""
-        parts.append(
-            f'<li data-since="{since}"><a class="vk-link stage-{escape(stage)}" href="{escape(item["href"])}"{preview}>'
-            f'{escape(item["title"])}</a> <span class="vk-muted">{escape(STAGE_LABELS.get(stage, ""))}</span>'
-        )
+        parts.append(f'<li data-since="{since}">' + _tree_entry(links.to(path), stage))
         degree = contacts[path].degree or 0
         kids = [
             k for k in plan.children.get(path, ())

@@ -77,24 +77,25 @@ def is_private(path: str, properties: dict[str, Any], config: SiteConfig) -> boo
     return any(lowered == f.lower() or lowered.startswith(f.lower() + "/") for f in config.private_folders)
 
 
+def is_published(path: str, properties: dict[str, Any], config: SiteConfig, share: bool) -> bool:
+    """Whether a note reaches the site: not private and, in a share build, `publish: true`."""
+    return not is_private(path, properties, config) and (not share or _true(properties.get("publish")))
+
+
 def published_notes(content: Content, config: SiteConfig, share: bool) -> set[str]:
-    """The notes that reach the site: not private and, in a share build, `publish: true`."""
-    out = set()
-    for path, note in content.notes.items():
-        if is_private(path, note.properties, config):
-            continue
-        if share and not _true(note.properties.get("publish")):
-            continue
-        out.add(path)
-    return out
+    return {path for path, note in content.notes.items() if is_published(path, note.properties, config, share)}
+
+
+def linked_attachments(content: Content, config: SiteConfig, path: str) -> set[str]:
+    """Attachments a note links or embeds that are not in a private folder."""
+    return {link.target for link in content.notes[path].links
+            if link.target is not None and link.target in content.attachments
+            and not is_private(link.target, {}, config)}
 
 
 def published_attachments(content: Content, config: SiteConfig, notes: set[str]) -> set[str]:
     """Attachments that a published note links or embeds, and that are not in a private folder."""
-    out = set()
+    out: set[str] = set()
     for path in notes:
-        for link in content.notes[path].links:
-            target = link.target
-            if target is not None and target in content.attachments and not is_private(target, {}, config):
-                out.add(target)
+        out |= linked_attachments(content, config, path)
     return out

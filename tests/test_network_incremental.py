@@ -1,0 +1,105 @@
+"""`build_network` with `reuse` (what `serve` does after an edit) equals a fresh build."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_site_incremental import CONTACTS, campaign_edits, campaign_start, contact_note, interview_note, profile_note
+
+from vaultkit.index import Index
+from vaultkit.network import build_network
+from vaultkit.snapshot import load_snapshot
+from vaultkit.vault import load_config
+
+TODAY = date(2026, 10, 1)
+
+
+def write(vault, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        (vault / path).parent.mkdir(parents=True, exist_ok=True)
+        (vault / path).write_text(text)
+
+
+def views(snapshot):
+    """The whole vault, and the vault without one person (links withheld, as the site's
+    private notes are)."""
+    return [snapshot, snapshot.only(set(snapshot.notes) - {"people/Dee.md"})]
+
+
+def derived(network):
+    """What the network answers beside its fields."""
+    return network.hygiene_links(), {path: network.is_linked(path) for path in network.notes}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=campaign_start, steps=st.lists(campaign_edits, min_size=1, max_size=4))
+def test_a_reused_network_equals_a_fresh_one(tmp_path_factory, start, steps) -> None:
+    vault = tmp_path_factory.mktemp("network") / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    write(vault, start)
+    index = Index.open(vault, load_config(vault))
+    try:
+        index.sync()
+        schema = index.config.schema
+        first = views(load_snapshot(index))
+        last, last_parts = [build_network(view, schema, TODAY) for view in first], first[1]
+        for step in steps:
+            for path, text in step:
+                if text is not None:
+                    write(vault, {path: text})
+            changed = {path for path, text in step if text is not None}
+            index.sync(paths=sorted(changed))
+            fresh_views = views(load_snapshot(index))
+            # Snapshot.only reusing the last part gives the fresh part too.
+            part = fresh_views[0].only(set(fresh_views[1].notes), reuse=(last_parts, changed))
+            assert part == fresh_views[1]
+            last_parts = fresh_views[1]
+            again = [build_network(view, schema, TODAY, reuse=(old, changed)) for view, old in zip(fresh_views, last)]
+            fresh = [build_network(view, schema, TODAY) for view in fresh_views]
+            assert again == fresh
+            assert [derived(network) for network in again] == [derived(network) for network in fresh]
+            last = again
+    finally:
+        index.close()
+
+
+def test_an_edit_keeps_the_people_it_does_not_touch(tmp_path) -> None:
+    """The reuse is real: a new referral makes the named person's record again, and keeps
+    the record of someone the interview does not involve."""
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    files = {f"people/{name}.md": contact_note(None, None, None, False, [], None, []) for name in CONTACTS}
+    files["interviews/I1.md"] = interview_note("Ana", None, [], "done", False, False, [])
+    files["me.md"] = profile_note(["Ana"])
+    write(vault, files)
+    index = Index.open(vault, load_config(vault))
+    try:
+        index.sync()
+        schema = index.config.schema
+        old = build_network(load_snapshot(index), schema, TODAY)
+        write(vault, {"interviews/I1.md": interview_note("Ana", None, ["Bo"], "done", False, False, [])})
+        index.sync(paths=["interviews/I1.md"])
+        new = build_network(load_snapshot(index), schema, TODAY, reuse=(old, {"interviews/I1.md"}))
+        assert new.people["people/Bo.md"].referred_by == ("people/Ana.md",)
+        assert new.people["people/Bo.md"] is not old.people["people/Bo.md"]
+        assert new.people["people/Dee.md"] is old.people["people/Dee.md"]
+        assert new == build_network(load_snapshot(index), schema, TODAY)
+        # Only the interview's status: the person it was with moves to another stage.
+        write(vault, {"interviews/I1.md": interview_note("Ana", None, ["Bo"], "scheduled", False, False, [])})
+        index.sync(paths=["interviews/I1.md"])
+        again = build_network(load_snapshot(index), schema, TODAY, reuse=(new, {"interviews/I1.md"}))
+        assert again.people["people/Ana.md"].stage == "scheduled"
+        assert again == build_network(load_snapshot(index), schema, TODAY)
+        # A dated note (a call log) that now links someone: their last contact moves.
+        write(vault, {"calls/C.md": "---\ndate: 2026-09-20\n---\nA call.\n"})
+        index.sync()
+        before = build_network(load_snapshot(index), schema, TODAY)
+        write(vault, {"calls/C.md": "---\ndate: 2026-09-20\n---\nA call with [[Dee]].\n"})
+        index.sync(paths=["calls/C.md"])
+        after = build_network(load_snapshot(index), schema, TODAY, reuse=(before, {"calls/C.md"}))
+        assert after.people["people/Dee.md"].last_contacted == date(2026, 9, 20)
+        assert after == build_network(load_snapshot(index), schema, TODAY)
+    finally:
+        index.close()
