@@ -79,10 +79,11 @@ def link_edit(text: str, other: Path) -> str:
 
 
 def property_edit(text: str) -> str:
-    """A contact's stage set by hand: a property the network, previews and tree read."""
+    """A contact's stage set by hand (a valid one, so that it overrides the derived
+    stage): a property the network, previews and tree read."""
     if not text.startswith("---\n"):
-        return "---\nstage: met\n---\n" + text
-    return "---\nstage: met\n" + text[4:]
+        return "---\nstage: following-up\n---\n" + text
+    return "---\nstage: following-up\n" + text[4:]
 
 
 def timed_edit(site, vault: Path, note: Path, new_text: str) -> tuple[float, int]:
