@@ -620,7 +620,7 @@ class Site:
             elif (edit is not None and patch is not None and inputs is not None and reads is not None
                   and deps is not None and (patched := patch(inputs)) is not None):
                 inputs, deps = patched[0], deps | patched[1]  # (what it reads stays: the same people)
-                key = digest(inputs)
+                key = self._page_key(inputs)
             elif touched is not None and reusable and reads is not None and inputs is not None:
                 key = self.page_keys.get(out_path)
                 if reads & touched or key is None:
@@ -628,12 +628,12 @@ class Site:
                     for path in reads & touched:
                         previews[plan.outputs[path]] = plan.preview(path)
                     inputs = {**inputs, "previews": previews}
-                    key = digest(inputs)
+                    key = self._page_key(inputs)
             else:
                 found: set[str] = set()
                 used: set[str] = set()
                 inputs = make(found, used)
-                reads, deps, key = frozenset(found), frozenset(used), digest(inputs)
+                reads, deps, key = frozenset(found), frozenset(used), self._page_key(inputs)
             self._page_reads[out_path], self._page_deps[out_path], self._inputs[out_path] = reads, deps, inputs
             emit(out_path, key, lambda: render(inputs))
 
@@ -659,6 +659,20 @@ class Site:
             self.bodies = {k: v for k, v in self.bodies.items() if k in live_bodies}
         report.seconds = time.perf_counter() - started
         return report
+
+    def _page_key(self, inputs: dict[str, Any]) -> str:
+        """`digest(inputs)` for the pages that quote many notes (the tree, tag pages, the
+        dashboard), keyed the same way without encoding their previews again: each person's
+        preview is encoded once per build (`previews_json`), and a long text (the tree's
+        HTML) is hashed as it is. Encoding the tree's inputs whole took 35 ms of a 0.3 s edit."""
+        previews = inputs.get("previews")
+        if not previews:
+            return digest(inputs)
+        rest = {key: (hashlib.blake2b(value.encode("utf-8"), digest_size=16).hexdigest()
+                      if isinstance(value, str) and len(value) > 1024 else value)
+                for key, value in inputs.items() if key != "previews"}
+        encoded = str(previews_json(previews, self._preview_json))
+        return hashlib.blake2b(f"{digest(rest)}\n{encoded}".encode("utf-8"), digest_size=16).hexdigest()
 
     def _search_shards(self, plan: Plan) -> Iterator[tuple[str, str, str]]:
         """The search index as SEARCH_SHARDS scripts: (output path, key, script), one at a time.
