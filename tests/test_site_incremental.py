@@ -35,6 +35,16 @@ def clean_build(vault: Path, tmp: Path) -> dict[str, bytes]:
     return tree(copy / "_site")
 
 
+def vault_of(tmp: Path, files: dict[str, str]) -> Path:
+    """A vault (with `.obsidian/`) in `tmp`, holding `files`."""
+    vault = tmp / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    for path, text in files.items():
+        (vault / path).parent.mkdir(parents=True, exist_ok=True)
+        (vault / path).write_text(text)
+    return vault
+
+
 def note_text(kind: str, links: list[str], private: bool, referrer: str | None, tag: str | None) -> str:
     front = [f"type: {kind}"]
     if private:
@@ -301,11 +311,7 @@ def test_link_and_property_edits_rebuild_like_a_clean_build(tmp_path_factory, st
     across pages the edited note's own page does not show: every page still matches a
     clean build, edit after edit (the index synced first, as `serve`'s watcher does)."""
     tmp = tmp_path_factory.mktemp("campaign-edits")
-    vault = tmp / "vault"
-    (vault / ".obsidian").mkdir(parents=True)
-    for path, text in start.items():
-        (vault / path).parent.mkdir(parents=True, exist_ok=True)
-        (vault / path).write_text(text)
+    vault = vault_of(tmp, start)
     site = Site(vault, today=TODAY, incremental=True)
     try:
         site.build()
@@ -327,16 +333,12 @@ def test_link_and_property_edits_rebuild_like_a_clean_build(tmp_path_factory, st
 def test_a_property_edit_after_a_text_edit_shows_the_new_preview(tmp_path) -> None:
     """A text edit updates a preview's excerpt on the quick path; the next link or
     property edit must carry that excerpt on, not the one from before the text edit."""
-    vault = tmp_path / "vault"
-    (vault / ".obsidian").mkdir(parents=True)
     files = {
         "people/Ana.md": contact_note(None, None, None, False, [], None, []),
         "people/Bo.md": contact_note(None, None, None, False, [], None, ["Ana"]),
         "me.md": profile_note(["Ana"]),
     }
-    for path, text in files.items():
-        (vault / path).parent.mkdir(parents=True, exist_ok=True)
-        (vault / path).write_text(text)
+    vault = vault_of(tmp_path, files)
     site = Site(vault, today=TODAY, incremental=True)
     try:
         site.build()
@@ -356,17 +358,13 @@ def test_a_property_edit_after_a_text_edit_shows_the_new_preview(tmp_path) -> No
 def test_a_link_edit_that_also_rewrites_an_embedded_section_updates_the_page_that_embeds_it(tmp_path) -> None:
     """A note whose links and text change in one save (no property): a page that embeds
     a section of it is made again, though no fact of the note it reads changed."""
-    vault = tmp_path / "vault"
-    (vault / ".obsidian").mkdir(parents=True)
     files = {
         "people/Bo.md": contact_note(None, None, None, False, [], None, []),
         "notes/Pitch.md": "# Pitch\n\n## Work\nold prose\n",
         "interviews/I1.md": interview_note("Bo", None, [], "done", False, False, ["Pitch"]),
         "me.md": profile_note(["Bo"]),
     }
-    for path, text in files.items():
-        (vault / path).parent.mkdir(parents=True, exist_ok=True)
-        (vault / path).write_text(text)
+    vault = vault_of(tmp_path, files)
     site = Site(vault, today=TODAY, incremental=True)
     try:
         site.build()
@@ -382,16 +380,12 @@ def test_a_link_edit_that_also_rewrites_an_embedded_section_updates_the_page_tha
 def test_a_stage_set_by_hand_reaches_the_tree_and_the_previews(tmp_path) -> None:
     """`stage:` on a contact moves nobody in the referral tree: their entry and preview
     change there (and everywhere else) as in a clean build."""
-    vault = tmp_path / "vault"
-    (vault / ".obsidian").mkdir(parents=True)
     files = {
         "people/Ana.md": contact_note(None, None, None, False, [], None, []),
         "people/Bo.md": contact_note(None, "Ana", None, False, [], None, []),
         "me.md": profile_note(["Ana"]),
     }
-    for path, text in files.items():
-        (vault / path).parent.mkdir(parents=True, exist_ok=True)
-        (vault / path).write_text(text)
+    vault = vault_of(tmp_path, files)
     site = Site(vault, today=TODAY, incremental=True)
     try:
         site.build()
