@@ -56,7 +56,7 @@ def _nodes(index: Index, types: dict[str, str | None]) -> Iterator[dict[str, Any
     for node in index.nodes():
         path = node["path"]
         node["type"] = (types[path] if path in types else type_of(path, {})) if node["kind"] == "note" else None
-        node["tags"] = tags.get(node["path"], [])
+        node["tags"] = tags.get(path, [])
         yield node
 
 

@@ -8,7 +8,7 @@ all follow from the typed notes and their links, so the user never keeps them by
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import insort
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .schema import STAGES, Schema, note_types, parse_date
-from .snapshot import LinkData, NoteData, Snapshot
+from .snapshot import LinkData, NoteData, Snapshot, source_range, splice_by_source
 
 
 class Edge(NamedTuple):
@@ -103,8 +103,8 @@ class Network:
 
     def edges_from(self, path: str) -> list[Edge]:
         """The edges of the links written in one note (edges are in their source's order)."""
-        lo = bisect_left(self.edges, path, key=_source)
-        return self.edges[lo:bisect_right(self.edges, path, lo=lo, key=_source)]
+        lo, hi = source_range(self.edges, path)
+        return self.edges[lo:hi]
 
     def hygiene_links(self) -> list[LinkData]:
         """The links the agenda's hygiene rules look at, in the snapshot's order: links in a
@@ -259,9 +259,6 @@ def _loose(link: LinkData) -> bool:
     return (link.target is None and link.field is not None) or link.ambiguous
 
 
-def _source(item: LinkData | Edge) -> str:
-    return item.source
-
 
 def _patched(snapshot: Snapshot, schema: Schema, today: date, old: Network, changed: set[str]) -> Network | None:
     """`build_network` from `old` (see its `reuse`), or None when that does not fit."""
@@ -301,13 +298,8 @@ def _patched(snapshot: Snapshot, schema: Schema, today: date, old: Network, chan
             made[path] = facts.interview(path)
             insort(interviews, made[path], key=_interview_order)
     # The other notes' edges stay, in place: edges are in their links' (source) order.
-    edges, at = [], 0
-    for path in sorted(changed):
-        lo = bisect_left(old.edges, path, lo=at, key=_source)
-        edges += old.edges[at:lo]
-        edges += [facts.edge(link) for link in after[path] if link.target != link.source]
-        at = bisect_right(old.edges, path, lo=lo, key=_source)
-    edges += old.edges[at:]
+    edges = splice_by_source(old.edges, changed,
+                             lambda path: [facts.edge(link) for link in after[path] if link.target != link.source])
     dated = dict(parts.dated)
     for path in changed:
         when = facts.dated(path, made.get(path))

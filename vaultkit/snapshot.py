@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from .index import Index
@@ -58,8 +60,8 @@ class Snapshot:
 
     def links_of(self, path: str) -> tuple[LinkData, ...]:
         """The links written in one note (the links are in source order)."""
-        lo = bisect_left(self.links, path, key=_source)
-        return self.links[lo:bisect_right(self.links, path, lo=lo, key=_source)]
+        lo, hi = source_range(self.links, path)
+        return self.links[lo:hi]
 
     def only(self, paths: set[str] | frozenset[str],
              reuse: tuple["Snapshot", set[str]] | None = None) -> "Snapshot":
@@ -95,28 +97,47 @@ class Snapshot:
 
 
     def _patched_only(self, paths, part: "Snapshot", changed: set[str]) -> "Snapshot":
-        links: list[LinkData] = []
-        at = 0
         # Only a kept note's own links make its `outgoing` records.
         withheld = {w for w in part.withheld if not (w.outgoing and w.note in changed)}
         withheld.update(w for w in self.withheld if w.outgoing and w.note in changed)
-        for path in sorted(changed):
-            lo = bisect_left(part.links, path, lo=at, key=_source)
-            links += part.links[at:lo]
-            at = bisect_right(part.links, path, lo=lo, key=_source)
+
+        def kept(path: str) -> list[LinkData]:
+            links = []
             for link in self.links_of(path):
                 if link.target is None or link.target in paths:
                     links.append(link)
                 else:
                     withheld.add(Withheld(link.source, link.field, True))
-        links += part.links[at:]
+            return links
+
+        links = splice_by_source(part.links, changed, kept)
         notes = dict(part.notes)
         notes.update((path, self.notes[path]) for path in changed)
         return Snapshot(notes, tuple(links), frozenset(withheld))
 
 
-def _source(link: LinkData) -> str:
-    return link.source
+# Links, the network's edges: records kept in the order of their `source` note.
+_source = attrgetter("source")
+
+
+def source_range(records: Sequence, path: str, lo: int = 0) -> tuple[int, int]:
+    """Where the records written in `path` stand in `records` (sorted by source): [lo, hi)."""
+    lo = bisect_left(records, path, lo=lo, key=_source)
+    return lo, bisect_right(records, path, lo=lo, key=_source)
+
+
+def splice_by_source(records: Sequence, changed: Iterable[str], new: Callable[[str], Iterable]) -> list:
+    """`records` (sorted by source) with the records of each note in `changed` replaced
+    by `new(note)`, in the same order."""
+    out: list = []
+    at = 0
+    for path in sorted(changed):
+        lo, hi = source_range(records, path, at)
+        out += records[at:lo]
+        out += new(path)
+        at = hi
+    out += records[at:]
+    return out
 
 
 def load_snapshot(index: Index, paths: list[str] | None = None, body_links: bool = True) -> Snapshot:

@@ -138,16 +138,13 @@ def scan(root: Path, config: Config, under: str = "") -> tuple[dict[str, Stat], 
         if not in_vault(under, config):
             return files, problems
         full = os.path.join(root, under)
-        if os.path.isdir(full) and not os.path.islink(full):
+        if os.path.islink(full):  # not followed: its warning, as the whole walk gives it
+            problems.append(Problem(under, 0, "warning", "symlink", _symlink_problem(full, root_real)))
+        elif os.path.isdir(full):
             walk(full, under)
-        elif os.path.isfile(full) and not os.path.islink(full):
+        elif os.path.isfile(full):
             stat = os.stat(full)
             files[under] = (stat.st_mtime_ns, stat.st_size)
-        elif os.path.islink(full):
-            parent = os.path.dirname(under)
-            sub, sub_problems = scan(root, config, parent) if parent else scan(root, config)
-            files.update({path: stat for path, stat in sub.items() if path == under or path.startswith(under + "/")})
-            problems.extend(p for p in sub_problems if p.path == under or p.path.startswith(under + "/"))
         return files, problems
     walk(start, "")
     return files, problems

@@ -10,7 +10,6 @@ schema, and reads note bodies from disk (the index does not keep them).
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left, bisect_right
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +18,7 @@ from ..index import Index
 from ..parse import split_front_matter
 from ..resolve import Resolver
 from ..schema import Schema, note_types
-from ..snapshot import LinkData, Snapshot, load_snapshot
+from ..snapshot import LinkData, Snapshot, load_snapshot, splice_by_source
 
 
 @dataclass(slots=True)
@@ -146,8 +145,6 @@ def load_content(index: Index, cache: TextCache | None = None) -> Content:
     )
 
 
-def _source(link: LinkData) -> str:
-    return link.source
 
 
 def patch_content(old: Content, index: Index, cache: TextCache, changed: set[str]) -> Content | None:
@@ -180,14 +177,7 @@ def patch_content(old: Content, index: Index, cache: TextCache, changed: set[str
                                note.aliases, by_source.get(path, []))
     # The snapshot's links stay in (source, ordinal) order: notes are in path order, and
     # each note's links in its own order.
-    links: list[LinkData] = []
-    at, before = 0, old.snapshot.links
-    for path in sorted(changed):
-        lo = bisect_left(before, path, lo=at, key=_source)
-        links += before[at:lo]
-        links += notes[path].links
-        at = bisect_right(before, path, lo=lo, key=_source)
-    links += before[at:]
+    links = splice_by_source(old.snapshot.links, changed, lambda path: notes[path].links)
     snapshot = Snapshot({**old.snapshot.notes, **{path: fresh.notes[path] for path in changed}}, tuple(links))
     # Backlinks as `Content` makes them: by source in path order, then the source's order.
     backlinks = dict(old.backlinks)

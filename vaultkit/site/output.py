@@ -68,9 +68,6 @@ class Output:
                                         indent=0))
         self._incomplete = True  # until finish() writes the whole list
 
-    def known(self) -> set[str]:
-        return self.previous | self.written
-
     def missing(self, paths) -> set[str]:
         """The output paths among `paths` that are not files in OUT: each folder is listed
         once (thousands of pages, a few folders) rather than each page looked up."""

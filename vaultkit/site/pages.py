@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +24,7 @@ from ..growth import joined_on
 from ..network import Network
 from ..paths import IntroPath
 from ..schema import STAGE_LABELS, STAGES
-from ..snapshot import LinkData, Snapshot
+from ..snapshot import LinkData, Snapshot, source_range
 from .content import Content
 from .layout import Layout, neighbours, radial_layout
 from .privacy import SiteConfig
@@ -139,8 +139,7 @@ class Plan:
         edges = self.network.edges
         made = []  # the edited notes' edges now (edges are in their source's order)
         for path in sorted(changed):
-            lo = bisect_left(edges, path, key=_edge_source)
-            hi = bisect_right(edges, path, lo=lo, key=_edge_source)
+            lo, hi = source_range(edges, path)
             made += [(e.source, e.target, e.relation) for e in edges[lo:hi] if e.target is not None]
         for path in affected:
             # The others' edges stay as they were; in the network's order, which is by source.
@@ -160,10 +159,6 @@ class Plan:
                 self._edges_of.setdefault(edge[0], []).append(edge)
                 self._edges_of.setdefault(edge[1], []).append(edge)
         return self._edges_of.get(path, [])
-
-
-def _edge_source(edge) -> str:
-    return edge.source
 
 
 def _first(edge: tuple[str, str, str]) -> str:
