@@ -81,6 +81,8 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:", max_size=80)
 @example("| [[A\\|b]] | x |\n|---|---|\n| [[C]] | #t |\n| d |\n| 1 | 2 | [[extra]] |")
 @example("| a |\n|---|\n[[lazy]]\n| b |")
 @example("- %%\n\ntext [[x]]\n")
+@example("<div>\n%%\n\n![[Guest]] \n%%\n\n^x")  # `%%` inside an HTML block is text; the next one hides ^x
+@example("<div>\n```\n\n[[a]]\n```\n\n[[b]]")  # so is a fence line
 @example("%%\n[[hidden]]\n\n```\n%%\n[[after]]\n\n[[z]]")
 @example("text %% open\n\n[[x]]")
 @example("text ^a\n2. b")

@@ -119,6 +119,7 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:&\"'", max_size=80)
 @example("# H [[Ana]]\n\n> [!quote] Q\n> ![[Guest]]\n\ntext #t `c` [[Ana|A]]\n\n- a\n- b\n\n```\nx\n```")
 @example("See [the page](<Ana.md>).\n\n# H\n\n[[Ana]]")
 @example("Notes %%TODO: ask [[Ana]] first%% and more\n\n%%a%%%\n\n# H %%c%%\n\na %%c [[Ana]]%%  \nb")
+@example("<div>\n%%\n\n![[Guest]] \n%%\n\n^x")  # `%%` inside an HTML block is text; the next one hides ^x
 @example("> [!tip] %%%%c [[Ana]] #t%%\n> [!tip] ")  # three `%%`: the last one hides the next line
 @example("![[pic.png|120]]\n\n- x ![[i.png]] y\n\n> ![[pic.png]]\n\n| a | ![[pic.png\\|9]] |\n|---|---|\n\n![[Secret]] ![[x]]")
 @example("a & b <https://x.y/a?b=c> c > d [e > f](https://x.y) [a > b](Ana.md) [x](Zed.md) & [s](Secret.md)")

@@ -53,6 +53,9 @@ _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _COMMENT_OPEN = re.compile(r"^ {0,3}%%")
 # A line that may open a fence, in any container.
 _FENCE_LINE = re.compile(r"^[ \t>]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)*(?:`{3,}|~{3,})", re.MULTILINE)
+# A line that may open an HTML block (kinds 6 and 7 run to the next blank line, so a
+# `%%` or fence line under one is raw text), in any container.
+_HTML_LINE = re.compile(r"^[ \t>]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)*<", re.MULTILINE)
 # A chunk starts at a line at column 0 that follows a blank line.
 _CHUNK_START = re.compile(r"\n[ \t]*\n(?=[^ \t\n])")
 _LEADING_BLANK = re.compile(r"[ \t]*\n(?=[^ \t\n])")
@@ -103,6 +106,8 @@ def split_chunks(body: str) -> list[tuple[int, str]] | None:
         if line_end < 0:
             line_end = size
         line = body[line_start:line_end]
+        if _HTML_LINE.search(body, starts[-1], line_start):
+            break  # an HTML block above it in this chunk may hold this line as raw text: stop splitting
         if "%%" in line and line.count("%%") % 2:
             if not (_COMMENT_OPEN.match(line) and "%%" not in line.lstrip(" ")[2:]):
                 break  # a comment opened in a container or mid-line may run on: stop splitting

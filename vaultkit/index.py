@@ -32,7 +32,7 @@ from .resolve import Resolver, file_keys, name_key
 from .vault import STATE_DIR, Config, Stat, conflict_copy_problems, is_note_path, load_config, scan
 
 SCHEMA_VERSION = 4  # 2: properties.line, for schema problems at `path:line`; 3: meta; 4: links.low_confidence
-PARSER_VERSION = 3  # bump when parsing changes what it extracts: forces a re-parse
+PARSER_VERSION = 4  # bump when parsing changes what it extracts: forces a re-parse
 USER_VERSION = SCHEMA_VERSION * 1000 + PARSER_VERSION
 APPLICATION_ID = 0x564B4954  # "VKIT": tells our database from a foreign one
 MAX_NOTE_BYTES = 16 * 1024 * 1024
