@@ -397,3 +397,26 @@ def test_a_stage_set_by_hand_reaches_the_tree_and_the_previews(tmp_path) -> None
             assert ("stage-following-up" in (vault / "_site" / "tree.html").read_text()) == (stage == "following-up")
     finally:
         site.close()
+
+
+def test_a_note_that_becomes_public_again_brings_its_links_back_to_their_pages(tmp_path) -> None:
+    """An interview made private, then public again with the same links: the company it
+    mentions gets its backlink and graph edge back (hypothesis found this one)."""
+    files = {
+        "people/Ana.md": contact_note(None, None, None, False, [], None, []),
+        "interviews/I2.md": interview_note(None, None, [], "done", False, False, ["Beta"]),
+        "companies/Beta.md": company_note(False, None),
+        "me.md": profile_note([]),
+    }
+    vault = vault_of(tmp_path, files)
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        for private, referrals in ((True, []), (False, ["Ana"])):
+            (vault / "interviews/I2.md").write_text(interview_note(None, None, referrals, "done", False, private, ["Beta"]))
+            site.index().sync(paths=["interviews/I2.md"])
+            site.build(changed=["interviews/I2.md"], synced=True)
+            assert tree(vault / "_site") == clean_build(vault, tmp_path)
+        assert "i2.html" in (vault / "_site" / "companies" / "beta.html").read_text()
+    finally:
+        site.close()

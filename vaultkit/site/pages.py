@@ -185,12 +185,15 @@ def changed_facts(old: Plan, new: Plan, changed: set[str]) -> tuple[set[str], se
               or old.content.notes[path].properties != new.content.notes[path].properties}
     texts = {path for path in changed if old.content.digests.get(path) != new.content.digests.get(path)}
     for path in changed:  # their links' targets: backlinks and graph edges
+        # A note that starts or stops being published takes its links to the others' pages
+        # with it, though they are the same links.
+        flipped = (path in old.published) != (path in new.published)
         fields: dict[str, list[tuple[str | None, ...]]] = {}
         for n, plan in enumerate((old, new)):
             for link in plan.content.notes[path].links:
                 if link.target is not None:
                     fields.setdefault(link.target, [[], []])[n].append(link.field)
-        own.update(target for target, (before, after) in fields.items() if before != after)
+        own.update(target for target, (before, after) in fields.items() if flipped or before != after)
     if old.outputs is not new.outputs:
         shared.update(p for p in old.outputs.keys() | new.outputs.keys() if old.outputs.get(p) != new.outputs.get(p))
     shared.update(old.published ^ new.published)
