@@ -119,23 +119,29 @@ def note_rows(
     (R3, R6): only for a resolver that does not change while it is used.
     """
     links = []
-    folder = note.path.rsplit("/", 1)[0] if "/" in note.path else ""
-    for ordinal, link in enumerate(note.links):
-        if resolver is None:
-            found = None
-        elif memo is None or not link.linkpath:
-            found = resolver.resolve(link.linkpath, note.path, alias_fallback)
-        else:
-            found = memo.get((link.linkpath, folder))
-            if found is None:
-                found = memo[(link.linkpath, folder)] = resolver.resolve(link.linkpath, note.path, alias_fallback)
+    path = note.path
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    # What a link path resolves to, as the row's (name key, target, ambiguous, via alias):
+    # notes name the same few people and companies again and again.
+    looked_up: dict[str, tuple[str, str | None, int, int]] = {}
+    for ordinal, (linkpath, subpath, display, kind, syntax, field, line, raw, low) in enumerate(note.links):
+        found = looked_up.get(linkpath)
+        if found is None:
+            if resolver is None:
+                resolution = None
+            elif memo is None or not linkpath:
+                resolution = resolver.resolve(linkpath, path, alias_fallback)
+            else:
+                resolution = memo.get((linkpath, folder))
+                if resolution is None:
+                    resolution = memo[(linkpath, folder)] = resolver.resolve(linkpath, path, alias_fallback)
+            if resolution is None:
+                found = (name_key(linkpath), None, 0, 0)
+            else:
+                found = (name_key(linkpath), resolution.target, int(resolution.ambiguous), int(resolution.via_alias))
+            looked_up[linkpath] = found
         links.append(
-            (
-                note.path, ordinal, link.line, link.kind, link.syntax, link.field, link.linkpath,
-                link.subpath, link.display, link.raw, name_key(link.linkpath),
-                found.target if found else None, int(found.ambiguous) if found else 0,
-                int(found.via_alias) if found else 0, int(link.low_confidence),
-            )
+            (path, ordinal, line, kind, syntax, field, linkpath, subpath, display, raw, *found, 1 if low else 0)
         )
     return NoteRows(
         note=(
@@ -257,6 +263,28 @@ def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> bytes:
             rows = (found.note, found.properties, found.links, found.tags, found.aliases, found.problems, found.resolved)
         results.append((item.path, item.stat, item.hash, item.unchanged, rows))
     return marshal.dumps(results)
+
+
+def _chunk_bounds(total: int, workers: int) -> list[tuple[int, int]]:
+    """(start, end) of each worker chunk: up to 256 files (fewer for small syncs), but
+    small first and last. The first results then come back within milliseconds, so this
+    process starts writing at once rather than after a whole chunk's parse; and the
+    workers finish together rather than one idling while another parses a last big chunk."""
+    size = max(16, min(256, total // (workers * 8) or 1))
+    sizes = [16 << step for step in range(5) if 16 << step < size]
+    head, tail = sizes, sizes[::-1]
+    bounds, start = [], 0
+    for step in head:
+        bounds.append((start, min(start + step, total)))
+        start += step
+    end = max(start, total - sum(tail))
+    for middle in range(start, end, size):
+        bounds.append((middle, min(middle + size, end)))
+    start = end
+    for step in tail:
+        bounds.append((start, min(start + step, total)))
+        start += step
+    return [(a, b) for a, b in bounds if a < b]
 
 
 def _unmarshal_chunk(data: bytes) -> list[ParsedFile]:
@@ -505,8 +533,7 @@ class Index:
                 if progress:
                     progress(min(start + 100, len(todo)), len(todo))
             return
-        size = max(16, min(256, len(todo) // (workers * 8) or 1))
-        chunks = [(root, todo[i : i + size]) for i in range(0, len(todo), size)]
+        chunks = [(root, todo[start:end]) for start, end in _chunk_bounds(len(todo), workers)]
         global _worker_resolver, _worker_memo
         _worker_memo = {}
         # With the alias fallback a link's target depends on every note's aliases, known
