@@ -350,3 +350,100 @@ def test_an_unescaped_pipe_in_a_table_link_is_a_warning(make_vault, vk):
     assert "n.md:4:" not in result.stdout
     edges = vk("graph", "--format", "json", vault).json()["edges"]
     assert [(e["target"], e["display"], e["line"]) for e in edges] == [("A.md", "Ann", 3), ("A.md", "Ann", 4)]
+
+
+# The front matter's fast path (parse.simple_yaml) must read exactly what PyYAML reads,
+# or leave the text to it. Lines are built from pieces chosen to sit on every edge
+# of what it takes: YAML's indicators, values that resolve to numbers, booleans or
+# null, `: ` and ` #` inside values, quotes, flow and block lists, indentation, and the
+# characters YAML takes for line breaks or refuses.
+_FM_KEYS = ["a", "tags", "follow_up", "x-y", "_k", "a", "tags", "yes", "No", "on", "null", "true", "n", "1a", "12",
+            "k k", "<<", "=", "é", "a:b", "~", ""]
+_FM_SAFE = ["x", "Jane Doe", "2025-01-16", "[[X]]", "[[X|y]]"]
+_FM_TRICKY = ["2025-13-45", "12", "012", "0x1F", "1_000", "1:20", ".5", ".inf", "-3", "+1 555-0185", "~", "null",
+              "Null", "yes", "Off", "TRUE", "on", "y", "a: b", "a #b", "a#b", "C#", "x, y", "{a}", "a]", "a[b",
+              "O'Brien", 'say "hi"', "é ü", "a\tb", "*a", "&a x", "!x y", "%x", "@x", "`x", "|", ">", "-x", "- x",
+              "?x", ":x", "x:", "x :y", "a:b", "https://e.com/a?b=c#d", "=", "<<", "\\", "a\\b", "x ", " x", "",
+              "[a]", "{a: 1}", "\u2028", "\x85", "\ufeff", "\x7f", "\r", "a\nb"]
+_fm_token = st.one_of(
+    st.sampled_from(_FM_SAFE), st.sampled_from(_FM_TRICKY), st.text(alphabet="ab #:'\"[],-{}\\é*&!\t", max_size=6)
+)
+_fm_scalar = st.one_of(_fm_token, _fm_token.map(lambda s: f'"{s}"'), _fm_token.map(lambda s: f"'{s}'"))
+_fm_value = st.one_of(
+    st.tuples(st.sampled_from([": ", ":  ", ":", " : "]), _fm_scalar).map("".join),
+    st.tuples(st.sampled_from([": [", ": [ ", ":["]), st.lists(_fm_scalar, max_size=3),
+              st.sampled_from([", ", ",", " , "]), st.sampled_from(["]", " ]", "] ", "]]", ", ]"])).map(
+        lambda parts: parts[0] + parts[2].join(parts[1]) + parts[3]
+    ),
+    st.lists(st.tuples(st.sampled_from(["", "  ", "  ", " ", "    "]), st.sampled_from(["- ", "- ", "-  ", "-"]),
+                       _fm_scalar).map("".join), min_size=1, max_size=3).map(lambda items: ":\n" + "\n".join(items)),
+    st.sampled_from([":", ": ", ":\n", ":\n\n- x"]),
+)
+_fm_entry = st.tuples(st.sampled_from(_FM_KEYS), _fm_value, st.sampled_from(["", "", "", " ", " # c", "\t"])).map(
+    "".join
+)
+_fm_junk = st.sampled_from(["", " ", "# comment", "  # indented comment", "---", "...", "%YAML 1.1", "  continued",
+                            "k: |", "  text", "? k", "k: >-", "  - stray", "- top"])
+_fm_document = st.lists(st.one_of(_fm_entry, _fm_entry, _fm_entry, _fm_junk), min_size=1, max_size=6).map("\n".join)
+
+
+def _typed(value):
+    """A value with its type spelled out: PyYAML's True must not pass for 1."""
+    if isinstance(value, dict):
+        return {"dict": [(_typed(k), _typed(v)) for k, v in value.items()]}
+    if isinstance(value, list):
+        return {"list": [_typed(v) for v in value]}
+    return (type(value).__name__, value)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_fm_document)
+def test_simple_front_matter_reads_as_pyyaml_reads_it(text: str) -> None:
+    import yaml
+
+    from vaultkit.parse import _Loader, simple_yaml
+
+    try:
+        expected = _typed(yaml.load(text, Loader=_Loader))  # noqa: S506 - a safe loader subclass
+    except yaml.YAMLError:
+        expected = "error"
+    fast = simple_yaml(text)
+    if fast is not None:
+        assert _typed(fast) == expected, text
+
+
+_FM_FORMS = [
+    "k: {}", 'k: "{}"', "k: '{}'", "k: [{}]", "k: [x, {}]", 'k: ["{}", x]', "k: [{}]]", "k:\n  - {}", "k:\n- {}",
+    "k:\n  - x\n  - {}", "k:\n  - {}\n    - x", "k:\n  - {}\n  more", "{}: x", "k: x\n{}", "k:\n  - x\n{}",
+]
+
+
+@pytest.mark.parametrize("form", _FM_FORMS)
+def test_simple_front_matter_on_each_edge(form: str) -> None:
+    """Every piece of the hypothesis test above, in every place a value can take, with
+    safe lines around it: each edge of the fast path is met at least once every run."""
+    import yaml
+
+    from vaultkit.parse import _Loader, simple_yaml
+
+    for token in [*_FM_SAFE, *_FM_TRICKY, "  continued", "- stray", "]", "#c"]:
+        text = "a: x\n" + form.format(token) + "\nb: y"
+        try:
+            expected = _typed(yaml.load(text, Loader=_Loader))  # noqa: S506 - a safe loader subclass
+        except yaml.YAMLError:
+            expected = "error"
+        fast = simple_yaml(text)
+        if fast is not None:
+            assert _typed(fast) == expected, text
+
+
+@pytest.mark.parametrize("name", ["people/Maya Chen.md", "interviews/2026-09-15 Maya Chen.md", "people/Daniel Okafor.md"])
+def test_the_example_vaults_front_matter_takes_the_fast_path(name):
+    """The fast path is not vacuous: the example vault's everyday notes take it."""
+    from pathlib import Path
+
+    from vaultkit.parse import simple_yaml, split_front_matter
+
+    text = (Path(__file__).parent.parent / "vault-template" / name).read_text(encoding="utf-8")
+    yaml_text, _, _ = split_front_matter(text)
+    assert yaml_text is not None and simple_yaml(yaml_text) is not None

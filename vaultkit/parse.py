@@ -1,7 +1,8 @@
 """`parse_note(path, text) -> Note`: pure, text in, data out, no I/O.
 
-The front matter is read with PyYAML's safe loader (the C one when present); the
-body is parsed once with the shared markdown-it-py configuration, and everything
+The front matter is read with PyYAML's safe loader (the C one when present), or,
+when it is made only of the commonest lines, by `simple_yaml`, which reads them as
+PyYAML does at a fraction of the cost; the body is parsed once with the shared markdown-it-py configuration, and everything
 vaultkit needs (links, embeds, tags, headings, block ids) is collected from that
 one token stream.
 """
@@ -122,9 +123,128 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return yaml_text, body, yaml_text.count("\n") + 2
 
 
+# The fast path beside PyYAML (see simple_yaml). Everything it is unsure of goes to PyYAML.
+_RESOLVERS = _Loader.yaml_implicit_resolvers
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+# Text PyYAML's reader refuses, and the characters YAML 1.1 takes for line breaks (\x85,
+# \u2028, \u2029), besides \r, tabs and a BOM: all left to PyYAML.
+_NOT_SIMPLE_TEXT = re.compile("[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*?))? *")
+_ITEM_LINE = re.compile(r"( *)- +(.*?) *")
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
+_SINGLE_QUOTED = re.compile(r"'([^']*)'")
+# A plain scalar starts with none of YAML's indicators (nor a blank), and holds no
+# `: ` or ` #` and does not end with `:` (checked apart).
+_PLAIN_START = frozenset(" -?:,[]{}#&*!|>'\"%@`")
+# One item of a one-line flow list, and the `,` or `]` after it.
+_FLOW_ITEM = re.compile(r""" *("[^"\\]*"|'[^']*'|[^ \-?:,\[\]{}#&*!|>'"%@`][^,\[\]{}#:]*?) *([,\]])""")
+
+
+def _scalar(text: str) -> tuple[bool, Any]:
+    """(True, value) for a one-line scalar YAML reads as that string; (False, None) otherwise."""
+    first = text[0]
+    if first == '"':
+        match = _DOUBLE_QUOTED.fullmatch(text)
+        return (True, match.group(1)) if match else (False, None)
+    if first == "'":
+        match = _SINGLE_QUOTED.fullmatch(text)
+        return (True, match.group(1)) if match else (False, None)
+    if first in _PLAIN_START or ": " in text or " #" in text or text[-1] == ":":
+        return False, None
+    return _plain_string(text)
+
+
+def _plain_string(text: str) -> tuple[bool, Any]:
+    """A plain scalar as YAML resolves it, when that is a string or a boolean."""
+    for tag, pattern in _RESOLVERS.get(text[0], ()):
+        if pattern.match(text):  # the first that matches decides, as in PyYAML
+            if tag == _BOOL_TAG:  # `publish: true`, common enough to read here
+                return True, text.lower() in ("yes", "true", "on")
+            return False, None  # a number, null, ...: PyYAML knows best
+    return True, text
+
+
+def _flow_list(text: str) -> tuple[bool, Any]:
+    """A one-line flow list of simple scalars: `[a, "b", 'c']`."""
+    if text[1:].strip(" ") == "]":
+        return True, []
+    items, pos = [], 1
+    while True:
+        match = _FLOW_ITEM.match(text, pos)
+        if match is None:
+            return False, None
+        item = match.group(1)
+        if item[0] in "\"'":
+            items.append(item[1:-1])
+        else:
+            ok, value = _plain_string(item)
+            if not ok:
+                return False, None
+            items.append(value)
+        pos = match.end()
+        if match.group(2) == "]":
+            return (True, items) if pos == len(text) else (False, None)
+
+
+def simple_yaml(text: str) -> dict[str, Any] | None:
+    """The front matter's mapping when it is made only of the commonest lines, else None.
+
+    PyYAML costs about 50 µs a note, most of it building its nodes in Python. Front
+    matter is nearly always `key: value` lines at column 0 whose value is a quoted string
+    without escapes, a plain scalar YAML reads as a string (a date, since our loader keeps
+    dates as written), a one-line flow list of those, or nothing, followed by block list
+    items of those. This reads such text exactly as PyYAML does (tests/test_parse.py holds
+    the two equal with hypothesis); anything else, PyYAML reads.
+    """
+    if _NOT_SIMPLE_TEXT.search(text) is not None:
+        return None
+    data: dict[str, Any] = {}
+    lines = text.split("\n")
+    count, number = len(lines), 0
+    while number < count:
+        line = lines[number]
+        number += 1
+        if not line.strip(" ") or line[0] == "#":
+            continue
+        match = _KEY_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, value = match.group(1), match.group(2)
+        if len(key) > 1000 or _plain_string(key)[1] is not key:
+            return None  # `yes:`, `null:`: not a string key (and YAML limits a key's length)
+        if value:
+            ok, data[key] = _flow_list(value) if value[0] == "[" else _scalar(value)
+            if not ok:
+                return None
+            continue
+        # Nothing after the colon: null, or the block list on the lines below.
+        items, indent = [], None
+        while number < count:
+            line = lines[number]
+            if not line.strip(" "):
+                number += 1
+                continue
+            item = _ITEM_LINE.fullmatch(line)
+            if item is None:
+                break  # the next key (an indented line is not one: PyYAML's to read)
+            if indent is None:
+                indent = item.group(1)
+            if item.group(1) != indent or not item.group(2) or item.group(2)[0] == "[":
+                return None
+            ok, value = _scalar(item.group(2))
+            if not ok:
+                return None
+            items.append(value)
+            number += 1
+        data[key] = items if indent is not None else None
+    return data or None
+
+
 def _load_properties(path: str, yaml_text: str, problems: list[Problem]) -> dict[str, Any]:
     try:
-        data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+        data = simple_yaml(yaml_text)
+        if data is None:
+            data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = error.problem or str(error)
