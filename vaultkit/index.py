@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import VaultError
 from .model import Heading, Link, Note, Problem
@@ -102,7 +102,6 @@ class NoteRows:
     tags: list[tuple[str, str]]
     aliases: tuple[str, ...]
     problems: list[tuple[Any, ...]]
-    resolved: bool
 
 
 # json.dumps(value, ensure_ascii=False), without making a new encoder for each value:
@@ -124,7 +123,7 @@ def note_rows(
     # What a link path resolves to, as the row's (name key, target, ambiguous, via alias):
     # notes name the same few people and companies again and again.
     looked_up: dict[str, tuple[str, str | None, int, int]] = {}
-    for ordinal, (linkpath, subpath, display, kind, syntax, field, line, raw, low) in enumerate(note.links):
+    for ordinal, (linkpath, subpath, display, kind, syntax, field_name, line, raw, low) in enumerate(note.links):
         found = looked_up.get(linkpath)
         if found is None:
             if resolver is None:
@@ -141,7 +140,7 @@ def note_rows(
                 found = (name_key(linkpath), resolution.target, int(resolution.ambiguous), int(resolution.via_alias))
             looked_up[linkpath] = found
         links.append(
-            (path, ordinal, line, kind, syntax, field, linkpath, subpath, display, raw, *found, 1 if low else 0)
+            (path, ordinal, line, kind, syntax, field_name, linkpath, subpath, display, raw, *found, 1 if low else 0)
         )
     return NoteRows(
         note=(
@@ -159,26 +158,61 @@ def note_rows(
         tags=[(note.path, tag) for tag in note.tags],
         aliases=note.aliases,
         problems=[(p.path, p.line, p.severity, p.code, p.message, 0) for p in note.problems],
-        resolved=resolver is not None,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
-    """What reading one file yields: its hash and, for a note that changed, the Note
-    (or, from a worker process, the rows it becomes: cheaper to send back)."""
+    """What reading one file yields: its hash and, for a note that changed, the Note."""
 
     path: str
     stat: Stat
     hash: str
     note: Note | None
     unchanged: bool = False
-    rows: NoteRows | None = None
 
-    def as_rows(self, resolver: Resolver, alias_fallback: bool) -> NoteRows | None:
-        if self.rows is not None:
-            return self.rows
-        return None if self.note is None else note_rows(self.note, resolver, alias_fallback)
+
+# Batch.files' last field: what reading the file found.
+UNCHANGED, READ, PARSED = 0, 1, 2  # same hash as indexed; read (not a note); a note parsed
+
+
+class Batch(NamedTuple):
+    """Files read together, as the rows the index stores: what a worker sends back
+    (plain tuples marshal fast) and what a sync writes, one executemany per table."""
+
+    files: list[tuple[str, int, int, str, int, int]]  # (path, mtime_ns, size, hash, is_note, state)
+    notes: list[tuple[Any, ...]]
+    properties: list[tuple[Any, ...]]
+    links: list[tuple[Any, ...]]
+    tags: list[tuple[str, str]]
+    aliases: list[tuple[str, str]]
+    problems: list[tuple[Any, ...]]
+    resolved: bool  # links resolved (else their targets are left for the main process)
+
+
+def read_batch(
+    root: str, items: list[tuple[str, Stat, str | None]], resolver: Resolver | None, memo: dict | None
+) -> Batch:
+    """Read, parse and (with a resolver) resolve some files: the rows they become."""
+    batch = Batch([], [], [], [], [], [], [], resolver is not None)
+    files, properties, links, tags, aliases, problems = (
+        batch.files, batch.properties, batch.links, batch.tags, batch.aliases, batch.problems
+    )
+    for path, stat, old in items:
+        item = read_file(root, path, stat, old)
+        note = item.note
+        state = UNCHANGED if item.unchanged else READ if note is None else PARSED
+        files.append((path, stat[0], stat[1], item.hash, int(is_note_path(path)), state))
+        if note is None:
+            continue
+        rows = note_rows(note, resolver, memo=memo)
+        batch.notes.append(rows.note)
+        properties.extend(rows.properties)
+        links.extend(rows.links)
+        tags.extend(rows.tags)
+        aliases.extend((path, alias) for alias in rows.aliases)
+        problems.extend(rows.problems)
+    return batch
 
 
 def read_file(root: str, path: str, stat: Stat, old_hash: str | None) -> ParsedFile:
@@ -254,15 +288,7 @@ def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> bytes:
     quarter of the time pickle takes for them, on both sides.
     """
     root, items = args
-    results = []
-    for path, stat, old in items:
-        item = read_file(root, path, stat, old)
-        rows = None
-        if item.note is not None:
-            found = note_rows(item.note, _worker_resolver, memo=_worker_memo)
-            rows = (found.note, found.properties, found.links, found.tags, found.aliases, found.problems, found.resolved)
-        results.append((item.path, item.stat, item.hash, item.unchanged, rows))
-    return marshal.dumps(results)
+    return marshal.dumps(tuple(read_batch(root, items, _worker_resolver, _worker_memo)))
 
 
 def _chunk_bounds(total: int, workers: int) -> list[tuple[int, int]]:
@@ -287,20 +313,23 @@ def _chunk_bounds(total: int, workers: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if a < b]
 
 
-def _unmarshal_chunk(data: bytes) -> list[ParsedFile]:
-    return [
-        ParsedFile(path, stat, digest, None, unchanged, None if rows is None else NoteRows(*rows))
-        for path, stat, digest, unchanged, rows in marshal.loads(data)
-    ]
+def _set_aliases(resolver: Resolver, batch: Batch) -> None:
+    """Tell the resolver the aliases of each note parsed in the batch (none: none)."""
+    found: dict[str, list[str]] = {}
+    for path, alias in batch.aliases:
+        found.setdefault(path, []).append(alias)
+    for file in batch.files:
+        if file[5] == PARSED:
+            resolver.set_aliases(file[0], tuple(found.get(file[0], ())))
 
 
-def _resolved(rows: NoteRows, resolver: Resolver, alias_fallback: bool) -> NoteRows:
-    """Rows from a worker that could not resolve links (alias fallback): resolve them here."""
-    links = []
-    for row in rows.links:
+def _resolved(links: list[tuple[Any, ...]], resolver: Resolver, alias_fallback: bool) -> list[tuple[Any, ...]]:
+    """Link rows read before the final resolver existed: resolved here."""
+    resolved = []
+    for row in links:
         found = resolver.resolve(row[6], row[0], alias_fallback)
-        links.append((*row[:11], found.target, int(found.ambiguous), int(found.via_alias), *row[14:]))
-    return NoteRows(rows.note, rows.properties, links, rows.tags, rows.aliases, rows.problems, True)
+        resolved.append((*row[:11], found.target, int(found.ambiguous), int(found.via_alias), *row[14:]))
+    return resolved
 
 
 class Index:
@@ -411,7 +440,7 @@ class Index:
         # any other sync reads everything first, outside the write lock.
         stream = scope is None and not indexed and not self.config.alias_fallback
         if not stream:
-            parsed = [item for chunk in parsed for item in chunk]
+            parsed = list(parsed)
 
         try:
             with self._transaction():
@@ -510,17 +539,17 @@ class Index:
         todo: list[tuple[str, Stat, str | None]],
         progress: Callable[[int, int], None] | None,
         final_paths: Callable[[], list[str]],
-    ) -> list[ParsedFile]:
-        return [item for chunk in self._read_stream(todo, progress, final_paths) for item in chunk]
+    ) -> list[Batch]:
+        return list(self._read_stream(todo, progress, final_paths))
 
     def _read_stream(
         self,
         todo: list[tuple[str, Stat, str | None]],
         progress: Callable[[int, int], None] | None,
         final_paths: Callable[[], list[str]],
-    ) -> Iterator[list[ParsedFile]]:
-        """Read and parse `todo` in order, a chunk at a time: in worker processes (which
-        also resolve links and build rows) when there is enough to do."""
+    ) -> Iterator[Batch]:
+        """Read and parse `todo` in order, a batch at a time: in worker processes (which
+        also resolve links) when there is enough to do."""
         root = str(self.root)
         todo.sort()
         workers = self.workers or min(os.cpu_count() or 1, 8)
@@ -529,7 +558,7 @@ class Index:
             from . import parse  # noqa: F401 - loaded once, before any worker forks
         if notes < PARALLEL_THRESHOLD or workers < 2 or sys.platform == "win32":
             for start in range(0, len(todo), 100):
-                yield [read_file(root, path, stat, old) for path, stat, old in todo[start : start + 100]]
+                yield read_batch(root, todo[start : start + 100], None, None)  # resolved once written
                 if progress:
                     progress(min(start + 100, len(todo)), len(todo))
             return
@@ -544,9 +573,9 @@ class Index:
         try:
             done = 0
             for data in pool.map(_read_chunk, chunks):
-                chunk = _unmarshal_chunk(data)
-                done += len(chunk)
-                yield chunk
+                batch = Batch(*marshal.loads(data))
+                done += len(batch.files)
+                yield batch
                 if progress:
                     progress(done, len(todo))
         finally:
@@ -555,7 +584,7 @@ class Index:
 
     def _apply(
         self,
-        parsed: list[ParsedFile],
+        batches: list[Batch],
         removed: list[str],
         indexed: dict[str, tuple[int, int, str]],
         report: SyncReport,
@@ -572,12 +601,13 @@ class Index:
             for name in SECONDARY_INDEXES:
                 db.execute(f"DROP INDEX IF EXISTS {name}")
         resolver = self.resolver
-        replaced = [item.path for item in parsed if not item.unchanged]
-        new_paths = [item.path for item in parsed if item.path not in indexed]
+        files = [file for batch in batches for file in batch.files]
+        replaced = [file[0] for file in files if file[5] != UNCHANGED]
+        new_paths = [file[0] for file in files if file[0] not in indexed]
         report.added = len(new_paths)
         report.removed = len(removed)
-        report.changed = sum(1 for item in parsed if item.path in indexed and not item.unchanged)
-        report.parsed = sum(1 for item in parsed if item.note is not None or item.rows is not None)
+        report.changed = sum(1 for file in files if file[0] in indexed and file[5] != UNCHANGED)
+        report.parsed = sum(1 for file in files if file[5] == PARSED)
 
         stale = [(path,) for path in (*removed, *replaced)]
         for table in NOTE_TABLES:
@@ -593,12 +623,12 @@ class Index:
         # Aliases are kept even without the fallback: `check` suggests `[[Name|alias]]`.
         for path in removed:
             resolver.set_aliases(path, ())
-        for item in parsed:
-            if item.note is not None or item.rows is not None:
-                resolver.set_aliases(item.path, item.rows.aliases if item.rows else item.note.aliases)
+        for batch in batches:
+            _set_aliases(resolver, batch)
         aliases_changed = self.config.alias_fallback and (bool(removed) or report.parsed > 0)
 
-        self._write(parsed)
+        for batch in batches:
+            self._write(batch)
         alias_fallback = self.config.alias_fallback
 
         if cold:
@@ -639,35 +669,19 @@ class Index:
         )
         report.rerouted = len(updates)
 
-    def _write(self, parsed: Iterable[ParsedFile]) -> None:
-        """Insert the rows of parsed files (their old rows are gone already)."""
-        db, resolver, alias_fallback = self.db, self.resolver, self.config.alias_fallback
-        parsed = list(parsed)
-        db.executemany(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-            [(i.path, i.stat[0], i.stat[1], i.hash, int(is_note_path(i.path))) for i in parsed],
-        )
-        note_table, property_rows, link_rows, tag_rows, alias_rows, problem_rows = [], [], [], [], [], []
-        for item in parsed:
-            rows = item.as_rows(resolver, alias_fallback)
-            if rows is None:
-                continue
-            if not rows.resolved:
-                rows = _resolved(rows, resolver, alias_fallback)
-            note_table.append(rows.note)
-            property_rows.extend(rows.properties)
-            link_rows.extend(rows.links)
-            tag_rows.extend(rows.tags)
-            alias_rows.extend((item.path, alias) for alias in rows.aliases)
-            problem_rows.extend(rows.problems)
-        db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", note_table)
-        db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?, ?)", property_rows)
-        db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", link_rows)
-        db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", tag_rows)
-        db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)", alias_rows)
-        db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", problem_rows)
+    def _write(self, batch: Batch) -> None:
+        """Insert a batch's rows (their old rows are gone already)."""
+        db = self.db
+        links = batch.links if batch.resolved else _resolved(batch.links, self.resolver, self.config.alias_fallback)
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", [file[:5] for file in batch.files])
+        db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", batch.notes)
+        db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?, ?)", batch.properties)
+        db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", links)
+        db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", batch.tags)
+        db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)", batch.aliases)
+        db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", batch.problems)
 
-    def _apply_stream(self, paths: list[str], chunks: Iterable[list[ParsedFile]], report: SyncReport) -> None:
+    def _apply_stream(self, paths: list[str], batches: Iterable[Batch], report: SyncReport) -> None:
         """A cold sync of the whole vault without the alias fallback: every file is new,
         nothing is stale, no link outside this sync exists; rows are written as they come."""
         db, resolver = self.db, self.resolver
@@ -676,12 +690,10 @@ class Index:
         for path in paths:
             resolver.add(path)
         report.added = len(paths)
-        for chunk in chunks:
-            for item in chunk:
-                if item.note is not None or item.rows is not None:
-                    report.parsed += 1
-                    resolver.set_aliases(item.path, item.rows.aliases if item.rows else item.note.aliases)
-            self._write(chunk)
+        for batch in batches:
+            report.parsed += len(batch.notes)
+            _set_aliases(resolver, batch)
+            self._write(batch)
         for statement in SECONDARY_INDEXES.values():
             db.execute(statement)
 
