@@ -31,7 +31,8 @@ from .model import Heading, Link, Note, Problem
 from .resolve import Resolver, file_keys, name_key
 from .vault import STATE_DIR, Config, Stat, conflict_copy_problems, is_note_path, load_config, scan
 
-SCHEMA_VERSION = 4  # 2: properties.line, for schema problems at `path:line`; 3: meta; 4: links.low_confidence
+SCHEMA_VERSION = 5  # 2: properties.line, for schema problems at `path:line`; 3: meta; 4: links.low_confidence;
+# 5: no index on properties.key (slower than a scan for the one query by key) nor on tags.tag (unused)
 PARSER_VERSION = 4  # bump when parsing changes what it extracts: forces a re-parse
 USER_VERSION = SCHEMA_VERSION * 1000 + PARSER_VERSION
 APPLICATION_ID = 0x564B4954  # "VKIT": tells our database from a foreign one
@@ -45,7 +46,6 @@ CREATE TABLE notes(path TEXT PRIMARY KEY, title TEXT NOT NULL, type TEXT,
                    headings TEXT NOT NULL, block_ids TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE properties(path TEXT NOT NULL, ordinal INTEGER NOT NULL, key TEXT NOT NULL,
                         value TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY(path, ordinal)) WITHOUT ROWID;
-CREATE INDEX properties_key ON properties(key);
 CREATE TABLE links(source TEXT NOT NULL, ordinal INTEGER NOT NULL, line INTEGER NOT NULL,
                    kind TEXT NOT NULL, syntax TEXT NOT NULL, field TEXT, linkpath TEXT NOT NULL,
                    subpath TEXT NOT NULL, display TEXT, raw TEXT NOT NULL, name_key TEXT NOT NULL,
@@ -54,7 +54,6 @@ CREATE TABLE links(source TEXT NOT NULL, ordinal INTEGER NOT NULL, line INTEGER 
 CREATE INDEX links_target ON links(target);
 CREATE INDEX links_name_key ON links(name_key);
 CREATE TABLE tags(path TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY(path, tag)) WITHOUT ROWID;
-CREATE INDEX tags_tag ON tags(tag COLLATE NOCASE);
 CREATE TABLE aliases(path TEXT NOT NULL, alias TEXT NOT NULL, PRIMARY KEY(path, alias)) WITHOUT ROWID;
 CREATE TABLE problems(path TEXT NOT NULL, line INTEGER NOT NULL, severity TEXT NOT NULL,
                       code TEXT NOT NULL, message TEXT NOT NULL, from_scan INTEGER NOT NULL);
