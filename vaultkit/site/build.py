@@ -230,6 +230,7 @@ class Site:
         self._reads: dict[str, frozenset[str]] = {}
         self._deps: dict[str, frozenset[str]] = {}  # each note page's PageLinks.deps
         self._rules: list[Item] = []
+        self._rule_memo: dict[str, Any] = {}  # rule_items' items of the people an edit left alone
         self._mentions: dict[str, tuple[str, list[Item]]] = {}
         self._people: list = []  # the never-linked people, as mention patterns
         self._excerpts: dict[str, tuple[tuple, str]] = {}  # person -> (what it depends on, excerpt)
@@ -326,7 +327,7 @@ class Site:
             changed = None
             visible = content.snapshot.only(published)
         network = build_network(visible, content.schema, date.fromisoformat(today), reuse)
-        self._rules = rule_items(network)
+        self._rules = rule_items(network, self._rule_memo if self.bodies is not None else None)
         people = mention_patterns(network, never_linked(network))
         # Whole files, as `vaultkit agenda` reads them: a name in another note's front
         # matter is a plain-text mention too. A file is read again only when it or the
