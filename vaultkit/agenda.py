@@ -482,9 +482,10 @@ def never_linked(network: Network) -> list[str]:
     return sorted(p.path for p in network.people.values() if p.kind == "contact" and not network.is_linked(p.path))
 
 
-def mention_candidates(network: Network) -> list[str]:
-    """The notes worth reading for plain-text mentions (none when everyone is linked)."""
-    if not never_linked(network):
+def mention_candidates(network: Network, never: list[str] | None = None) -> list[str]:
+    """The notes worth reading for plain-text mentions (none when everyone is linked).
+    `never`: never_linked(network), when the caller has it."""
+    if not (never_linked(network) if never is None else never):
         return []
     return sorted(path for path, kind in network.types.items() if kind in ("interview", "contact", "event", "profile"))
 
