@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_site_incremental import CONTACTS, campaign_edits, campaign_start, contact_note, interview_note, profile_note
 
+from vaultkit.agenda import rule_items
 from vaultkit.index import Index
 from vaultkit.network import build_network
 from vaultkit.snapshot import load_snapshot
@@ -45,6 +46,9 @@ def test_a_reused_network_equals_a_fresh_one(tmp_path_factory, start, steps) -> 
         schema = index.config.schema
         first = views(load_snapshot(index))
         last, last_parts = [build_network(view, schema, TODAY) for view in first], first[1]
+        memos = [{}, {}]  # rule_items' memo, kept across the edits as `serve` keeps it
+        for network, memo in zip(last, memos):
+            rule_items(network, memo)
         for step in steps:
             for path, text in step:
                 if text is not None:
@@ -60,6 +64,8 @@ def test_a_reused_network_equals_a_fresh_one(tmp_path_factory, start, steps) -> 
             fresh = [build_network(view, schema, TODAY) for view in fresh_views]
             assert again == fresh
             assert [derived(network) for network in again] == [derived(network) for network in fresh]
+            assert [rule_items(network, memo) for network, memo in zip(again, memos)] == [
+                rule_items(network) for network in fresh]
             last = again
     finally:
         index.close()
@@ -101,5 +107,48 @@ def test_an_edit_keeps_the_people_it_does_not_touch(tmp_path) -> None:
         after = build_network(load_snapshot(index), schema, TODAY, reuse=(before, {"calls/C.md"}))
         assert after.people["people/Dee.md"].last_contacted == date(2026, 9, 20)
         assert after == build_network(load_snapshot(index), schema, TODAY)
+    finally:
+        index.close()
+
+
+def test_agenda_items_kept_between_edits_follow_each_person(tmp_path) -> None:
+    """`rule_items`' memo keeps a person's follow-up only while their record and their
+    explicit date are what it was made from: each edit here moves one person's item."""
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    follow = "follow_up:\n  after_days:\n    interviewed: 10\n    following-up: 20\n  tags:\n    mentor: 3\n"
+    interview = ("---\ntype: interview\nwith: \"[[{0}]]\"\ndate: 2026-09-01\nstatus: done\n"
+                 "referrals: [\"[[{1}]]\"]\n{2}---\n")
+    write(vault, {
+        "vaultkit.yml": follow,
+        "me.md": "---\ntype: profile\n---\n",
+        "people/Ana.md": "---\ntype: contact\n---\n",
+        "people/Bo.md": "---\ntype: contact\n---\n",
+        "people/Cy.md": "---\ntype: contact\nreferred_by: \"[[Ana]]\"\n---\n",
+        "interviews/a.md": interview.format("Ana", "Bo", ""),
+        "interviews/b.md": interview.format("Bo", "Ana", ""),
+    })
+    edits = [
+        ("people/Ana.md", "---\ntype: contact\ntags: [mentor]\n---\n"),  # a shorter cadence
+        ("people/Bo.md", "---\ntype: contact\nstage: following-up\n---\n"),  # another stage
+        ("people/Bo.md", "---\ntype: contact\nfollow_up: 2026-09-20\n---\n"),  # an explicit date
+        ("interviews/b.md", interview.format("Bo", "Ana", "follow_up: 2026-09-25\n")),  # a later one
+        ("interviews/a.md", interview.format("Ana", "Cy", "")),  # another name given
+        ("people/Cy.md", "---\ntype: contact\nreferred_by: \"[[Bo]]\"\n---\n"),  # named by someone else
+    ]
+    index = Index.open(vault, load_config(vault))
+    try:
+        index.sync()
+        schema = index.config.schema
+        memo: dict = {}
+        network = build_network(load_snapshot(index), schema, TODAY)
+        assert rule_items(network, memo) == rule_items(network)
+        for path, text in edits:
+            write(vault, {path: text})
+            index.sync(paths=[path])
+            again = build_network(load_snapshot(index), schema, TODAY, reuse=(network, {path}))
+            fresh = build_network(load_snapshot(index), schema, TODAY)
+            assert rule_items(again, memo) == rule_items(fresh), path
+            network = again
     finally:
         index.close()

@@ -24,8 +24,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .network import Interview, Network
-from .schema import STAGE_LABELS
+from .network import Interview, Network, Person
+from .schema import STAGE_LABELS, Schema
 
 KINDS = ("thank-you", "upcoming", "follow-up", "next-name", "dead-end", "hygiene")
 TITLES = {
@@ -73,16 +73,31 @@ def agenda(network: Network, texts: dict[str, str] | None = None) -> list[Item]:
     return ordered(rule_items(network) + unlinked_mentions(network, texts or {}))
 
 
-def rule_items(network: Network) -> list[Item]:
-    """The items that follow from the network alone (all but plain-text mentions), unsorted."""
+def rule_items(network: Network, memo: dict[str, Any] | None = None) -> list[Item]:
+    """The items that follow from the network alone (all but plain-text mentions), unsorted.
+
+    `memo`: a dict the caller keeps from one call to the next (`serve`, after each edit).
+    The items of the people and names whose facts are as they were are taken from it
+    rather than written again (the rules' text is most of their time); the result is the
+    same with or without it."""
     return (
         thank_yous(network)
         + upcoming(network)
-        + follow_ups(network)
-        + next_names(network)
+        + follow_ups(network, _memo(memo, "follow-up", (network.today, network.schema)))
+        + next_names(network, _memo(memo, "next-name", (network.today, network.schema)))
         + dead_ends(network)
-        + hygiene(network)
+        + hygiene(network, _memo(memo, "hygiene", network.schema))
     )
+
+
+def _memo(memo: dict[str, Any] | None, rule: str, basis: Any) -> dict[Any, Any] | None:
+    """One rule's part of a `rule_items` memo, emptied when what all its items read changed."""
+    if memo is None:
+        return None
+    found = memo.get(rule)
+    if found is None or found[0] != basis:
+        found = memo[rule] = (basis, {})
+    return found[1]
 
 
 def ordered(items: list[Item]) -> list[Item]:
@@ -161,10 +176,12 @@ def upcoming(network: Network) -> list[Item]:
     return items
 
 
-def follow_ups(network: Network) -> list[Item]:
+def follow_ups(network: Network, memo: dict[str, tuple] | None = None) -> list[Item]:
+    """`memo`: person -> (their record, their explicit date, their item), kept by `rule_items`."""
     today = network.today
     schema = network.schema
-    items: dict[str, Item] = {}
+    memo = {} if memo is None else memo
+    items: list[Item] = []
     # Explicit dates first: on the contact, or on one of their interviews.
     explicit: dict[str, tuple[date, str]] = {}
     for person in network.people.values():
@@ -175,79 +192,108 @@ def follow_ups(network: Network) -> list[Item]:
             current = explicit.get(interview.person)
             if current is None or interview.follow_up > current[0]:
                 explicit[interview.person] = (interview.follow_up, interview.path)
-    for path, (when, note) in explicit.items():
+    for path, entry in explicit.items():
         person = network.people[path]
-        if when > today:
-            continue
-        if person.last_contacted and person.last_contacted >= when:
-            continue  # you have been in touch since the date came up
-        late = (today - when).days
-        reason = f"follow-up date {when.isoformat()} reached" + (f" ({_days(late)} ago)" if late else " (today)")
-        items[path] = Item("follow-up", note, person.name, when, reason, late > 0)
+        found = memo.get(path)
+        if found is None or found[0] is not person or found[1] != entry:
+            found = memo[path] = (person, entry, _explicit_follow_up(person, entry, today))
+        if found[2] is not None:
+            items.append(found[2])
     # Cadences: not heard from in N days, by stage or tag.
     for person in network.people.values():
-        if person.kind != "contact" or person.path in items or person.path in explicit:
+        if person.kind != "contact" or person.path in explicit:
             continue
-        days = schema.cadence(person.stage, person.tags)
-        if days is None or person.last_contacted is None:
-            continue
-        due = person.last_contacted + timedelta(days=days)
-        if due > today:
-            continue
-        since = (today - person.last_contacted).days
-        if person.stage == "requested":
-            reason = f"asked on {person.last_contacted.isoformat()}, no interview yet after {_days(since)}: a polite nudge"
-        else:
-            reason = (
-                f"not heard from since {person.last_contacted.isoformat()} ({_days(since)}; "
-                f"you follow up every {_days(days)} when {STAGE_LABELS[person.stage]})"
-            )
-        items[person.path] = Item("follow-up", person.path, person.name, due, reason, due < today)
-    return list(items.values())
+        found = memo.get(person.path)
+        if found is None or found[0] is not person or found[1] is not None:
+            found = memo[person.path] = (person, None, _cadence_follow_up(person, schema, today))
+        if found[2] is not None:
+            items.append(found[2])
+    if len(memo) > len(network.people):  # people gone
+        for path in memo.keys() - network.people.keys():
+            del memo[path]
+    return items
 
 
-def next_names(network: Network) -> list[Item]:
+def _explicit_follow_up(person: Person, entry: tuple[date, str], today: date) -> Item | None:
+    when, note = entry
+    if when > today:
+        return None
+    if person.last_contacted and person.last_contacted >= when:
+        return None  # you have been in touch since the date came up
+    late = (today - when).days
+    reason = f"follow-up date {when.isoformat()} reached" + (f" ({_days(late)} ago)" if late else " (today)")
+    return Item("follow-up", note, person.name, when, reason, late > 0)
+
+
+def _cadence_follow_up(person: Person, schema: Schema, today: date) -> Item | None:
+    days = schema.cadence(person.stage, person.tags)
+    if days is None or person.last_contacted is None:
+        return None
+    due = person.last_contacted + timedelta(days=days)
+    if due > today:
+        return None
+    since = (today - person.last_contacted).days
+    if person.stage == "requested":
+        reason = f"asked on {person.last_contacted.isoformat()}, no interview yet after {_days(since)}: a polite nudge"
+    else:
+        reason = (
+            f"not heard from since {person.last_contacted.isoformat()} ({_days(since)}; "
+            f"you follow up every {_days(days)} when {STAGE_LABELS[person.stage]})"
+        )
+    return Item("follow-up", person.path, person.name, due, reason, due < today)
+
+
+def next_names(network: Network, memo: dict[str, tuple] | None = None) -> list[Item]:
+    """`memo`: name -> (what its item says, the item), kept by `rule_items`."""
+    memo = {} if memo is None else memo
+    people = network.people
     interviewed = {i.person for i in network.interviews if i.person and i.status != "cancelled"}
-    named: dict[str, dict[str, Any]] = {}  # key -> {"note", "person", "referrers", "sources", "first"}
-
-    def add(key: str, note: str, person: str, referrer: str | None, source: str | None, when: date | None) -> None:
-        entry = named.setdefault(key, {"note": note, "person": person, "referrers": [], "sources": [], "first": when})
-        if referrer and referrer not in entry["referrers"]:
-            entry["referrers"].append(referrer)
-        if source and source not in entry["sources"]:
-            entry["sources"].append(source)
-        if when and (entry["first"] is None or when < entry["first"]):
-            entry["first"] = when
-
-    dates = {i.path: i.date for i in network.interviews}
+    # key -> (note, person's name, referrers, the interviews that named them), by first mention
+    named: dict[str, tuple[str, str, list[str], list[str]]] = {}
     for referral in network.referrals:
-        if referral.target is not None:
-            if referral.target in interviewed or network.people[referral.target].stage_set_by_hand:
+        target = referral.target
+        if target is not None:
+            if target in interviewed or people[target].stage_set_by_hand:
                 continue
-            add(referral.target, referral.target, network.name(referral.target), referral.referrer,
-                referral.interview, dates.get(referral.interview))
+            key = target
         else:
-            add("?" + referral.name.lower(), referral.name, referral.name, referral.referrer,
-                referral.interview, dates.get(referral.interview))
-    for person in network.people.values():
-        if person.kind == "contact" and person.referred_by and person.path not in interviewed:
-            if person.stage == "not-asked":
-                for referrer in person.referred_by:
-                    add(person.path, person.path, person.name, referrer, None, None)
+            key = "?" + referral.name.lower()
+        entry = named.get(key)
+        if entry is None:
+            entry = named[key] = (target, network.name(target), [], []) if target else (referral.name, referral.name, [], [])
+        if referral.referrer and referral.referrer not in entry[2]:
+            entry[2].append(referral.referrer)
+        if referral.interview and referral.interview not in entry[3]:
+            entry[3].append(referral.interview)
+    for person in people.values():
+        if (person.kind == "contact" and person.referred_by and person.stage == "not-asked"
+                and person.path not in interviewed):
+            entry = named.get(person.path)
+            if entry is None:
+                entry = named[person.path] = (person.path, person.name, [], [])
+            for referrer in person.referred_by:
+                if referrer and referrer not in entry[2]:
+                    entry[2].append(referrer)
     profile = network.notes.get(network.profile) if network.profile else None
     target = network.schema.get("profile", profile.properties, "target_industry") if profile else None
     if isinstance(target, list):
         target = ", ".join(str(t) for t in target)
     items = []
-    for entry in named.values():
-        referrers = [network.name(r) for r in entry["referrers"]]
+    notes, name = network.notes, network.name
+    for key, entry in named.items():
+        note, person, referrer_paths, sources = entry
+        referrers = [name(r) for r in referrer_paths]
+        said = (entry, referrers, note not in notes, target)
+        found = memo.get(key)
+        if found is not None and found[0] == said:
+            items.append(found[1])
+            continue
         by = " and ".join(referrers) if referrers else "someone"
-        prospect = entry["note"] not in network.notes
-        if prospect:
-            reason = f"named by {by}; no note yet: vaultkit new contact --from-link \"{entry['person']}\""
+        if note not in notes:  # a prospect
+            reason = f"named by {by}; no note yet: vaultkit new contact --from-link \"{person}\""
         else:
             reason = f"named by {by}; no interview yet"
-        first = entry["person"].split()[0] if entry["person"].split() else entry["person"]
+        first = person.split()[0] if person.split() else person
         field_text = f" into {target}" if isinstance(target, str) and target.strip() else ""
         draft = (
             f"Hi {first}, {by} suggested I get in touch with you. I'm changing careers{field_text}, "
@@ -256,9 +302,12 @@ def next_names(network: Network) -> list[Item]:
             "Thank you!"
         )
         items.append(
-            Item("next-name", entry["note"], entry["person"], None, reason, False,
-                 tuple(entry["sources"]), draft, tuple(entry["referrers"]))
+            Item("next-name", note, person, None, reason, False, tuple(sources), draft, tuple(referrer_paths))
         )
+        memo[key] = (said, items[-1])
+    if len(memo) > len(named):  # names no longer given
+        for key in memo.keys() - named.keys():
+            del memo[key]
     return items
 
 
@@ -351,11 +400,10 @@ def _similar_pairs(block: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str],
     return tuple(tuple(sorted(pair)) for pair in similar_pairs(list(block)))
 
 
-def hygiene(network: Network) -> list[Item]:
-    items: list[Item] = []
-    contacts = [p for p in network.people.values() if p.kind == "contact"]
-    # Possible duplicates: compare names only within a block of the same last word, so the
-    # cost stays linear-ish in a big vault; and any two contacts sharing an email.
+def _duplicates(network: Network, contacts: list[Person], emails: list[Any]) -> list[Item]:
+    """Possible duplicates: compare names only within a block of the same last word, so the
+    cost stays linear-ish in a big vault; and any two contacts sharing an email (`emails`:
+    each contact's email property)."""
     blocks: dict[str, list[tuple[str, str]]] = {}
     for person in contacts:
         key = _name_key(person.name)
@@ -364,22 +412,35 @@ def hygiene(network: Network) -> list[Item]:
     for block in blocks.values():
         for pair in _similar_pairs(tuple(block)):
             pairs.setdefault(pair, "similar names")
-    emails: dict[str, list[str]] = {}
-    email_key = network.schema.key("contact", "email")
-    for person in contacts:
-        value = network.notes[person.path].properties.get(email_key)
+    by_email: dict[str, list[str]] = {}
+    for person, value in zip(contacts, emails):
         if isinstance(value, str) and "@" in value:
-            emails.setdefault(value.strip().lower(), []).append(person.path)
-    for email, paths in emails.items():
+            by_email.setdefault(value.strip().lower(), []).append(person.path)
+    for email, paths in by_email.items():
         for i, a in enumerate(paths):
             for b in paths[i + 1 :]:
                 pairs[tuple(sorted((a, b)))] = f"same email {email}"
-    for (a, b), why in sorted(pairs.items()):
-        items.append(
-            Item("hygiene", a, network.name(a), None,
-                 f"may be the same person as {network.name(b)} ({b}): {why}; merge them or add an alias",
-                 details=(a, b))
-        )
+    return [
+        Item("hygiene", a, network.name(a), None,
+             f"may be the same person as {network.name(b)} ({b}): {why}; merge them or add an alias",
+             details=(a, b))
+        for (a, b), why in sorted(pairs.items())
+    ]
+
+
+def hygiene(network: Network, memo: dict[str, tuple] | None = None) -> list[Item]:
+    """`memo`: the possible duplicates' items and what they came from, kept by `rule_items`."""
+    contacts = [p for p in network.people.values() if p.kind == "contact"]
+    email_key = network.schema.key("contact", "email")
+    notes = network.notes
+    emails = [notes[person.path].properties.get(email_key) for person in contacts]
+    said = ([(person.path, person.name) for person in contacts], emails)
+    found = memo.get("duplicates") if memo is not None else None
+    if found is None or found[0] != said:
+        found = (said, _duplicates(network, contacts, emails))
+        if memo is not None:
+            memo["duplicates"] = found
+    items = list(found[1])
     # People linked in people fields (with, via, referred_by, heard_from) but without a note.
     people_keys = {
         network.schema.key(t, f)
@@ -421,9 +482,10 @@ def never_linked(network: Network) -> list[str]:
     return sorted(p.path for p in network.people.values() if p.kind == "contact" and not network.is_linked(p.path))
 
 
-def mention_candidates(network: Network) -> list[str]:
-    """The notes worth reading for plain-text mentions (none when everyone is linked)."""
-    if not never_linked(network):
+def mention_candidates(network: Network, never: list[str] | None = None) -> list[str]:
+    """The notes worth reading for plain-text mentions (none when everyone is linked).
+    `never`: never_linked(network), when the caller has it."""
+    if not (never_linked(network) if never is None else never):
         return []
     return sorted(path for path, kind in network.types.items() if kind in ("interview", "contact", "event", "profile"))
 

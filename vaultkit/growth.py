@@ -33,11 +33,11 @@ def joined_on(network: Network) -> dict[str, date | None]:
         if interview.status != "cancelled":
             seen(interview.person, interview.date)
     met_at = network.schema.key("contact", "met_at")
-    for edge in network.edges:
-        if edge.field == met_at and edge.target is not None and edge.source in network.people:
-            note = network.notes.get(edge.target)
-            if note is not None and network.types.get(edge.target) == "event":
-                seen(edge.source, parse_date(network.schema.get("event", note.properties, "date")))
+    for person in network.people:  # (each person's own `met_at`, not every link of the vault)
+        for link in network.field_links(person, met_at):
+            note = network.notes.get(link.target) if link.target is not None and link.target != person else None
+            if note is not None and network.types.get(link.target) == "event":
+                seen(person, parse_date(network.schema.get("event", note.properties, "date")))
     return {
         path: None if path == network.profile or person.degree == 1 else found.get(path)
         for path, person in network.people.items()

@@ -106,6 +106,10 @@ class Network:
         lo, hi = source_range(self.edges, path)
         return self.edges[lo:hi]
 
+    def field_links(self, path: str, field: str) -> list[LinkData]:
+        """The links written in one property (by its key) of one note, in order."""
+        return self._parts.by_field.get((path, field), [])
+
     def hygiene_links(self) -> list[LinkData]:
         """The links the agenda's hygiene rules look at, in the snapshot's order: links in a
         property that resolve to no note, and ambiguous links."""

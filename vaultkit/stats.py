@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +21,8 @@ def campaign_stats(network: Network, top: int = 5, children: dict[str, list[str]
     for person in contacts:
         key = str(person.degree) if person.degree is not None else "unknown"
         by_degree[key] = by_degree.get(key, 0) + 1
-    by_stage = {stage: sum(1 for p in contacts if p.stage == stage) for stage in STAGES}
+    stages = Counter(p.stage for p in contacts)
+    by_stage = {stage: stages[stage] for stage in STAGES}
     done = [i for i in network.interviews if i.status == "done" and (i.date is None or i.date <= network.today)]
     names = sum(len(i.referrals) for i in done)
     asked = {i.person for i in network.interviews if i.person and i.status != "cancelled"}

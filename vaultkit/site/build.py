@@ -230,6 +230,7 @@ class Site:
         self._reads: dict[str, frozenset[str]] = {}
         self._deps: dict[str, frozenset[str]] = {}  # each note page's PageLinks.deps
         self._rules: list[Item] = []
+        self._rule_memo: dict[str, Any] = {}  # rule_items' items of the people an edit left alone
         self._mentions: dict[str, tuple[str, list[Item]]] = {}
         self._people: list = []  # the never-linked people, as mention patterns
         self._excerpts: dict[str, tuple[tuple, str]] = {}  # person -> (what it depends on, excerpt)
@@ -326,36 +327,45 @@ class Site:
             changed = None
             visible = content.snapshot.only(published)
         network = build_network(visible, content.schema, date.fromisoformat(today), reuse)
-        self._rules = rule_items(network)
-        people = mention_patterns(network, never_linked(network))
+        self._rules = rule_items(network, self._rule_memo if self.bodies is not None else None)
+        never = never_linked(network)
+        people = mention_patterns(network, never)
         # Whole files, as `vaultkit agenda` reads them: a name in another note's front
         # matter is a plain-text mention too. A file is read again only when it or the
         # names looked for changed.
         same_people = [p[:2] for p in people] == [p[:2] for p in self._people]
-        previous, self._mentions = self._mentions, {}
-        for path in mention_candidates(network) if people else ():
-            found = previous.get(path) if same_people else None
-            if found is None or found[0] != content.digests.get(path, ""):
-                found = (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
-            self._mentions[path] = found
+        # After an edit inside some notes (same notes, same published ones), only those
+        # notes may have another text, type or excerpt: the others' mentions and excerpts stand.
+        inside = changed is not None and self.bodies is not None
+        if inside and same_people:
+            kinds = ("interview", "contact", "event", "profile")  # as mention_candidates reads
+            for path in sorted(changed) if people else ():
+                found = self._mentions.pop(path, None)
+                if network.types.get(path) in kinds:
+                    if found is None or found[0] != content.digests.get(path, ""):
+                        found = (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
+                    self._mentions[path] = found
+        else:
+            previous, self._mentions = self._mentions, {}
+            for path in mention_candidates(network, never) if people else ():
+                found = previous.get(path) if same_people else None
+                if found is None or found[0] != content.digests.get(path, ""):
+                    found = (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
+                self._mentions[path] = found
         self._people = people
-        excerpts = {}
-        kept_excerpts, self._excerpts = self._excerpts, {}
-        for path in published:
-            if content.notes[path].type in ("contact", "profile"):
-                found = kept_excerpts.get(path)
-                if (found is not None and changed is not None and path not in changed
-                        and found[0][0] == content.digests.get(path, "")):
-                    # Same file, same links, same published notes: the same excerpt.
+        if inside:
+            excerpts = dict(old.excerpts)
+            for path in sorted(changed):
+                excerpts.pop(path, None)
+                found = self._excerpts.pop(path, None)
+                if path in published and content.notes[path].type in ("contact", "profile"):
+                    key = (content.digests.get(path, ""), hidden_links(content, published, path))
+                    if found is None or found[0] != key:
+                        found = (key, excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=key[1]))
                     self._excerpts[path] = found
                     excerpts[path] = found[1]
-                    continue
-                key = (content.digests.get(path, ""), hidden_links(content, published, path))
-                if found is None or found[0] != key:
-                    found = (key, excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=key[1]))
-                if self.bodies is not None:
-                    self._excerpts[path] = found
-                excerpts[path] = found[1]
+        else:
+            excerpts = self._excerpts_of(content, published, changed)
         children, chain = referral_children(network), None
         if old is not None and old.children == children and old.network.profile == network.profile:
             chain = old.stats["longest_chain"]["path"]  # it follows from those alone
@@ -376,6 +386,27 @@ class Site:
             excerpts=excerpts,
             visible=visible,
         )
+
+    def _excerpts_of(self, content: Content, published: set[str], changed: set[str] | None) -> dict[str, str]:
+        """Each published person's excerpt (see render.excerpt_text), kept by `serve`."""
+        excerpts = {}
+        kept_excerpts, self._excerpts = self._excerpts, {}
+        for path in published:
+            if content.notes[path].type in ("contact", "profile"):
+                found = kept_excerpts.get(path)
+                if (found is not None and changed is not None and path not in changed
+                        and found[0][0] == content.digests.get(path, "")):
+                    # Same file, same links, same published notes: the same excerpt.
+                    self._excerpts[path] = found
+                    excerpts[path] = found[1]
+                    continue
+                key = (content.digests.get(path, ""), hidden_links(content, published, path))
+                if found is None or found[0] != key:
+                    found = (key, excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=key[1]))
+                if self.bodies is not None:
+                    self._excerpts[path] = found
+                excerpts[path] = found[1]
+        return excerpts
 
     def _edit_plan(self, changed: list[str]) -> tuple[Plan, set[str]] | None:
         """A new plan after an edit inside some notes (properties, links, tags, text), made

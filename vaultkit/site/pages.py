@@ -730,6 +730,7 @@ class GraphData:
         self.edge_count: dict[str, int] = {}
         self.edges: list[NumberedEdge] = []  # sorted, each once
         self.edge_json: list[str] = []  # self.edges, encoded
+        self.edges_text: str | None = None  # and joined, while they stand (a property edit leaves them)
         self.relations: Counter[str] = Counter()
         self.layout: Layout | None = None
         self.persons: dict[str, Any] = {}
@@ -756,6 +757,7 @@ class GraphData:
                 self.pairs[(nodes[s], nodes[t]) if s < t else (nodes[t], nodes[s])] += count
             self.edges = sorted(self.triples)
             self.edge_json = [script_json(list(e)) for e in self.edges]
+            self.edges_text = None
             self.relations = Counter(r for _, _, r in self.edges)
             self.adjacency, self.edge_count = neighbours(nodes, self.pairs)
             self.layout = radial_layout(nodes, self.adjacency, self.edge_count, plan.network.profile)
@@ -818,7 +820,9 @@ class GraphData:
                 x, y = positions[path]  # as json.dumps writes a float
                 rows[path] = (kind, tags, head, tail, f"{head},{float.__repr__(x)},{float.__repr__(y)},{tail}]")
         self.persons, self.basis = people, plan
-        script = ('window.VK_GRAPH={"edges":[' + ",".join(self.edge_json) + '],"fields":' + script_json(GRAPH_FIELDS)
+        if self.edges_text is None:
+            self.edges_text = ",".join(self.edge_json)
+        script = ('window.VK_GRAPH={"edges":[' + self.edges_text + '],"fields":' + script_json(GRAPH_FIELDS)
                   + ',"nodes":[' + ",".join(rows[p][4] for p in nodes) + '],"relations":'
                   + script_json(RELATION_LABELS) + ',"stages":' + script_json(STAGE_LABELS) + "};\n")
         page = {"kind": "graph", "title": "Network graph", "out": "graph.html", "count": len(nodes),
@@ -834,6 +838,7 @@ class GraphData:
             self.triples[edge] = count
             return
         at = bisect_left(self.edges, edge)
+        self.edges_text = None
         if count:  # new
             self.triples[edge] = count
             self.edges.insert(at, edge)
