@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import pytest
@@ -33,6 +34,14 @@ def test_new_never_overwrites(make_vault, vk):
     assert "companies/Acme.md already exists" in result.stderr
     assert (vault / "companies/Acme.md").read_text() == "mine\n"
     assert [p.name for p in (vault / "companies").iterdir()] == ["Acme.md"]  # no temp file left
+
+
+def test_a_new_note_gets_ordinary_permissions(make_vault, vk):
+    mask = os.umask(0o022)
+    os.umask(mask)
+    vault = make_vault({})
+    assert vk("new", "company", "Acme", cwd=vault).exit_code == 0
+    assert (vault / "companies/Acme.md").stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_built_in_template_when_the_vault_has_none(make_vault, vk):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -132,6 +133,16 @@ def test_example_vault_pages(example: Path, vk) -> None:
     assert "#teaching" in tags
     assert "Daniel Okafor" in read(out, "tags/teaching.html")
     assert "Marcus Hill" in read(out, "tree.html")
+
+
+def test_site_files_get_ordinary_permissions(example: Path, vk) -> None:
+    """Pages are written through temp files, which are made 0600: a site copied to a
+    web server with `cp -p` or `rsync -p` would be unreadable by the server's user."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    out = build(vk, example)
+    modes = {p.stat().st_mode & 0o777 for p in out.rglob("*") if p.is_file()}
+    assert modes == {0o666 & ~mask}
 
 
 def test_tree_replay_shows_each_person_from_the_day_they_joined(make_vault, vk) -> None:

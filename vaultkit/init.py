@@ -10,13 +10,12 @@ exists it writes nothing at all and names the conflicts.
 
 from __future__ import annotations
 
-import errno
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError, VaultkitError
+from .files import create_file
 
 PACKAGE_COPY = Path(__file__).resolve().parent / "template_vault"
 SOURCE_COPY = Path(__file__).resolve().parent.parent / "vault-template"
@@ -103,40 +102,6 @@ def init_vault(target: Path | str, template: Path | None = None) -> InitResult:
     except OSError as error:
         raise VaultkitError(f"{error.filename or target}: cannot write: {error.strerror}") from None
     return InitResult(target=target, files=tuple(files))
-
-
-def create_file(destination: Path, data: bytes) -> None:
-    """Write a new file atomically (temp file + hard link); FileExistsError if it exists.
-
-    A hard link to the finished temp file never replaces an existing file, unlike a
-    rename, so a file that appears meanwhile is never overwritten; where the file system
-    has no hard links, fall back to an exclusive create.
-    """
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=destination.parent, prefix=".vaultkit-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a note should be like any new file
-        try:
-            os.link(temp, destination)
-        except FileExistsError:
-            raise FileExistsError(errno.EEXIST, "file exists", str(destination)) from None
-        except OSError:
-            with open(destination, "xb") as out:
-                out.write(data)
-    finally:
-        os.unlink(temp)
-
-
-def _read_umask() -> int:
-    # os.umask can only be read by setting it; restore it at once, at import time.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()
 
 
 def next_steps(result: InitResult) -> str:

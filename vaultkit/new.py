@@ -8,13 +8,12 @@ writes atomically (a temp file in the same folder, then a no-clobber link or ren
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from .errors import UsageError
+from .files import create_file
 from .parse import split_front_matter
 from .schema import Schema
 
@@ -140,24 +139,10 @@ def write_new_note(root: Path, relative: str, text: str) -> Path:
     target = root / relative
     if target.exists():
         raise UsageError(f"{relative} already exists; vaultkit new never overwrites a note")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".vaultkit-new-", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            os.link(temp, target)  # atomic and no-clobber: fails if the name appeared meanwhile
-        except FileExistsError:
-            raise UsageError(f"{relative} already exists; vaultkit new never overwrites a note") from None
-        except OSError:
-            if target.exists():
-                raise UsageError(f"{relative} already exists; vaultkit new never overwrites a note") from None
-            os.replace(temp, target)  # a file system without hard links
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        create_file(target, text.encode("utf-8"))  # no-clobber: fails if the name appeared meanwhile
+    except FileExistsError:
+        raise UsageError(f"{relative} already exists; vaultkit new never overwrites a note") from None
     return target
 
 

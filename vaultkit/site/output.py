@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from ..errors import VaultkitError
+from ..files import replace_file
 from .urls import is_safe_output
 
 MANIFEST = ".vaultkit-site.json"
@@ -115,14 +115,7 @@ class Output:
             pass
         if os.path.islink(target):
             os.unlink(target)
-        fd, temp = tempfile.mkstemp(prefix=".vk-", dir=parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        replace_file(target, data)
         self.changed.add(path)
         return True
 
@@ -156,10 +149,7 @@ class Output:
         return removed
 
     def _write_manifest(self, text: str) -> None:
-        fd, temp = tempfile.mkstemp(prefix=".vk-", dir=self.folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, self.folder / MANIFEST)
+        replace_file(self.folder / MANIFEST, text.encode("utf-8"))
 
 
 def _files_in(folder: Path) -> set[str]:
