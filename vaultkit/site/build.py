@@ -14,7 +14,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -45,7 +45,7 @@ from ..snapshot import load_snapshot
 from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
 from . import charts
-from .ahead import in_child
+from .ahead import ChunksAhead, in_child
 from .content import Content, TextCache, load_content, patch_content
 from .output import Output
 from .pages import (
@@ -221,6 +221,8 @@ class Site:
         self._shards: dict[str, tuple[str, str]] = {}  # search script -> (key, script)
         self._search_ready: dict[str, tuple[tuple, bytes]] = {}  # entries made ahead for this build
         self._search_ahead = None  # or a function that waits for the child making them
+        self._bodies_ahead: tuple[list[list[str]], ChunksAhead] | None = None  # note pages' chunks, their bodies
+        self._pending = None  # or a function that stops the note page renderers of a build that failed
         self._by_shard: tuple[set[str], list[list[str]]] | None = None  # the published notes, by search shard
         # What a rebuild after a text-only edit reuses (kept in incremental mode only): the
         # last plan, each note page's (output, key, body key) and the notes whose text its
@@ -274,6 +276,7 @@ class Site:
     _borrowed = False
 
     def close(self) -> None:
+        self._stop_pending()
         if self._index is not None and not self._borrowed:
             self._index.close()
         self._index = None
@@ -316,6 +319,7 @@ class Site:
             reserved = [*GLOBAL_PAGES, *DATA_FILES, *(f"static/{f}" for f in static_files())]
             outputs = assign_outputs(published | attachments, reserved)
         self._search_ahead = self._search_entries_ahead(content, published, outputs)
+        self._bodies_ahead = self._note_bodies_ahead(content, published, attachments, outputs)
         today = self.today or date.today().isoformat()
         # The networking model over the published notes only: no degree, path or agenda
         # item can then pass through (or name) a note that is not published.
@@ -527,6 +531,7 @@ class Site:
         paths; `synced` skips it (the caller's watcher already synced). Either way every
         page whose inputs changed is rendered again, and no other."""
         started = time.perf_counter()
+        self._stop_pending()
         if not self._opened:
             self.output.open()
             self._opened = True
@@ -609,23 +614,7 @@ class Site:
             paths = sorted(again)
             for path in self._notes.keys() - plan.published:
                 del self._notes[path], self._reads[path], self._deps[path]
-        results = self._note_pages(plan, paths)
-        for path, (out_path, key, body_key, state, body, reads, deps) in zip(paths, results):
-            if self.bodies is not None:
-                self._notes[path], self._reads[path], self._deps[path] = (out_path, key, body_key), reads, deps
-            if state == "kept":
-                continue
-            report.rendered += 1
-            if state == "written":
-                out.changed.add(out_path)
-                report.written += 1
-            if body is not None and self.bodies is not None:
-                self.bodies[body_key] = body
-        pages = self._notes.values() if self.bodies is not None else [result[:3] for result in results]
-        report.pages += len(pages)
-        rendered_keys.update((out_path, key) for out_path, key, _ in pages)
-        live_bodies = {body_key for _, _, body_key in pages}
-        out.written.update(out_path for out_path, _, _ in pages)  # kept, or written by whichever process rendered it
+        note_results = self._note_pages(plan, paths)  # (forked renderers, if any, work while the rest is made)
         for path in sorted(plan.attachments):
             source = self.root / path
             stat = source.stat()
@@ -681,6 +670,23 @@ class Site:
         for name in static_files():
             data = (STATIC / name).read_bytes()
             emit(f"static/{name}", hashlib.blake2b(data, digest_size=16).hexdigest(), lambda d=data: d)
+        results = note_results()
+        for path, (out_path, key, body_key, state, body, reads, deps) in zip(paths, results):
+            if self.bodies is not None:
+                self._notes[path], self._reads[path], self._deps[path] = (out_path, key, body_key), reads, deps
+            if state == "kept":
+                continue
+            report.rendered += 1
+            if state == "written":
+                out.changed.add(out_path)
+                report.written += 1
+            if body is not None and self.bodies is not None:
+                self.bodies[body_key] = body
+        pages = self._notes.values() if self.bodies is not None else [result[:3] for result in results]
+        report.pages += len(pages)
+        rendered_keys.update((out_path, key) for out_path, key, _ in pages)
+        live_bodies = {body_key for _, _, body_key in pages}
+        out.written.update(out_path for out_path, _, _ in pages)  # kept, or written by whichever process rendered it
         self.page_keys = rendered_keys
         self._plan = plan if self.bodies is not None else None
         if self._plan is None:
@@ -811,32 +817,90 @@ class Site:
             if (cached is None or cached[0] != key) and (ready is None or ready[0] != key):
                 self._search_ready[path] = (key, self._search_entry(plan, path, key).encode("utf-8"))
 
-    def _note_pages(self, plan: Plan, paths: list[str]) -> list[NoteResult]:
+    def _note_pages(self, plan: Plan, paths: list[str]) -> Callable[[], list[NoteResult]]:
         """Each note page: (output path, page key, body key, "kept" | "same" | "written", body HTML,
-        the notes whose text its inputs read, the notes whose facts they read).
+        the notes whose text its inputs read, the notes whose facts they read), from the
+        function returned.
 
         Rendering note bodies is most of a cold build, and each page depends only on the
         settled `plan`: when many pages need it, forked worker processes (like the index's
-        parsers) render and write them, and send back only their keys."""
+        parsers) render and write them, and send back only their keys; meanwhile the main
+        process makes the other pages, and the function waits for the workers. A page whose
+        body a child rendered ahead (`_note_bodies_ahead`) is only put together."""
+        ahead, self._bodies_ahead = self._bodies_ahead, None
         stale = sum(1 for p in paths if plan.outputs[p] not in self.page_keys) if len(paths) >= PARALLEL_PAGES else 0
-        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        workers = _workers()
         if stale < PARALLEL_PAGES or workers < 2 or "fork" not in get_all_start_methods():
-            return [self._note_result(plan, path) for path in paths]
+            if ahead is not None:
+                ahead[1].close(stop=True)
+            results = [self._note_result(plan, path) for path in paths]
+            return lambda: results
+        if ahead is not None and [path for chunk in ahead[0] for path in chunk] != paths:
+            ahead[1].close(stop=True)
+            ahead = None
+        chunks, bodies = ahead if ahead is not None else (_chunks(paths, workers), None)
         plan.edges_of("")  # build the neighbour table once, here, for the workers and later rebuilds
         plan.staff(""), plan.interview("")
         global _FORKED
-        _FORKED = (self, plan)
+        _FORKED = (self, plan, chunks, bodies)
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+
+        def stop(wait: bool = False) -> None:
+            """`wait`: the workers are done. Else the child is stopped first: a worker may wait for it."""
+            self._pending = None
+            if bodies is not None:
+                bodies.close(stop=not wait)
+            pool.shutdown(wait=True, cancel_futures=True)
+
+        self._pending = stop
         try:
-            size = max(16, len(paths) // (workers * 8))
-            chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-                done = pool.map(_note_chunk, chunks)  # the workers are forked (and given the plan) here
-                self._prepare_global_pages(plan)
-                return [result for chunk in done for result in chunk]
+            done = pool.map(_note_chunk, range(len(chunks)))  # the workers are forked (and given the plan) here
         finally:
             _FORKED = None
+        self._prepare_global_pages(plan)
 
-    def _note_result(self, plan: Plan, path: str) -> NoteResult:
+        def results() -> list[NoteResult]:
+            try:
+                found = [result for chunk in done for result in chunk]
+            except BaseException:
+                stop()
+                raise
+            stop(wait=True)
+            return found
+
+        return results
+
+    def _stop_pending(self) -> None:
+        """Stop the page renderers a failed build left behind."""
+        if self._pending is not None:
+            self._pending()
+
+    def _note_bodies_ahead(self, content: Content, published: set[str], attachments: set[str],
+                           outputs: dict[str, str]) -> tuple[list[list[str]], ChunksAhead] | None:
+        """In a one-off build of a big vault, a forked child that renders note bodies while
+        the main process makes the networking model, on the core that would wait meanwhile:
+        the note pages' chunks, the last first, and the child. A body reads only the note's
+        text, how its links resolve, which notes are published and their addresses (a
+        person's preview is only named in it, by that address): the page renderers then
+        put the pages of those chunks together around them."""
+        if self.bodies is not None or not self._opened or self.page_keys or len(published) < PARALLEL_PAGES:
+            return None
+        workers = _workers()
+        if workers < 2 or "fork" not in get_all_start_methods():
+            return None
+        chunks = _chunks(sorted(published), workers)
+        plan = Plan(content=content, config=self.site_config, share=self.share, today="", published=published,
+                    attachments=attachments, outputs=outputs, network=None, agenda=[], stats={}, paths={},
+                    children={}, hidden_fields=frozenset(), excerpts={})  # what a body may read, no more
+
+        def bodies(number: int) -> list[str]:
+            return [_body_html(plan, path, PageLinks(plan, outputs[path], previews=False)) for path in chunks[number]]
+
+        # Room for every body (as UTF-8, HTML is a few times its Markdown): only what is written takes memory.
+        room = 4 * sum(len(text) for text in dict.values(content.texts)) + (16 << 20)
+        return chunks, ChunksAhead(len(chunks), room, bodies)
+
+    def _note_result(self, plan: Plan, path: str, body: str | None = None) -> NoteResult:
         out_path = plan.outputs[path]
         links = PageLinks(plan, out_path)
         # A page's key (and its body's) is only ever compared by a later build of this Site:
@@ -850,25 +914,23 @@ class Site:
         reads, deps = (frozenset(links.reads), frozenset(links.deps)) if self.bodies is not None else _NONE
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
             return out_path, key, body_key, "kept", None, reads, deps
-        wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links))
+        wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links, body))
         body = self.bodies.get(body_key) if self.bodies is not None else None
         return out_path, key, body_key, "written" if wrote else "same", body, reads, deps
 
     def _body(self, plan: Plan, path: str, key: str, links: PageLinks) -> Markup:
         html = self.bodies.get(key) if self.bodies is not None else None
         if html is None:
-            html = render_body(
-                plan.content.texts[path],
-                lambda lp, sp, kind: links.view(path, lp, sp, kind),
-                lambda tag: href(plan.outputs[path], _tag_out(tag)),
-                lambda lp, sp: links.embed(path, lp, sp),
-            )
+            html = _body_html(plan, path, links)
             if self.bodies is not None:
                 self.bodies[key] = html
         return Markup(html)
 
-    def _note_page(self, plan: Plan, path: str, inputs: dict[str, Any], links: PageLinks) -> str:
-        body = _without_title_heading(self._body(plan, path, inputs["body_key"], links), inputs["title"])
+    def _note_page(self, plan: Plan, path: str, inputs: dict[str, Any], links: PageLinks,
+                   body: str | None = None) -> str:
+        """A note page; `body`: its body's HTML, when rendered ahead."""
+        body = Markup(body) if body is not None else self._body(plan, path, inputs["body_key"], links)
+        body = _without_title_heading(body, inputs["title"])
         local = charts.local_graph(inputs["title"], inputs["local"])
         return self._page("note.html", inputs, body=body, local_graph=Markup(local))
 
@@ -942,12 +1004,34 @@ def _search_entry(content: Content, outputs: dict[str, str], path: str, key: tup
 
 NoteResult = tuple[str, str, str, str, str | None, frozenset[str], frozenset[str]]
 _NONE: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-_FORKED: tuple[Site, Plan] | None = None  # what forked page renderers inherit
+_FORKED: tuple[Site, Plan, list[list[str]], ChunksAhead | None] | None = None  # what forked page renderers inherit
 
 
-def _note_chunk(paths: list[str]) -> list[NoteResult]:
-    site, plan = _FORKED
-    return [site._note_result(plan, path) for path in paths]
+def _note_chunk(number: int) -> list[NoteResult]:
+    site, plan, chunks, ahead = _FORKED
+    bodies = ahead.take(number) if ahead is not None else None
+    if bodies is None:
+        return [site._note_result(plan, path) for path in chunks[number]]
+    return [site._note_result(plan, path, body) for path, body in zip(chunks[number], bodies)]
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def _chunks(paths: list[str], workers: int) -> list[list[str]]:
+    """Note pages in chunks for the page renderers: a few per worker, so that they end together."""
+    size = max(16, len(paths) // (workers * 8))
+    return [paths[i : i + size] for i in range(0, len(paths), size)]
+
+
+def _body_html(plan: Plan, path: str, links: PageLinks) -> str:
+    return render_body(
+        plan.content.texts[path],
+        lambda lp, sp, kind: links.view(path, lp, sp, kind),
+        lambda tag: href(plan.outputs[path], _tag_out(tag)),
+        lambda lp, sp: links.embed(path, lp, sp),
+    )
 
 
 _FIRST_H1 = re.compile(r"\s*<h1[^>]*>(.*?)</h1>\n?", re.DOTALL)

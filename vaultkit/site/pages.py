@@ -226,10 +226,13 @@ def digest(data: Any) -> str:
 class PageLinks:
     """Links from one page, and the people previews those links need."""
 
-    def __init__(self, plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None):
+    def __init__(self, plan: Plan, out: str, reads: set[str] | None = None, deps: set[str] | None = None,
+                 previews: bool = True):
         self.plan = plan
         self.out = out
-        self.previews: dict[str, dict[str, str]] = {}
+        # Not `previews`: only the links, as a body shows them (a preview's key is the
+        # target's address), from a plan that has no networking model yet.
+        self.previews: dict[str, dict[str, str]] | None = {} if previews else None
         # The notes whose *text* this page's inputs read (previews' excerpts, embeds): when
         # only a note's text changes, these pages are the ones to look at again.
         self.reads: set[str] = reads if reads is not None else set()
@@ -256,7 +259,7 @@ class PageLinks:
         if plan.type(path) not in ("contact", "profile") or path not in plan.published:
             return None
         key = plan.outputs[path]
-        if key not in self.previews:
+        if self.previews is not None and key not in self.previews:
             self.reads.add(path)
             self.previews[key] = plan.preview(path)
             person = plan.network.people.get(path)
