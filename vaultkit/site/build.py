@@ -52,6 +52,7 @@ from .pages import (
     GraphData,
     PageLinks,
     Plan,
+    body_links,
     changed_facts,
     dashboard_inputs,
     digest,
@@ -893,20 +894,27 @@ class Site:
                     attachments=attachments, outputs=outputs, network=None, agenda=[], stats={}, paths={},
                     children={}, hidden_fields=frozenset(), excerpts={})  # what a body may read, no more
 
-        def bodies(number: int) -> list[str]:
-            return [_body_html(plan, path, PageLinks(plan, outputs[path], previews=False)) for path in chunks[number]]
+        def bodies(number: int) -> list[tuple[str, list[str]]]:
+            made = []
+            for path in chunks[number]:
+                links = PageLinks(plan, outputs[path], previews=False)
+                body_links(plan, path, links)  # as the page's inputs do: the people previewed on it
+                named = sorted(links.named)
+                made.append((_body_html(plan, path, links), named))
+            return made
 
         # Room for every body (as UTF-8, HTML is a few times its Markdown): only what is written takes memory.
         room = 4 * sum(len(text) for text in dict.values(content.texts)) + (16 << 20)
         return chunks, ChunksAhead(len(chunks), room, bodies)
 
-    def _note_result(self, plan: Plan, path: str, body: str | None = None) -> NoteResult:
+    def _note_result(self, plan: Plan, path: str, ahead: tuple[str, list[str]] | None = None) -> NoteResult:
+        """`ahead`: the page's body and the people its links name, from `_note_bodies_ahead`."""
         out_path = plan.outputs[path]
         links = PageLinks(plan, out_path)
         # A page's key (and its body's) is only ever compared by a later build of this Site:
         # a one-off build (no cache kept, no key from before) need not make them.
         keyed = self.bodies is not None or out_path in self.page_keys
-        inputs = note_inputs(plan, path, links, keyed)
+        inputs = note_inputs(plan, path, links, keyed, ahead[1] if ahead is not None else None)
         body_key = inputs["body_key"]
         key = digest(inputs) if keyed else ""
         # What the page read is kept only by `serve` (to know which pages an edit touches):
@@ -914,7 +922,7 @@ class Site:
         reads, deps = (frozenset(links.reads), frozenset(links.deps)) if self.bodies is not None else _NONE
         if self.page_keys.get(out_path) == key and self.output.exists(out_path):
             return out_path, key, body_key, "kept", None, reads, deps
-        wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links, body))
+        wrote = self.output.write(out_path, self._note_page(plan, path, inputs, links, ahead[0] if ahead is not None else None))
         body = self.bodies.get(body_key) if self.bodies is not None else None
         return out_path, key, body_key, "written" if wrote else "same", body, reads, deps
 
@@ -1012,7 +1020,7 @@ def _note_chunk(number: int) -> list[NoteResult]:
     bodies = ahead.take(number) if ahead is not None else None
     if bodies is None:
         return [site._note_result(plan, path) for path in chunks[number]]
-    return [site._note_result(plan, path, body) for path, body in zip(chunks[number], bodies)]
+    return [site._note_result(plan, path, ahead) for path, ahead in zip(chunks[number], bodies)]
 
 
 def _workers() -> int:

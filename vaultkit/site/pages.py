@@ -15,6 +15,7 @@ import hashlib
 import json
 from bisect import bisect_left, insort
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -231,8 +232,10 @@ class PageLinks:
         self.plan = plan
         self.out = out
         # Not `previews`: only the links, as a body shows them (a preview's key is the
-        # target's address), from a plan that has no networking model yet.
+        # target's address), from a plan that has no networking model yet; `named` then
+        # keeps the people whose previews the page will need.
         self.previews: dict[str, dict[str, str]] | None = {} if previews else None
+        self.named: set[str] = set()
         # The notes whose *text* this page's inputs read (previews' excerpts, embeds): when
         # only a note's text changes, these pages are the ones to look at again.
         self.reads: set[str] = reads if reads is not None else set()
@@ -259,7 +262,9 @@ class PageLinks:
         if plan.type(path) not in ("contact", "profile") or path not in plan.published:
             return None
         key = plan.outputs[path]
-        if self.previews is not None and key not in self.previews:
+        if self.previews is None:
+            self.named.add(path)
+        elif key not in self.previews:
             self.reads.add(path)
             self.previews[key] = plan.preview(path)
             person = plan.network.people.get(path)
@@ -370,6 +375,13 @@ def body_key(plan: Plan, path: str, links: PageLinks) -> tuple[str, list]:
     return digest([content.digests.get(path, ""), links.out, views]), views
 
 
+def body_links(plan: Plan, path: str, links: PageLinks) -> None:
+    """Resolve the links written in a note's body, as its page shows them."""
+    for link in plan.content.notes[path].links:
+        if link.field is None:
+            links.view(path, link.linkpath, link.subpath, link.kind)
+
+
 def _property_value(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_property_value(item) for item in value)
@@ -382,10 +394,12 @@ def _property_value(value: Any) -> str:
     return str(value)
 
 
-def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bool = True) -> dict[str, Any]:
+def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bool = True,
+                named: Iterable[str] | None = None) -> dict[str, Any]:
     """A note page's inputs. `links.reads` collects the notes whose text they read (the
     note's own too); the same `links` can then render the body without resolving again.
-    Not `keyed` (a build that keeps no page keys): the body's key is left out ("")."""
+    Not `keyed` (a build that keeps no page keys): the body's key is left out (""), and
+    `named` may give the people its body's links name (`body_links`), found ahead."""
     content = plan.content
     note = content.notes[path]
     out = plan.outputs[path]
@@ -458,9 +472,11 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bo
         data["body_key"], _ = body_key(plan, path, links)
     else:
         # The body's links all the same: the people they name are previewed on the page.
-        for link in note.links:
-            if link.field is None:
-                links.view(path, link.linkpath, link.subpath, link.kind)
+        if named is None:
+            body_links(plan, path, links)
+        else:
+            for person in named:
+                links.preview_key(person)
         data["body_key"] = ""
     data["previews"] = dict(sorted(links.previews.items()))
     return data
