@@ -177,6 +177,26 @@ def previews_json(previews: dict[str, dict[str, str]], encoded: dict[str, tuple[
     return Markup("{" + ",".join(parts) + "}")
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Jinja, reading the pages' data (plain dicts) as it would, without its detour.
+
+    `page.title` is first tried as an attribute, which for a dict raises (and catches) an
+    AttributeError before the item is read: about fifty times a note page, a tenth of
+    its template's time. For a dict, a name that is not one of dict's own attributes can
+    only be an item: the same result, read directly."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @dataclass
 class BuildReport:
     notes: int = 0
@@ -250,7 +270,7 @@ class Site:
         self.output = Output(self.out)
         self._opened = False
         self._index: Index | None = None
-        self.jinja = Environment(
+        self.jinja = _Environment(
             loader=FileSystemLoader(str(PACKAGE / "templates")),
             auto_reload=False,  # the package's own templates: not looked at again for each page
             autoescape=select_autoescape(default=True, default_for_string=True),

@@ -249,11 +249,10 @@ class PageLinks:
     def to(self, path: str, fragment: str = "") -> dict[str, Any]:
         plan = self.plan
         self.deps.add(path)
-        target_out = plan.outputs[path]
-        item = {"title": plan.title(path), "href": href(self.out, target_out, fragment), "type": plan.type(path)}
-        key = self.preview_key(path)
-        if key:
-            item["preview"] = key
+        note = plan.content.notes[path]  # (pages make hundreds of thousands of these: no more lookups than needed)
+        item = {"title": note.title, "href": href(self.out, plan.outputs[path], fragment), "type": note.type}
+        if note.type in ("contact", "profile") and path in plan.published:
+            item["preview"] = self.preview_key(path)
         return item
 
     def preview_key(self, path: str) -> str | None:
@@ -432,7 +431,9 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bo
         if link.source not in plan.published:
             continue
         rel = schema.relation_of(plan.type(link.source), link.field)
-        groups.setdefault(rel, {}).setdefault(link.source, links.to(link.source))
+        group = groups.setdefault(rel, {})
+        if link.source not in group:  # (a note may link here more than once)
+            group[link.source] = links.to(link.source)
     backlinks = [
         {"relation": RELATION_LABELS.get(rel, rel), "items": sorted(items.values(), key=lambda i: i["title"].lower())}
         for rel, items in sorted(groups.items(), key=lambda kv: list(RELATION_LABELS).index(kv[0]) if kv[0] in RELATION_LABELS else 99)
