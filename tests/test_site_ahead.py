@@ -93,8 +93,10 @@ def test_a_child_that_dies_halfway_leaves_the_rest_to_the_workers() -> None:
 
 def test_note_pages_around_bodies_rendered_ahead_are_the_same_bytes(make_vault, tmp_path: Path, monkeypatch) -> None:
     """A one-off build's child renders note bodies while the plan is made: here it renders
-    every body before any page renderer starts, and the site is what one process makes."""
+    every body before any page renderer starts, and the site is what one process makes
+    (another child read the notes' files, and one made the search entries)."""
     import vaultkit.site.build as site_build
+    import vaultkit.site.content as site_content
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: the build never forks page renderers")
@@ -120,6 +122,7 @@ def test_note_pages_around_bodies_rendered_ahead_are_the_same_bytes(make_vault, 
     ahead = site_build.build_site(vault, tmp_path / "ahead", today="2026-05-01")
     assert len(made) == 1
     monkeypatch.setattr(site_build, "PARALLEL_PAGES", 10**9)
+    monkeypatch.setattr(site_content, "READ_AHEAD", 10**9)  # (the notes' files too, read here)
     alone = site_build.build_site(vault, tmp_path / "alone", today="2026-05-01")
     assert ahead.pages == alone.pages > 300
     for page in sorted((tmp_path / "alone").rglob("*")):

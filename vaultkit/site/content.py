@@ -19,6 +19,7 @@ from ..parse import split_front_matter
 from ..resolve import Resolver
 from ..schema import Schema, note_types
 from ..snapshot import LinkData, Snapshot, load_snapshot, splice_by_source
+from .ahead import in_child
 
 
 @dataclass(slots=True)
@@ -107,8 +108,23 @@ class TextCache:
                 del self.entries[path]
 
 
+READ_AHEAD = 256  # notes from which a first load reads their files in a forked child meanwhile
+
+
 def load_content(index: Index, cache: TextCache | None = None) -> Content:
     cache = cache or TextCache()
+    attachments: set[str] = set()
+    hashes: dict[str, str] = {}
+    for path, file_hash, is_note in index.db.execute("SELECT path, hash, is_note FROM files"):
+        if is_note:
+            hashes[path] = file_hash
+        else:
+            attachments.add(path)
+    root = str(index.root)
+    ahead = None
+    if not cache.entries and len(hashes) >= READ_AHEAD:
+        # A first load reads every note's file: a child does, while this process reads the index.
+        ahead = in_child(lambda: {path: cache.get(root, path, file_hash) for path, file_hash in hashes.items()})
     snapshot = load_snapshot(index)
     schema = index.config.schema
     types = note_types(snapshot, schema)
@@ -120,14 +136,9 @@ def load_content(index: Index, cache: TextCache | None = None) -> Content:
         note = notes.get(link.source)
         if note is not None:
             note.links.append(link)
-    attachments: set[str] = set()
-    hashes: dict[str, str] = {}
-    for path, file_hash, is_note in index.db.execute("SELECT path, hash, is_note FROM files"):
-        if is_note:
-            hashes[path] = file_hash
-        else:
-            attachments.add(path)
-    root = str(index.root)
+    if ahead is not None:
+        for path, (body, digest) in ahead().items():
+            cache.entries[path] = (hashes[path], body, digest)
     texts = Texts()
     digests: dict[str, str] = {}
     for path in notes:
