@@ -48,6 +48,20 @@ def test_a_chunk_taken_first_stops_the_child_there() -> None:
     ahead.close()
 
 
+def test_a_closed_queue_leaves_the_rest_to_the_workers() -> None:
+    def slow(number: int) -> list[int]:
+        time.sleep(0.2)
+        return squares(number)
+
+    ahead = ChunksAhead(5, 1 << 16, slow)
+    ahead.close_queue()  # (the workers start: the child ends the chunk it is at, if any)
+    child_done(ahead)
+    results = [ahead.take(n) for n in range(5)]
+    assert sum(result is not None for result in results) <= 1
+    assert all(result is None or result == squares(n) for n, result in enumerate(results))
+    ahead.close()
+
+
 def test_results_that_do_not_fit_are_left_to_the_workers() -> None:
     def big(number: int) -> bytes:
         return b"x" * 5000 * number

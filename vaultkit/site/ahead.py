@@ -59,6 +59,9 @@ class ChunksAhead:
     """Chunks of work that a forked child does ahead, from the last chunk backwards, while
     the main process makes what the rest of the work needs; worker processes forked later
     take the chunks from the front, each with the child's result when it got there first.
+    The child runs at a lower priority (it is to use a core that would wait, not to slow
+    the main process) and takes no chunk once the workers start (`close_queue`): then the
+    cores are theirs.
 
     The child and the workers share (being forked after they are made) a lock, each
     chunk's state and an anonymous shared mapping that the child appends its pickled
@@ -71,6 +74,7 @@ class ChunksAhead:
         self.lock = context.Lock()
         self.states = context.RawArray("b", count)
         self.spans = context.RawArray("q", 2 * count)  # each ready chunk's (offset, length) in the mapping
+        self.taking = context.RawValue("b", 1)  # whether the child may take another chunk
         self.buffer = mmap.mmap(-1, max(room, mmap.PAGESIZE))  # shared; memory only where written
         read, write = os.pipe()  # the child holds the only write end: at its end, the read end sees EOF
         self.pid = os.fork()
@@ -78,6 +82,7 @@ class ChunksAhead:
             code = 1
             try:
                 os.close(read)
+                os.nice(10)
                 gc.freeze()  # what it inherits is for reading: no collection walks it
                 gc.enable()
                 self._run(work)
@@ -91,7 +96,7 @@ class ChunksAhead:
         end = 0
         for number in reversed(range(len(self.states))):
             with self.lock:
-                if self.states[number] != FREE:
+                if self.states[number] != FREE or not self.taking.value:
                     return
                 self.states[number] = AHEAD
             state = FREE
@@ -107,6 +112,11 @@ class ChunksAhead:
                     self.states[number] = state
             if state != READY:
                 return
+
+    def close_queue(self) -> None:
+        """No more chunks for the child (it finishes the one it is at)."""
+        with self.lock:
+            self.taking.value = 0
 
     def take(self, number: int) -> T | None:
         """In a worker: the child's result for chunk `number`, or None when the chunk is
