@@ -145,6 +145,45 @@ def test_site_files_get_ordinary_permissions(example: Path, vk) -> None:
     assert modes == {0o666 & ~mask}
 
 
+def test_a_build_on_a_terminal_says_what_it_is_at(example: Path, tmp_path: Path) -> None:
+    """On a terminal, `build` rewrites one stderr line with what it is at, and clears it
+    at the end; to a pipe (a script, a log) it says nothing of the kind."""
+    import pty
+    import subprocess
+    import sys
+    import threading
+
+    command = [sys.executable, "-m", "vaultkit", "build", str(example), "--today", TODAY, "-o"]
+    main_fd, terminal = pty.openpty()
+    said = bytearray()
+
+    def read() -> None:  # as it comes: a terminal's buffer is small
+        while True:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            said.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        done = subprocess.run([*command, str(tmp_path / "a")], stdout=subprocess.PIPE, stderr=terminal, timeout=120)
+    finally:
+        os.close(terminal)
+        reader.join(timeout=10)
+        os.close(main_fd)
+    assert done.returncode == 0, said
+    text = said.decode()
+    for stage in (r"indexing \d+/\d+ files", "planning the site", r"rendering \d+ note pages"):
+        assert re.search("\r\x1b\\[K" + stage + "\r", text), text
+    assert text.endswith("\r\x1b[K"), text  # cleared before the summary
+    piped = subprocess.run([*command, str(tmp_path / "b")], capture_output=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == b""
+
+
 def test_tree_replay_shows_each_person_from_the_day_they_joined(make_vault, vk) -> None:
     def interview(person: str, day: str, named: list[str], status: str = "done") -> str:
         names = ", ".join(f'"[[{n}]]"' for n in named)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ import click
 from . import __version__
 from .errors import UsageError, VaultkitError
 from .graph import graph_json, write_graph_json
-from .index import Index
+from .index import Index, sync_progress
 from .vault import open_vault_root
 
 EXIT_INTERNAL = 70
@@ -113,21 +114,23 @@ def synced_index(ctx: click.Context, vault: Path | None = None, no_sync: bool = 
         for warning in index.warnings:
             click.echo(f"vaultkit: warning: {warning}", err=True)
         return index, None
-    report = index.sync(full=full, progress=_progress())
+    show = progress_line()
+    report = index.sync(full=full, progress=show and sync_progress(show))
+    if show:
+        show("")  # the progress line, cleared
     for warning in report.warnings:
         click.echo(f"vaultkit: warning: {warning}", err=True)
     return index, report
 
 
-def _progress():
+def progress_line() -> Callable[[str], None] | None:
+    """Where a long command says what it is at: one line of stderr, rewritten in place;
+    None when stderr is not a terminal (a script or a log gets only the result)."""
     if not sys.stderr.isatty():
         return None
 
-    def show(done: int, total: int) -> None:
-        end = "\n" if done >= total else ""
-        click.echo(f"\rindexing {done:,}/{total:,} files", err=True, nl=False)
-        if end:
-            click.echo("", err=True)
+    def show(message: str) -> None:
+        click.echo(f"\r\x1b[K{message}", err=True, nl=False)
 
     return show
 

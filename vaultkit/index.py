@@ -290,6 +290,11 @@ def _read_chunk(args: tuple[str, list[tuple[str, Stat, str | None]]]) -> bytes:
     return marshal.dumps(tuple(read_batch(root, items, _worker_resolver, _worker_memo)))
 
 
+def sync_progress(say: Callable[[str], None]) -> Callable[[int, int], None]:
+    """A `sync(progress=...)` that tells `say` how far the reading is."""
+    return lambda done, total: say(f"indexing {done:,}/{total:,} files")
+
+
 def _chunk_bounds(total: int, workers: int) -> list[tuple[int, int]]:
     """(start, end) of each worker chunk: up to 256 files (fewer for small syncs), but
     small first and last. The first results then come back within milliseconds, so this

@@ -37,7 +37,7 @@ from ..agenda import (
     rule_items,
 )
 from ..errors import VaultkitError
-from ..index import Index
+from ..index import Index, sync_progress
 from ..network import build_network, referral_children
 from ..paths import best_paths, people_graph, same_people_graph
 from ..schema import STAGE_LABELS
@@ -227,8 +227,10 @@ class Site:
     """One vault's site. `build()` as often as needed; it reuses what did not change."""
 
     def __init__(self, vault: Path | str | None, out: Path | str | None = None, share: bool = False,
-                 today: str | None = None, config: Config | None = None, incremental: bool = False):
+                 today: str | None = None, config: Config | None = None, incremental: bool = False,
+                 progress: Callable[[str], None] | None = None):
         self.root = open_vault_root(vault)
+        self.progress = progress  # told what a long build is at (`vaultkit build` on a terminal)
         self.config = config or load_config(self.root)
         self.site_config = SiteConfig.from_raw(self.config.raw)
         self.out = Path(out).resolve() if out else (self.root / self.config.output)
@@ -306,7 +308,9 @@ class Site:
     def plan(self, changed: list[str] | None = None, synced: bool = False) -> Plan:
         index = self.index()
         if not synced:
-            index.sync(paths=changed)
+            index.sync(paths=changed, progress=self.progress and sync_progress(self.progress))
+        if self.progress:
+            self.progress("planning the site")
         try:
             self.site_config = SiteConfig.from_raw(load_config(self.root).raw)
         except VaultkitError:
@@ -635,6 +639,8 @@ class Site:
             paths = sorted(again)
             for path in self._notes.keys() - plan.published:
                 del self._notes[path], self._reads[path], self._deps[path]
+        if self.progress:
+            self.progress(f"rendering {len(paths):,} note pages")
         note_results = self._note_pages(plan, paths)  # (forked renderers, if any, work while the rest is made)
         for path in sorted(plan.attachments):
             source = self.root / path
@@ -854,8 +860,8 @@ class Site:
         if stale < PARALLEL_PAGES or workers < 2 or "fork" not in get_all_start_methods():
             if ahead is not None:
                 ahead[1].close(stop=True)
-            results = [self._note_result(plan, path) for path in paths]
-            return lambda: results
+            made_here = [self._note_result(plan, path) for path in paths]
+            return lambda: made_here
         if ahead is not None and [path for chunk in ahead[0] for path in chunk] != paths:
             ahead[1].close(stop=True)
             ahead = None
@@ -884,7 +890,11 @@ class Site:
 
         def results() -> list[NoteResult]:
             try:
-                found = [result for chunk in done for result in chunk]
+                found = []
+                for chunk in done:
+                    found.extend(chunk)
+                    if self.progress:
+                        self.progress(f"rendering {len(found):,}/{len(paths):,} note pages")
             except BaseException:
                 stop()
                 raise

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..cli import progress_line
 from .build import Site
 
 vault_argument = click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
@@ -49,7 +50,8 @@ def build_command(ctx: click.Context, vault: Path | None, out: Path | None, shar
       vaultkit build ~/Networking -o ~/network-site
       vaultkit build --share --dry-run
     """
-    site = Site(_vault(ctx, vault), out, share=share, today=today)
+    show = progress_line() if not dry_run else None
+    site = Site(_vault(ctx, vault), out, share=share, today=today, progress=show)
     ctx.call_on_close(site.close)
     if dry_run:
         publication = site.publication()
@@ -70,6 +72,8 @@ def build_command(ctx: click.Context, vault: Path | None, out: Path | None, shar
         )
         return
     report = site.build()
+    if show:
+        show("")  # the progress line, cleared
     if as_json:
         data = {k: v for k, v in vars(report).items()}
         click.echo(json.dumps(data, indent=2))
