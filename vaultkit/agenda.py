@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -64,7 +65,7 @@ class Item:
         }
 
 
-def agenda(network: Network, texts: dict[str, str] | None = None) -> list[Item]:
+def agenda(network: Network, texts: Mapping[str, str] | None = None) -> list[Item]:
     """Every agenda item, grouped by kind in KINDS order, then by due date and person.
 
     `texts` (note path -> text) lets hygiene find people mentioned in plain text but never
@@ -490,7 +491,7 @@ def mention_candidates(network: Network, never: list[str] | None = None) -> list
     return sorted(path for path, kind in network.types.items() if kind in ("interview", "contact", "event", "profile"))
 
 
-def unlinked_mentions(network: Network, texts: dict[str, str]) -> list[Item]:
+def unlinked_mentions(network: Network, texts: Mapping[str, str]) -> list[Item]:
     people = mention_patterns(network, never_linked(network))
     if not people:
         return []

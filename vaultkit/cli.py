@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import click
@@ -352,11 +352,24 @@ def campaign(ctx: click.Context, vault: Path | None, no_sync: bool, today):
     return index, snapshot, build_network(snapshot, index.config.schema, day)
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""  # gone since the sync: nothing to find in it
+class _NoteTexts(Mapping):
+    """Note path -> its text, read when asked for: the agenda looks at each note once,
+    and holding them all (a gigabyte's worth of `str` at 50,000 notes) is not needed."""
+
+    def __init__(self, root: Path, paths: list[str]):
+        self.root, self.paths = root, paths
+
+    def __getitem__(self, path: str) -> str:
+        try:
+            return (self.root / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""  # gone since the sync: nothing to find in it
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
 
 
 @cli.command("agenda")
@@ -376,8 +389,7 @@ def agenda_command(ctx: click.Context, vault: Path | None, today, no_sync: bool,
     from .agenda import agenda, format_agenda, mention_candidates
 
     index, snapshot, network = campaign(ctx, vault, no_sync, today)
-    texts = {path: _read_text(index.root / path) for path in mention_candidates(network)}
-    items = agenda(network, texts)
+    items = agenda(network, _NoteTexts(index.root, mention_candidates(network)))
     if as_json:
         click.echo(json.dumps([item.to_json() for item in items], indent=2, ensure_ascii=False))
     else:
