@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from _golden import many_people
 from vaultkit.site.ahead import ChunksAhead
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork: nothing is done ahead")
@@ -27,6 +28,11 @@ def child_done(ahead: ChunksAhead) -> None:
     raise AssertionError("the child never ended")
 
 
+def slow_squares(number: int) -> list[int]:
+    time.sleep(0.2)
+    return squares(number)
+
+
 def test_a_child_that_got_to_every_chunk_gives_each_result() -> None:
     ahead = ChunksAhead(6, 1 << 16, squares)
     child_done(ahead)
@@ -36,11 +42,7 @@ def test_a_child_that_got_to_every_chunk_gives_each_result() -> None:
 
 def test_a_chunk_taken_first_stops_the_child_there() -> None:
     # The child goes from the last chunk backwards: with the last one taken, it does none.
-    def slow(number: int) -> list[int]:
-        time.sleep(0.2)
-        return squares(number)
-
-    ahead = ChunksAhead(3, 1 << 16, slow)
+    ahead = ChunksAhead(3, 1 << 16, slow_squares)
     assert ahead.take(2) is None  # (taken before the child could finish it, or even start it)
     child_done(ahead)
     got = [ahead.take(0), ahead.take(1)]
@@ -49,11 +51,7 @@ def test_a_chunk_taken_first_stops_the_child_there() -> None:
 
 
 def test_a_closed_queue_leaves_the_rest_to_the_workers() -> None:
-    def slow(number: int) -> list[int]:
-        time.sleep(0.2)
-        return squares(number)
-
-    ahead = ChunksAhead(5, 1 << 16, slow)
+    ahead = ChunksAhead(5, 1 << 16, slow_squares)
     ahead.close_queue()  # (the workers start: the child ends the chunk it is at, if any)
     child_done(ahead)
     results = [ahead.take(n) for n in range(5)]
@@ -114,15 +112,7 @@ def test_note_pages_around_bodies_rendered_ahead_are_the_same_bytes(make_vault, 
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: the build never forks page renderers")
-    files = {"me.md": "---\ntype: profile\n---\n" + " ".join(f"[[P{i}]]" for i in range(0, 300, 7))}
-    for i in range(300):
-        files[f"people/P{i}.md"] = (
-            f'---\ntype: contact\nreferred_by: "[[P{i // 3}]]"\ncompany: "[[C{i % 4}]]"\n---\n# P{i}\n'
-            f"Knows [[P{(i * 7) % 300}]], [[Hidden]] and [[Nobody {i}]], with ![[P{(i + 1) % 300}#Work]].\n\n"
-            f"## Work\nDoes *things* #tag{i % 5} at [[C{i % 4}|a company]].\n"
-        )
-    files.update({f"companies/C{i}.md": f"---\ntype: company\n---\nSee [[P{i}]].\n" for i in range(4)})
-    files["Hidden.md"] = "---\nprivate: true\n---\nNot published.\n"
+    files = many_people()
     vault = make_vault(files)
     made = []
 

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+from _golden import many_people
 from test_site import TEMPLATE, TODAY, broken_links, build, everything, read, text_of
 
 
@@ -207,12 +208,7 @@ def test_pages_rendered_by_worker_processes_are_the_same_bytes(make_vault, tmp_p
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: the build never forks page renderers")
-    files = {"me.md": "---\ntype: profile\n---\n" + " ".join(f"[[P{i}]]" for i in range(0, 300, 7))}
-    for i in range(300):
-        files[f"people/P{i}.md"] = (
-            f'---\ntype: contact\nreferred_by: "[[P{i // 3}]]"\n---\n# P{i}\nKnows [[P{(i * 7) % 300}]] and '
-            f"![[P{(i + 1) % 300}#Work]].\n\n## Work\nDoes *things* #tag{i % 5}.\n"
-        )
+    files = many_people()
     vault = make_vault(files)
     # Forked: the page renderers, and (during the plan) the child that makes the search
     # entries and the previews' excerpts; alone: all of it in this process.
