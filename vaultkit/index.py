@@ -37,7 +37,6 @@ PARSER_VERSION = 4  # bump when parsing changes what it extracts: forces a re-pa
 USER_VERSION = SCHEMA_VERSION * 1000 + PARSER_VERSION
 APPLICATION_ID = 0x564B4954  # "VKIT": tells our database from a foreign one
 MAX_NOTE_BYTES = 16 * 1024 * 1024
-FRESH_DATABASE_PAGES = 64  # a new index's schema takes about 15 pages
 PARALLEL_THRESHOLD = 256  # below this many files, a process pool costs more than it saves
 
 SCHEMA = """
@@ -518,10 +517,7 @@ class Index:
         that opens it meanwhile waits for the commit, as with any rollback journal, which
         is as crash-safe as the WAL."""
         switched = False
-        # Only into a fresh database: over the free pages a `--full` or a new schema leaves,
-        # the rollback journal would save every page's old content, and its pager held
-        # hundreds of megabytes at 50,000 notes.
-        if cold and self.db.execute("PRAGMA page_count").fetchone()[0] <= FRESH_DATABASE_PAGES:
+        if cold:
             self.db.execute("PRAGMA busy_timeout = 0")
             try:
                 switched = self.db.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
