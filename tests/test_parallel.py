@@ -80,33 +80,3 @@ def test_a_cold_sync_stopped_midway_writes_nothing(make_vault):
         after = index.dump()
         index.sync(full=True)
         assert index.dump() == after
-
-
-def test_a_cold_sync_leaves_the_index_in_wal_and_waits_for_no_one(make_vault):
-    """A cold sync writes with a rollback journal when no one else has the index open, and
-    puts the index back in WAL mode (readers never wait on a writer); with another
-    connection open it stays in WAL, without waiting for that connection. Either way the
-    index is the same."""
-    import sqlite3
-
-    files = networking_files(PARALLEL_THRESHOLD + 40)
-    dumps = []
-    for other_open in (False, True):
-        vault = make_vault(files)
-        with Index.open(vault) as index:
-            path = vault / ".vaultkit" / "index.sqlite"
-            other = sqlite3.connect(path) if other_open else None
-            try:
-                if other is not None:
-                    other.execute("SELECT count(*) FROM files").fetchone()  # holds the WAL's shared memory
-                report = index.sync()
-                assert report.notes == len([f for f in files if f.endswith(".md")])
-                dumps.append(index.dump())
-            finally:
-                if other is not None:
-                    other.close()
-            assert index.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-            assert index.db.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
-        with Index.open(vault) as again:
-            assert again.dump() == dumps[-1]  # committed, whichever journal wrote it
-    assert dumps[0] == dumps[1]

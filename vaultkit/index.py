@@ -447,7 +447,7 @@ class Index:
             parsed = list(parsed)
 
         try:
-            with self._outside_wal(stream), self._transaction():
+            with self._transaction():
                 if self._data_version() != version:
                     on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress)
                     stream = False
@@ -507,32 +507,6 @@ class Index:
         read = self._read_stream if lazy else self._read_all
         parsed = read(todo, progress, final_paths)
         return on_disk, scan_problems, scope, indexed, removed, parsed
-
-    @contextmanager
-    def _outside_wal(self, cold: bool):
-        """A cold sync writes the whole index: with a rollback journal its pages go to the
-        database file once, rather than to the WAL and then again at the checkpoint (0.1 s
-        and more at 10,000 notes, all after the parse). Only when no other connection has
-        the index open (else the switch fails at once and the sync stays in WAL); a process
-        that opens it meanwhile waits for the commit, as with any rollback journal, which
-        is as crash-safe as the WAL."""
-        switched = False
-        if cold:
-            self.db.execute("PRAGMA busy_timeout = 0")
-            try:
-                switched = self.db.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
-            except sqlite3.OperationalError:
-                pass  # another connection has it open: stay in WAL
-            finally:
-                self.db.execute("PRAGMA busy_timeout = 30000")
-        try:
-            yield
-        finally:
-            if switched:
-                try:
-                    self.db.execute("PRAGMA journal_mode = WAL")
-                except sqlite3.OperationalError:
-                    pass  # busy: the next connection to open the index sets it (see _connect)
 
     def _data_version(self) -> int:
         return self.db.execute("PRAGMA data_version").fetchone()[0]
