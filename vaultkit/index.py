@@ -363,6 +363,8 @@ class Index:
                 gitignore.write_text("*\n")
             try:
                 db = _connect(path)
+            except sqlite3.OperationalError:
+                raise  # locked or unwritable, not damaged: never delete an index another process uses
             except sqlite3.DatabaseError as error:
                 warnings.append(f"{path}: unreadable index ({error}); rebuilding it")
                 db = _connect_afresh(path)
@@ -980,5 +982,6 @@ def _create(db: sqlite3.Connection) -> None:
         db.execute(f"PRAGMA user_version = {USER_VERSION}")
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # (not when BEGIN itself failed: the first error is the one to tell)
+            db.execute("ROLLBACK")
         raise
