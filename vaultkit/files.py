@@ -23,7 +23,7 @@ def _read_umask() -> int:
 NEW_FILE_MODE = 0o666 & ~_read_umask()
 
 
-def temp_file(folder: Path | str, prefix: str) -> tuple[int, str]:
+def _temp_file(folder: Path | str, prefix: str) -> tuple[int, str]:
     """(fd, path) of a new empty file in `folder`, with a new file's usual permissions."""
     fd, temp = tempfile.mkstemp(prefix=prefix, dir=folder)
     try:
@@ -35,9 +35,10 @@ def temp_file(folder: Path | str, prefix: str) -> tuple[int, str]:
     return fd, temp
 
 
-def replace_file(destination: Path | str, data: bytes, prefix: str = ".vk-") -> None:
-    """Write `destination` atomically (temp file + rename), over any file there."""
-    fd, temp = temp_file(os.path.dirname(destination) or ".", prefix)
+def replace_file(destination: Path | str, data: bytes) -> None:
+    """Write `destination` atomically (temp file + rename), over any file there. (A
+    stopped write leaves a `.vk-` file, which the site's next build deletes.)"""
+    fd, temp = _temp_file(os.path.dirname(destination) or ".", ".vk-")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -56,7 +57,7 @@ def create_file(destination: Path, data: bytes) -> None:
     the name does: a note is never left empty by a crash.
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = temp_file(destination.parent, ".vaultkit-")
+    fd, temp = _temp_file(destination.parent, ".vaultkit-")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

@@ -91,32 +91,19 @@ class SyncReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class NoteRows:
-    """A note as the rows the index stores; links resolved when a resolver was given."""
-
-    note: tuple[Any, ...]
-    properties: list[tuple[Any, ...]]
-    links: list[tuple[Any, ...]]
-    tags: list[tuple[str, str]]
-    aliases: tuple[str, ...]
-    problems: list[tuple[Any, ...]]
-
-
 # json.dumps(value, ensure_ascii=False), without making a new encoder for each value:
 # that was 1.5 µs of the 1.7 a property's JSON cost (75,000 properties at 10k notes).
 _json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def note_rows(
-    note: Note, resolver: Resolver | None, alias_fallback: bool = False, memo: dict | None = None
-) -> NoteRows:
-    """The note's rows, its links resolved by `resolver` (None: left for later).
+def _add_note_rows(batch: Batch, note: Note, resolver: Resolver | None, memo: dict | None) -> None:
+    """Add the note's rows to `batch`, its links resolved by `resolver` (None: left for
+    later, with the alias fallback, see `_resolved`).
 
     `memo` caches resolutions by link path and source folder, on which they depend
     (R3, R6): only for a resolver that does not change while it is used.
     """
-    links = []
+    links = batch.links
     path = note.path
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
     # What a link path resolves to, as the row's (name key, target, ambiguous, via alias):
@@ -128,11 +115,11 @@ def note_rows(
             if resolver is None:
                 resolution = None
             elif memo is None or not linkpath:
-                resolution = resolver.resolve(linkpath, path, alias_fallback)
+                resolution = resolver.resolve(linkpath, path)
             else:
                 resolution = memo.get((linkpath, folder))
                 if resolution is None:
-                    resolution = memo[(linkpath, folder)] = resolver.resolve(linkpath, path, alias_fallback)
+                    resolution = memo[(linkpath, folder)] = resolver.resolve(linkpath, path)
             if resolution is None:
                 found = (name_key(linkpath), None, 0, 0)
             else:
@@ -141,23 +128,18 @@ def note_rows(
         links.append(
             (path, ordinal, line, kind, syntax, field_name, linkpath, subpath, display, raw, *found, 1 if low else 0)
         )
-    return NoteRows(
-        note=(
-            note.path,
-            note.title,
-            note.type,
-            _json([[h.level, h.text, h.line] for h in note.headings]),
-            _json(list(note.block_ids)),
-        ),
-        properties=[
-            (note.path, ordinal, key, _json(value), note.property_lines.get(key, 0))
-            for ordinal, (key, value) in enumerate(note.properties.items())
-        ],
-        links=links,
-        tags=[(note.path, tag) for tag in note.tags],
-        aliases=note.aliases,
-        problems=[(p.path, p.line, p.severity, p.code, p.message, 0) for p in note.problems],
+    batch.notes.append((
+        path, note.title, note.type,
+        _json([[h.level, h.text, h.line] for h in note.headings]), _json(list(note.block_ids)),
+    ))
+    lines = note.property_lines
+    batch.properties.extend(
+        (path, ordinal, key, _json(value), lines.get(key, 0))
+        for ordinal, (key, value) in enumerate(note.properties.items())
     )
+    batch.tags.extend((path, tag) for tag in note.tags)
+    batch.aliases.extend((path, alias) for alias in note.aliases)
+    batch.problems.extend((p.path, p.line, p.severity, p.code, p.message, 0) for p in note.problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,23 +176,12 @@ def read_batch(
 ) -> Batch:
     """Read, parse and (with a resolver) resolve some files: the rows they become."""
     batch = Batch([], [], [], [], [], [], [], resolver is not None)
-    files, properties, links, tags, aliases, problems = (
-        batch.files, batch.properties, batch.links, batch.tags, batch.aliases, batch.problems
-    )
     for path, stat, old in items:
         item = read_file(root, path, stat, old)
-        note = item.note
-        state = UNCHANGED if item.unchanged else READ if note is None else PARSED
-        files.append((path, stat[0], stat[1], item.hash, int(is_note_path(path)), state))
-        if note is None:
-            continue
-        rows = note_rows(note, resolver, memo=memo)
-        batch.notes.append(rows.note)
-        properties.extend(rows.properties)
-        links.extend(rows.links)
-        tags.extend(rows.tags)
-        aliases.extend((path, alias) for alias in rows.aliases)
-        problems.extend(rows.problems)
+        state = UNCHANGED if item.unchanged else READ if item.note is None else PARSED
+        batch.files.append((path, stat[0], stat[1], item.hash, int(is_note_path(path)), state))
+        if item.note is not None:
+            _add_note_rows(batch, item.note, resolver, memo)
     return batch
 
 
