@@ -330,6 +330,15 @@ def test_link_and_property_edits_rebuild_like_a_clean_build(tmp_path_factory, st
         site.close()
 
 
+def saved_and_rebuilt(site: Site, vault: Path, tmp_path: Path, path: str, text: str) -> None:
+    """One save as `serve` sees it (the watcher's sync of the path, then the rebuild); the
+    site must then be what a clean build makes."""
+    (vault / path).write_text(text)
+    site.index().sync(paths=[path])
+    site.build(changed=[path], synced=True)
+    assert tree(vault / "_site") == clean_build(vault, tmp_path)
+
+
 def test_a_property_edit_after_a_text_edit_shows_the_new_preview(tmp_path) -> None:
     """A text edit updates a preview's excerpt on the quick path; the next link or
     property edit must carry that excerpt on, not the one from before the text edit."""
@@ -346,10 +355,7 @@ def test_a_property_edit_after_a_text_edit_shows_the_new_preview(tmp_path) -> No
             ("people/Ana.md", contact_note(None, None, None, False, [], None, [], "other words, Dee and Bo")),
             ("people/Bo.md", contact_note(None, None, "met", False, [], None, ["Ana"])),
         ]:
-            (vault / path).write_text(text)
-            site.index().sync(paths=[path])
-            site.build(changed=[path], synced=True)
-            assert tree(vault / "_site") == clean_build(vault, tmp_path)
+            saved_and_rebuilt(site, vault, tmp_path, path, text)
         assert "other words" in (vault / "_site" / "people" / "bo.html").read_text()
     finally:
         site.close()
@@ -368,10 +374,7 @@ def test_a_link_edit_that_also_rewrites_an_embedded_section_updates_the_page_tha
     site = Site(vault, today=TODAY, incremental=True)
     try:
         site.build()
-        (vault / "notes/Pitch.md").write_text("# Pitch\n\n## Work\nfresh prose, for [[Bo]]\n")
-        site.index().sync(paths=["notes/Pitch.md"])
-        site.build(changed=["notes/Pitch.md"], synced=True)
-        assert tree(vault / "_site") == clean_build(vault, tmp_path)
+        saved_and_rebuilt(site, vault, tmp_path, "notes/Pitch.md", "# Pitch\n\n## Work\nfresh prose, for [[Bo]]\n")
         assert "fresh prose" in (vault / "_site" / "interviews" / "i1.html").read_text()
     finally:
         site.close()
@@ -390,10 +393,8 @@ def test_a_stage_set_by_hand_reaches_the_tree_and_the_previews(tmp_path) -> None
     try:
         site.build()
         for stage in ("following-up", "met", None):
-            (vault / "people/Bo.md").write_text(contact_note(None, "Ana", stage, False, [], None, []))
-            site.index().sync(paths=["people/Bo.md"])
-            site.build(changed=["people/Bo.md"], synced=True)
-            assert tree(vault / "_site") == clean_build(vault, tmp_path)
+            text = contact_note(None, "Ana", stage, False, [], None, [])
+            saved_and_rebuilt(site, vault, tmp_path, "people/Bo.md", text)
             assert ("stage-following-up" in (vault / "_site" / "tree.html").read_text()) == (stage == "following-up")
     finally:
         site.close()
@@ -413,10 +414,8 @@ def test_a_note_that_becomes_public_again_brings_its_links_back_to_their_pages(t
     try:
         site.build()
         for private, referrals in ((True, []), (False, ["Ana"])):
-            (vault / "interviews/I2.md").write_text(interview_note(None, None, referrals, "done", False, private, ["Beta"]))
-            site.index().sync(paths=["interviews/I2.md"])
-            site.build(changed=["interviews/I2.md"], synced=True)
-            assert tree(vault / "_site") == clean_build(vault, tmp_path)
+            text = interview_note(None, None, referrals, "done", False, private, ["Beta"])
+            saved_and_rebuilt(site, vault, tmp_path, "interviews/I2.md", text)
         assert "i2.html" in (vault / "_site" / "companies" / "beta.html").read_text()
     finally:
         site.close()
