@@ -9,30 +9,31 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
-
-def _read_umask() -> int:
-    # os.umask can only be read by setting it; restore it at once, at import time.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-NEW_FILE_MODE = 0o666 & ~_read_umask()
+# As mkstemp opens its files (exclusively, never through a symlink), but with mode 0666:
+# the umask then gives the file a new file's usual permissions in the same system call,
+# with no fchmod after (a site build writes ten thousand of these).
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
 
 
 def _temp_file(folder: Path | str, prefix: str) -> tuple[int, str]:
     """(fd, path) of a new empty file in `folder`, with a new file's usual permissions."""
-    fd, temp = tempfile.mkstemp(prefix=prefix, dir=folder)
-    try:
-        os.fchmod(fd, NEW_FILE_MODE)
-    except BaseException:
-        os.close(fd)
-        os.unlink(temp)
-        raise
-    return fd, temp
+    for _ in range(100):
+        temp = os.path.join(folder, prefix + secrets.token_hex(5))
+        try:
+            return os.open(temp, _TEMP_FLAGS, 0o666), temp
+        except FileExistsError:
+            continue  # a name already taken: another one
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(folder))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def replace_file(destination: Path | str, data: bytes) -> None:
@@ -40,8 +41,10 @@ def replace_file(destination: Path | str, data: bytes) -> None:
     stopped write leaves a `.vk-` file, which the site's next build deletes.)"""
     fd, temp = _temp_file(os.path.dirname(destination) or ".", ".vk-")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
         os.replace(temp, destination)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -39,6 +39,9 @@ class Output:
         self.changed: set[str] = set()
         self._checked: set[str] = set()  # folders made and found inside OUT during this build
         self._incomplete = False  # the manifest on disk says a build is under way
+        # OUT was new or empty when this build opened it: a file not yet written by this
+        # build is not there, and need not be looked for before it is written.
+        self._fresh = False
 
     def open(self) -> None:
         """Check that OUT is ours (or new, or empty) and read the previous manifest."""
@@ -62,6 +65,8 @@ class Output:
                 f"{folder}: folder is not empty and was not written by vaultkit (no {MANIFEST}); "
                 "choose an empty or new folder with -o"
             )
+        else:
+            self._fresh = True
         folder.mkdir(parents=True, exist_ok=True)
         self._real = os.path.realpath(folder)
         self._write_manifest(json.dumps({"generator": "vaultkit", "complete": False, "files": sorted(self.previous)},
@@ -105,16 +110,18 @@ class Output:
             if not (real_parent == self._real or real_parent.startswith(self._real + os.sep)):
                 raise OutputError(f"refusing to write {path!r}: a symlink leads outside the site folder")
             self._checked.add(folder)
+        if not self._fresh or path in self.written:
+            try:
+                if os.stat(target).st_size == len(data):
+                    with open(target, "rb") as handle:
+                        if handle.read() == data:
+                            self.written.add(path)
+                            return False
+            except OSError:
+                pass
+            if os.path.islink(target):
+                os.unlink(target)
         self.written.add(path)
-        try:
-            if os.stat(target).st_size == len(data):
-                with open(target, "rb") as handle:
-                    if handle.read() == data:
-                        return False
-        except OSError:
-            pass
-        if os.path.islink(target):
-            os.unlink(target)
         replace_file(target, data)
         self.changed.add(path)
         return True
@@ -146,6 +153,7 @@ class Output:
             self._incomplete = False
         self.previous, self.written = set(self.written), set()
         self._checked = set()
+        self._fresh = False
         return removed
 
     def _write_manifest(self, text: str) -> None:
