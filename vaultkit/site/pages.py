@@ -17,6 +17,7 @@ from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..agenda import TITLES as AGENDA_TITLES
@@ -78,9 +79,20 @@ class Plan:
     _interviews: dict[str, Any] | None = None
     _joined: dict[str, Any] | None = None
     previews: dict[str, dict[str, str]] = field(default_factory=dict)  # person -> preview, as asked for
+    _link_items: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # see link_items
 
     def title(self, path: str) -> str:
         return self.content.notes[path].title
+
+    def link_items(self, folder: str) -> dict[str, dict[str, Any]]:
+        """Links to note pages (`PageLinks.to`) from the pages of one folder, as made so far:
+        a 10k-note build makes ~300k links, to a few thousand pages from a few folders. An
+        item reads the target's title, type, address and whether it is published: what a
+        text-only edit, which keeps this plan's table (`dataclasses.replace`), leaves alone."""
+        found = self._link_items.get(folder)
+        if found is None:
+            found = self._link_items[folder] = {}
+        return found
 
     def type(self, path: str) -> str | None:
         return self.content.notes[path].type
@@ -245,14 +257,23 @@ class PageLinks:
         self.deps: set[str] = deps if deps is not None else set()
         self._views: dict[tuple[str, str, str, str], LinkView] = {}
         self._embeds: dict[tuple[str, str, str], tuple[str, str, str] | None] = {}
+        self._items = plan.link_items(out.rpartition("/")[0])
 
     def to(self, path: str, fragment: str = "") -> dict[str, Any]:
-        plan = self.plan
+        """A link to a note's page: {title, href, type[, preview]}. Shared by the pages of a
+        folder (see `Plan.link_items`): read it, copy it, never change it."""
         self.deps.add(path)
-        note = plan.content.notes[path]  # (pages make hundreds of thousands of these: no more lookups than needed)
-        item = {"title": note.title, "href": href(self.out, plan.outputs[path], fragment), "type": note.type}
-        if note.type in ("contact", "profile") and path in plan.published:
-            item["preview"] = self.preview_key(path)
+        item = self._items.get(path) if not fragment else None
+        if item is None:
+            plan = self.plan
+            note = plan.content.notes[path]
+            item = {"title": note.title, "href": href(self.out, plan.outputs[path], fragment), "type": note.type}
+            if note.type in ("contact", "profile") and path in plan.published:
+                item["preview"] = plan.outputs[path]
+            if not fragment:
+                self._items[path] = item
+        if "preview" in item:
+            self._previewed(path, item["preview"])
         return item
 
     def preview_key(self, path: str) -> str | None:
@@ -261,15 +282,20 @@ class PageLinks:
         if plan.type(path) not in ("contact", "profile") or path not in plan.published:
             return None
         key = plan.outputs[path]
+        self._previewed(path, key)
+        return key
+
+    def _previewed(self, path: str, key: str) -> None:
+        """The page shows a link to a published person's page, `key` its address."""
         if self.previews is None:
             self.named.add(path)
         elif key not in self.previews:
+            plan = self.plan
             self.reads.add(path)
             self.previews[key] = plan.preview(path)
             person = plan.network.people.get(path)
             if person is not None and person.company is not None:
                 self.deps.add(person.company)  # the preview names it
-        return key
 
     def link(self, link: LinkData) -> dict[str, Any]:
         """A link written in a property: to a published page, unresolved, or plain text."""
@@ -279,9 +305,7 @@ class PageLinks:
             return {"title": shown, "state": "unresolved"}
         self.deps.add(target)
         if target in self.plan.published:
-            item = self.to(target)
-            item["state"] = "ok"
-            return item
+            return {**self.to(target), "state": "ok"}
         if target in self.plan.attachments:
             return {"title": shown, "href": href(self.out, self.plan.outputs[target]), "state": "ok"}
         return {"title": "private note", "state": "private"}
@@ -776,7 +800,7 @@ class GraphData:
             for (s, t, _), count in self.triples.items():
                 self.pairs[(nodes[s], nodes[t]) if s < t else (nodes[t], nodes[s])] += count
             self.edges = sorted(self.triples)
-            self.edge_json = [script_json(list(e)) for e in self.edges]
+            self.edge_json = [_edge_json(e) for e in self.edges]
             self.edges_text = None
             self.relations = Counter(r for _, _, r in self.edges)
             self.adjacency, self.edge_count = neighbours(nodes, self.pairs)
@@ -862,13 +886,24 @@ class GraphData:
         if count:  # new
             self.triples[edge] = count
             self.edges.insert(at, edge)
-            self.edge_json.insert(at, script_json(list(edge)))
+            self.edge_json.insert(at, _edge_json(edge))
             self.relations[edge[2]] += 1
         else:
             del self.triples[edge], self.edges[at], self.edge_json[at]
             self.relations[edge[2]] -= 1
             if not self.relations[edge[2]]:
                 del self.relations[edge[2]]
+
+
+def _edge_json(edge: NumberedEdge) -> str:
+    """script_json(list(edge)), written directly: a 10k-note graph has ~100k edges, and
+    json.dumps costs several times the formatting of two numbers and a known relation."""
+    return f"[{edge[0]},{edge[1]},{_relation_json(edge[2])}]"
+
+
+@lru_cache(maxsize=None)
+def _relation_json(relation: str) -> str:
+    return script_json(relation)
 
 
 def _tree_entry(item: dict[str, Any], stage: str) -> str:
