@@ -244,6 +244,7 @@ class Site:
         self._shards: dict[str, tuple[str, str]] = {}  # search script -> (key, script)
         self._search_ready: dict[str, tuple[tuple, bytes]] = {}  # entries made ahead for this build
         self._search_ahead = None  # or a function that waits for the child making them
+        self._search_basis: tuple | None = None  # (content, published, outputs) the entries made ahead are of
         self._bodies_ahead: tuple[list[list[str]], ChunksAhead] | None = None  # note pages' chunks, their bodies
         self._pending = None  # or a function that stops the note page renderers of a build that failed
         self._by_shard: tuple[set[str], list[list[str]]] | None = None  # the published notes, by search shard
@@ -344,6 +345,7 @@ class Site:
             reserved = [*GLOBAL_PAGES, *DATA_FILES, *(f"static/{f}" for f in static_files())]
             outputs = assign_outputs(published | attachments, reserved)
         self._search_ahead = self._search_entries_ahead(content, published, outputs)
+        self._search_basis = (content, published, outputs) if self._search_ahead is not None else None
         self._bodies_ahead = self._note_bodies_ahead(content, published, attachments, outputs)
         today = self.today or date.today().isoformat()
         # The networking model over the published notes only: no degree, path or agenda
@@ -680,7 +682,9 @@ class Site:
                 found: set[str] = set()
                 used: set[str] = set()
                 inputs = make(found, used)
-                reads, deps, key = frozenset(found), frozenset(used), self._page_key(inputs)
+                # As for note pages: a one-off build (no keys kept, none from before) needs no key.
+                keyed = self.bodies is not None or out_path in self.page_keys
+                reads, deps, key = frozenset(found), frozenset(used), self._page_key(inputs) if keyed else ""
             self._page_reads[out_path], self._page_deps[out_path], self._inputs[out_path] = reads, deps, inputs
             emit(out_path, key, lambda: render(inputs))
 
@@ -749,6 +753,8 @@ class Site:
         previous, self._search = self._search, {}
         self._collect_search_entries()
         ready, self._search_ready = self._search_ready, {}
+        made_for_plan = self._made_ahead_for(plan)
+        self._search_basis = None
         if self._by_shard is not None and self._by_shard[0] is plan.published:
             by_shard = self._by_shard[1]
         else:
@@ -779,6 +785,14 @@ class Site:
             entries, dirty = [], number in gone or name not in self._shards
             for path in paths:
                 cached = previous.get(path)
+                if made_for_plan and cached is None and path in ready:
+                    key, entry = ready.pop(path)
+                    cached = (key, entry.decode("utf-8"))
+                    dirty = True
+                    if keep:
+                        self._search[path] = cached
+                    entries.append(cached[1])
+                    continue
                 key = cached[0] if same and cached is not None and path not in edited else self._search_key(plan, path)
                 if cached is None or cached[0] != key:
                     made = ready.pop(path, None)
@@ -824,6 +838,14 @@ class Site:
 
         return in_child(work)
 
+    def _made_ahead_for(self, plan: Plan) -> bool:
+        """Whether the search entries made ahead are of `plan`'s notes, published notes and
+        addresses: then each is as `_search_entry` would make it, under the key it was
+        made with (the child made one for every published note), and need not be checked."""
+        basis = self._search_basis
+        return (basis is not None and basis[0] is plan.content and basis[1] is plan.published
+                and basis[2] is plan.outputs)
+
     def _collect_search_entries(self) -> None:
         if self._search_ahead is not None:
             self._search_ready, self._search_ahead = self._search_ahead(), None
@@ -838,6 +860,8 @@ class Site:
         if self.bodies is not None:  # `serve`'s first edit renders a note page here: compile its template now
             self.jinja.get_template("note.html")
         self._collect_search_entries()
+        if self._made_ahead_for(plan):
+            return  # every published note's search entry, made for this very plan
         for path in plan.published:
             key = self._search_key(plan, path)
             cached, ready = self._search.get(path), self._search_ready.get(path)
