@@ -892,6 +892,11 @@ class Site:
         chunks, bodies = ahead if ahead is not None else (_chunks(paths, workers), None)
         plan.edges_of("")  # build the neighbour table once, here, for the workers and later rebuilds
         plan.staff(""), plan.interview("")
+        if self._graph is None:
+            # Before the fork: the graph reads every published note and person, and each
+            # object it touches after the fork (a reference count written) would cost this
+            # process a page fault and a copy of the page the workers still share.
+            self._graph = self._graph_parts(plan)
         global _FORKED
         _FORKED = (self, plan, chunks, bodies)
         pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
@@ -1105,7 +1110,11 @@ _FIRST_H1 = re.compile(r"\s*<h1[^>]*>(.*?)</h1>\n?", re.DOTALL)
 def _without_title_heading(body: Markup, title: str) -> Markup:
     """Notes often open with `# Their Name`: the page already shows the title."""
     match = _FIRST_H1.match(body)
-    if match and Markup(match.group(1)).striptags() == Markup.escape(title).striptags():
+    if not match:
+        return body
+    heading, escaped = match.group(1), Markup.escape(title)
+    # (Mostly the heading is the title as it is, escaped: then their text is the same.)
+    if heading == escaped or Markup(heading).striptags() == escaped.striptags():
         return Markup(body[match.end():])
     return body
 
