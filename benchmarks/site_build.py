@@ -4,7 +4,8 @@
     python benchmarks/site_build.py [--sizes 1000,10000,50000] [--no-mkdocs] [--work DIR]
 
 For each size: a vault from benchmarks/generate.py; a cold `vaultkit build` (no index,
-no site: a fresh process, its peak memory from getrusage); three one-note edits (the
+no site: a fresh process, its peak memory from getrusage; the median of three, each
+into a new folder); three one-note edits (the
 median of five of each) rebuilt the way `serve` does (a warm `Site`; the watcher's index sync of the path, then
 `build(changed=[...], synced=True)`): a line of text, a link to another note added to an
 interview, and a contact's `stage` set by hand; and, as the anchor in the
@@ -36,6 +37,7 @@ ROOT = HERE.parent
 PYTHON = sys.executable
 MKDOCS_PACKAGES = ["mkdocs-material", "mkdocs-roamlinks-plugin"]
 EDIT_REPEATS = 5  # one edit's time moves by ±10% from run to run; the median of five steadies it
+COLD_REPEATS = 3  # a cold build moves by several seconds between runs on a shared VM: the median of three
 
 
 def run(cmd: list[str], **kwargs) -> float:
@@ -109,10 +111,14 @@ def fresh_folder(work: Path, name: str) -> Path:
 
 
 def bench_vaultkit(work: Path, vault: Path) -> dict[str, float]:
-    shutil.rmtree(vault / ".vaultkit", ignore_errors=True)
     vaultkit = str(Path(PYTHON).with_name("vaultkit"))
-    out = fresh_folder(work, f"vaultkit-{vault.name}")
-    cold, peak = child_peak_mb([vaultkit, "build", str(vault), "-o", str(out), "--today", "2026-05-01"])
+    colds = []
+    for _ in range(COLD_REPEATS):
+        shutil.rmtree(vault / ".vaultkit", ignore_errors=True)
+        out = fresh_folder(work, f"vaultkit-{vault.name}")
+        colds.append(child_peak_mb([vaultkit, "build", str(vault), "-o", str(out), "--today", "2026-05-01"]))
+    cold = statistics.median(seconds for seconds, _ in colds)
+    peak = max(peak for _, peak in colds)
     sys.path.insert(0, str(ROOT))
     from vaultkit.site import Site
 
@@ -128,7 +134,8 @@ def bench_vaultkit(work: Path, vault: Path) -> dict[str, float]:
         note = some_note(vault)
         text = note.read_text(encoding="utf-8")
         edit, rendered = median_edit(note, text + "\nOne more line from the benchmark.\n")
-        row = {"cold_s": cold, "peak_mb": peak, "edit_s": edit, "edit_rendered": rendered}
+        row = {"cold_s": cold, "cold_runs": sorted(seconds for seconds, _ in colds), "peak_mb": peak,
+               "edit_s": edit, "edit_rendered": rendered}
         interview = some_interview(vault)
         if interview is not None:
             other = sorted(vault.rglob("*.md"))[1]
@@ -193,7 +200,8 @@ def main() -> None:
 
     for r in rows:
         mk = (f"{r['mkdocs_cold_s']:.1f} s | {r['mkdocs_dirty_s']:.1f} s" if "mkdocs_cold_s" in r else "— | —")
-        print(f"| {r['notes']:,} | {r['vaultkit_cold_s']:.2f} s | {r['vaultkit_peak_mb']:.0f} | "
+        runs = r["vaultkit_cold_runs"]
+        print(f"| {r['notes']:,} | {r['vaultkit_cold_s']:.2f} s ({runs[0]:.1f}–{runs[-1]:.1f}) | {r['vaultkit_peak_mb']:.0f} | "
               f"{edit(r, 'edit')} | {edit(r, 'link')} | {edit(r, 'property')} | {mk} |")
 
 
