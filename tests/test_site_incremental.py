@@ -3,7 +3,11 @@ the live server rebuilds, injects its reload script, and never writes it to disk
 
 from __future__ import annotations
 
+import re
 import shutil
+import socket
+import struct
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -118,8 +122,8 @@ def test_a_one_note_edit_renders_only_the_pages_it_affects(make_vault) -> None:
         site.close()
 
 
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - 127.0.0.1 only
+def _get(url: str, timeout: float = 10) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - 127.0.0.1 only
         return response.read().decode("utf-8")
 
 
@@ -135,13 +139,21 @@ def test_serve_rebuilds_and_reloads(make_vault) -> None:
         assert '<script src="/__vaultkit/livereload.js"></script></body>' in page
         assert "__vkVersion" in _get(live.url + "__vaultkit/livereload.js")
         version = _get(live.url + "__vaultkit/version.js")
+        seen = re.search(r"\((\d+)\)", version).group(1)
+        # A tab asks with the version it has seen, and the answer waits for the next one
+        # (the rebuild's end): the tab then reloads at once.
+        answer: list[tuple[str, float]] = []
+        waiting = threading.Thread(target=lambda: answer.append(
+            (_get(live.url + f"__vaultkit/version.js?seen={seen}", timeout=30), time.monotonic())))
+        waiting.start()
+        time.sleep(0.5)
+        assert answer == []  # nothing changed yet: still held
         (vault / "Ana.md").write_text("---\ntype: contact\n---\nsecond words")
-        deadline = time.monotonic() + 20
-        # The version moves once the rebuild is complete: the open tab then reloads.
-        while _get(live.url + "__vaultkit/version.js") == version and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _get(live.url + "__vaultkit/version.js") != version
+        written = time.monotonic()
+        waiting.join(timeout=25)
+        assert answer and answer[0][0] != version and answer[0][1] > written
         assert "second words" in _get(live.url + "ana.html")
+        assert _get(live.url + "__vaultkit/version.js?seen=junk") == answer[0][0]  # not held
         # The reload script is the server's: the built files never contain it.
         for path in (vault / "_site").rglob("*"):
             if path.is_file():
@@ -419,3 +431,28 @@ def test_a_note_that_becomes_public_again_brings_its_links_back_to_their_pages(t
         assert "i2.html" in (vault / "_site" / "companies" / "beta.html").read_text()
     finally:
         site.close()
+
+
+def test_a_tab_that_leaves_while_waiting_costs_no_traceback(make_vault, capsys) -> None:
+    """A reloading or closed tab drops the request the server holds for it; the answer
+    then meets a reset connection, which `vaultkit serve` must take quietly."""
+    vault = make_vault({"Ana.md": "first words"})
+    live = LiveSite(Site(vault, today=TODAY, incremental=True), port=0)
+    live.start()
+    try:
+        seen = re.search(r"\((\d+)\)", _get(live.url + "__vaultkit/version.js")).group(1)
+        tab = socket.create_connection(("127.0.0.1", live.server.server_address[1]))
+        tab.sendall(f"GET /__vaultkit/version.js?seen={seen} HTTP/1.0\r\n\r\n".encode())
+        time.sleep(0.3)  # held by now
+        tab.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        tab.close()  # a reset, as a browser's aborted request
+        (vault / "Ana.md").write_text("second words")
+        deadline = time.monotonic() + 20
+        while live.state.version == int(seen) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live.state.version != int(seen)
+        time.sleep(0.3)  # the held request answered into the reset connection
+    finally:
+        live.stop()
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "Exception" not in captured.err

@@ -4,20 +4,24 @@ The watcher (vaultkit/watch.py) syncs the index and calls back on its own thread
 the callback rebuilds the site from the watcher's index (pages whose inputs did not
 change are left alone) and bumps a version number. The server, `http.server` on a
 thread bound to 127.0.0.1 only, serves OUT and adds one script tag to each HTML page
-as it sends it: that script polls `/__vaultkit/version.js` (a script, so the site's
+as it sends it: that script asks for `/__vaultkit/version.js` (a script, so the site's
 Content-Security-Policy needs no change) and reloads the tab when the version moves.
+The server holds that request until the version moves (a long poll, as `mkdocs serve`
+does), so the tab reloads as soon as the rebuild is done, not at the next poll.
 The built files never contain it.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from ..errors import VaultkitError
 from ..watch import Watcher
@@ -35,11 +39,14 @@ LIVERELOAD_JS = b"""(function () {
   };
   function poll() {
     var s = document.createElement("script");
-    s.src = "/__vaultkit/version.js?t=" + Date.now();
-    s.onload = s.onerror = function () { s.remove(); setTimeout(poll, 400); };
+    s.src = "/__vaultkit/version.js?seen=" + (seen === null ? "" : seen) + "&t=" + Date.now();
+    s.onload = function () { s.remove(); setTimeout(poll, 0); };
+    s.onerror = function () { s.remove(); setTimeout(poll, 2000); };  // the server stopped: ask now and then
     document.head.appendChild(s);
   }
-  poll();
+  // After the load event: a script added before it would hold the page's load back.
+  if (document.readyState === "complete") poll();
+  else window.addEventListener("load", function () { setTimeout(poll, 0); });
 })();
 """
 
@@ -48,16 +55,32 @@ class ServeError(VaultkitError):
     pass
 
 
+HOLD_SECONDS = 20.0  # how long a tab's request for the version waits for a change
+
+
 class LiveState:
     """The build version the open tabs compare against; bumped when files changed."""
 
     def __init__(self) -> None:
         self.version = 1
-        self.lock = threading.Lock()
+        self.stopping = False
+        self.changed = threading.Condition()
 
     def bump(self) -> None:
-        with self.lock:
+        with self.changed:
             self.version += 1
+            self.changed.notify_all()
+
+    def version_after(self, seen: int, timeout: float = HOLD_SECONDS) -> int:
+        """The version, once it is not `seen` (or after `timeout`, or when the server stops)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen or self.stopping, timeout)
+            return self.version
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -71,12 +94,13 @@ class Handler(SimpleHTTPRequestHandler):
         logger.debug("%s " + format, self.address_string(), *args)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         if path == PREFIX + "livereload.js":
             return self._send(LIVERELOAD_JS, "text/javascript")
         if path == PREFIX + "version.js":
-            return self._send(f"window.__vkVersion && window.__vkVersion({self.state.version});".encode(),
-                              "text/javascript")
+            seen = parse_qs(query).get("seen", [""])[0]
+            version = self.state.version_after(int(seen)) if seen.isdigit() else self.state.version
+            return self._send(f"window.__vkVersion && window.__vkVersion({version});".encode(), "text/javascript")
         local = Path(self.translate_path(self.path))
         if local.is_dir():
             local = local / "index.html"
@@ -98,6 +122,18 @@ class Handler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A tab that reloads or closes drops its held request: not worth a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            logger.debug("%s left: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
 
 class LiveSite:
@@ -125,11 +161,10 @@ class LiveSite:
         report = self._build()
         handler = partial(Handler, directory=str(self.site.out), state=self.state)
         try:
-            self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+            self.server = Server(("127.0.0.1", self.port), handler)
         except OSError as error:
             self.watcher.stop()
             raise ServeError(f"cannot serve on 127.0.0.1:{self.port}: {error.strerror or error}") from None
-        self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, name="vaultkit-serve", daemon=True)
         self._thread.start()
         return report
@@ -149,6 +184,7 @@ class LiveSite:
         self._build(sorted(paths) if paths is not None else None)
 
     def stop(self) -> None:
+        self.state.stop()  # the tabs' held requests end now
         if self.watcher is not None:
             self.watcher.stop()
         if self.server is not None:
