@@ -14,8 +14,9 @@ round trips are not counted). Each edit is then undone, untimed.
 
 Two figures per edit kind are printed: the median and the worst of `--samples`, for a
 text edit (a line of prose) and a property edit (the contact's `stage` set by hand, which
-the network, the previews and the referral tree read), plus the server side alone: from
-the write to the rebuilt page being on disk and the version the tab waits for moving.
+the network, the previews and the referral tree read), plus the whole rebuild: from the
+write to the end of the build (the tab reloads as soon as its own page is written, so
+it may show the edit before the other pages are done).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def measure(vault: Path, out: Path, samples: int) -> dict[str, list[float]]:
     note = a_contact(vault)
     original = note.read_text(encoding="utf-8")
     page_url = live.url + live.site._plan.outputs[note.relative_to(vault).as_posix()]
-    found: dict[str, list[float]] = {"text": [], "text server": [], "property": [], "property server": []}
+    found: dict[str, list[float]] = {"text": [], "text build": [], "property": [], "property build": []}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM)
@@ -108,7 +109,7 @@ def measure(vault: Path, out: Path, samples: int) -> dict[str, list[float]]:
                     rebuilt = builds.after(count)
                     if sample:
                         found[kind].append(shown - written)
-                        found[f"{kind} server"].append(rebuilt - written)
+                        found[f"{kind} build"].append(rebuilt - written)
                     note.write_text(original, encoding="utf-8")  # undone, untimed
                     page.wait_for_function(f"!document.body.innerText.includes({marker!r})", timeout=DEADLINE_MS)
             browser.close()
@@ -133,15 +134,15 @@ def main() -> None:
         print({"notes": size, **{k: [round(v * 1000) for v in values] for k, values in found.items()}},
               file=sys.stderr, flush=True)
     shutil.rmtree(args.work / "outputs", ignore_errors=True)
-    print("| notes | text edit: in the tab | server side | property edit: in the tab | server side |")
+    print("| notes | text edit: in the tab | whole rebuild | property edit: in the tab | whole rebuild |")
     print("| ---: | ---: | ---: | ---: | ---: |")
 
     def cell(values: list[float]) -> str:
         return f"{statistics.median(values) * 1000:.0f} ms (worst {max(values) * 1000:.0f})"
 
     for size, found in rows:
-        print(f"| {size:,} | {cell(found['text'])} | {cell(found['text server'])} | "
-              f"{cell(found['property'])} | {cell(found['property server'])} |")
+        print(f"| {size:,} | {cell(found['text'])} | {cell(found['text build'])} | "
+              f"{cell(found['property'])} | {cell(found['property build'])} |")
 
 
 if __name__ == "__main__":
