@@ -46,7 +46,7 @@ BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
 
 $(BENCH_STAMP): pyproject.toml benchmarks/requirements-anchors.txt
 	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e . -r benchmarks/requirements-anchors.txt
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' -r benchmarks/requirements-anchors.txt
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)

@@ -10,6 +10,7 @@
   index  index_bench.py    cold index, re-syncs, memory; floor and obsidiantools anchor
   watch  watch_latency.py  save-to-index latency of `vaultkit watch`, a burst of files
   site   site_build.py     `vaultkit build` cold and after one edit; mkdocs anchor
+  serve  serve_latency.py  `vaultkit serve`: a save to the reloaded page in Chromium
 
 A benchmark whose script is not in the folder is skipped; one that fails is reported
 and the others still run (exit status 1 at the end). Progress goes to stderr, the tables
@@ -55,11 +56,16 @@ def site_args(args, work: Path) -> list[str]:
     return ["--sizes", ",".join(args.sizes), "--work", str(work)]
 
 
+def serve_args(args, work: Path) -> list[str]:
+    return ["--sizes", ",".join(args.anchor_sizes), "--work", str(work)]
+
+
 # name -> (script, how that script spells the arguments)
 BENCHMARKS = {
     "index": ("index_bench.py", index_args),
     "watch": ("watch_latency.py", watch_args),
     "site": ("site_build.py", site_args),
+    "serve": ("serve_latency.py", serve_args),
 }
 
 

@@ -4,10 +4,13 @@
     python benchmarks/site_build.py [--sizes 1000,10000,50000] [--no-mkdocs] [--work DIR]
 
 For each size: a vault from benchmarks/generate.py; a cold `vaultkit build` (no index,
-no site: a fresh process, its peak memory from getrusage); three one-note edits (the
-median of five of each) rebuilt the way `serve` does (a warm `Site`; the watcher's index sync of the path, then
-`build(changed=[...], synced=True)`): a line of text, a link to another note added to an
-interview, and a contact's `stage` set by hand; and, as the anchor in the
+no site: a fresh process, its peak memory from getrusage; the median of three, each
+into a new folder); the graph page opened from disk in Debian's Chromium (seconds to
+a frame drawn with every node, and frames per second while it zooms); three one-note
+edits (the median of five of each) rebuilt the way `serve` does (a warm `Site`; the
+watcher's index sync of the path, then `build(changed=[...], synced=True)`): a line
+of text, a link to another note added to an interview, and a contact's `stage` set by
+hand; and, as the anchor in the
 same run, `mkdocs build` and `mkdocs build --dirty` after the same edit, with
 mkdocs-material and mkdocs-roamlinks-plugin installed into a separate venv (never the
 project's). Prints one table; writes nothing outside --work.
@@ -36,6 +39,7 @@ ROOT = HERE.parent
 PYTHON = sys.executable
 MKDOCS_PACKAGES = ["mkdocs-material", "mkdocs-roamlinks-plugin"]
 EDIT_REPEATS = 5  # one edit's time moves by ±10% from run to run; the median of five steadies it
+COLD_REPEATS = 3  # a cold build moves by several seconds between runs on a shared VM: the median of three
 
 
 def run(cmd: list[str], **kwargs) -> float:
@@ -103,16 +107,58 @@ def timed_edit(site, vault: Path, note: Path, new_text: str) -> tuple[float, int
     return seconds, report.rendered
 
 
+GRAPH_OPENED = """async () => {
+  const frame = () => new Promise(requestAnimationFrame);
+  while (!(window.vkGraph && window.vkGraph.graphData().nodes.length)) await frame();
+  await frame(); await frame();  // a frame drawn with the nodes: the page answers clicks from here
+  const interactive = performance.now();
+  let frames = 0, running = true;
+  const count = () => { frames++; if (running) requestAnimationFrame(count); };
+  requestAnimationFrame(count);
+  const graph = window.vkGraph;
+  graph.zoom(graph.zoom() * 3, 1000);  // a zoom animated over a second, as a wheel turn is
+  await new Promise(done => setTimeout(done, 1000));
+  running = false;
+  return [interactive, frames];
+}"""
+
+
+def graph_page(out: Path) -> tuple[float, float] | None:
+    """The graph page opened from disk in Debian's Chromium: seconds from navigation to
+    a frame drawn with every node (the page answers clicks from then on), and frames per
+    second during a one-second zoom. None where Playwright or Chromium is missing."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto((out / "graph.html").as_uri())
+            interactive_ms, frames = page.evaluate(GRAPH_OPENED)
+        finally:
+            browser.close()
+    return interactive_ms / 1000, frames
+
+
 def fresh_folder(work: Path, name: str) -> Path:
     """A folder path that has never existed in this run (see the module doc)."""
     return work / "outputs" / f"{name}-{time.time_ns()}"
 
 
 def bench_vaultkit(work: Path, vault: Path) -> dict[str, float]:
-    shutil.rmtree(vault / ".vaultkit", ignore_errors=True)
     vaultkit = str(Path(PYTHON).with_name("vaultkit"))
-    out = fresh_folder(work, f"vaultkit-{vault.name}")
-    cold, peak = child_peak_mb([vaultkit, "build", str(vault), "-o", str(out), "--today", "2026-05-01"])
+    colds = []
+    for _ in range(COLD_REPEATS):
+        shutil.rmtree(vault / ".vaultkit", ignore_errors=True)
+        out = fresh_folder(work, f"vaultkit-{vault.name}")
+        colds.append(child_peak_mb([vaultkit, "build", str(vault), "-o", str(out), "--today", "2026-05-01"]))
+    cold = statistics.median(seconds for seconds, _ in colds)
+    peak = max(peak for _, peak in colds)
+    graph = graph_page(out)
     sys.path.insert(0, str(ROOT))
     from vaultkit.site import Site
 
@@ -128,7 +174,10 @@ def bench_vaultkit(work: Path, vault: Path) -> dict[str, float]:
         note = some_note(vault)
         text = note.read_text(encoding="utf-8")
         edit, rendered = median_edit(note, text + "\nOne more line from the benchmark.\n")
-        row = {"cold_s": cold, "peak_mb": peak, "edit_s": edit, "edit_rendered": rendered}
+        row = {"cold_s": cold, "cold_runs": sorted(seconds for seconds, _ in colds), "peak_mb": peak,
+               "edit_s": edit, "edit_rendered": rendered}
+        if graph is not None:
+            row["graph_interactive_s"], row["graph_fps"] = graph
         interview = some_interview(vault)
         if interview is not None:
             other = sorted(vault.rglob("*.md"))[1]
@@ -183,18 +232,24 @@ def main() -> None:
         print(json.dumps(row), flush=True)
     shutil.rmtree(args.work / "outputs", ignore_errors=True)
     print()
-    print("| notes | vaultkit cold | peak MiB | text edit | link edit | property edit | mkdocs cold | mkdocs --dirty |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| notes | vaultkit cold | peak MiB | text edit | link edit | property edit | graph page | mkdocs cold | mkdocs --dirty |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
     def edit(r: dict, kind: str) -> str:
         if f"vaultkit_{kind}_s" not in r:
             return "—"
         return f"{r[f'vaultkit_{kind}_s'] * 1000:.0f} ms ({r[f'vaultkit_{kind}_rendered']} pages)"
 
+    def graph_cell(r: dict) -> str:
+        if "vaultkit_graph_interactive_s" not in r:
+            return "—"
+        return f"{r['vaultkit_graph_interactive_s']:.2f} s, {r['vaultkit_graph_fps']:.0f} fps"
+
     for r in rows:
         mk = (f"{r['mkdocs_cold_s']:.1f} s | {r['mkdocs_dirty_s']:.1f} s" if "mkdocs_cold_s" in r else "— | —")
-        print(f"| {r['notes']:,} | {r['vaultkit_cold_s']:.2f} s | {r['vaultkit_peak_mb']:.0f} | "
-              f"{edit(r, 'edit')} | {edit(r, 'link')} | {edit(r, 'property')} | {mk} |")
+        runs = r["vaultkit_cold_runs"]
+        print(f"| {r['notes']:,} | {r['vaultkit_cold_s']:.2f} s ({runs[0]:.1f}–{runs[-1]:.1f}) | {r['vaultkit_peak_mb']:.0f} | "
+              f"{edit(r, 'edit')} | {edit(r, 'link')} | {edit(r, 'property')} | {graph_cell(r)} | {mk} |")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,13 @@ the live server rebuilds, injects its reload script, and never writes it to disk
 
 from __future__ import annotations
 
+import re
 import shutil
+import socket
+import struct
+import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -118,13 +123,39 @@ def test_a_one_note_edit_renders_only_the_pages_it_affects(make_vault) -> None:
         site.close()
 
 
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - 127.0.0.1 only
+def _get(url: str, timeout: float = 10) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - 127.0.0.1 only
         return response.read().decode("utf-8")
 
 
-def test_serve_rebuilds_and_reloads(make_vault) -> None:
-    vault = make_vault({"Ana.md": "---\ntype: contact\n---\nfirst words", "Bo.md": "knows [[Ana]]"})
+def _tag(page_html: str) -> tuple[str, str]:
+    """The page and stamp the server put in the reload script's tag."""
+    found = re.search(r'<script src="/__vaultkit/livereload.js" data-page="([^"]*)" data-seen="([^"]*)"></script></body>',
+                      page_html)
+    assert found, page_html[-300:]
+    return found.group(1), found.group(2)
+
+
+class Tab:
+    """An open tab's question to the server, "has my page changed since?", held on a thread."""
+
+    def __init__(self, live: LiveSite, page_url: str):
+        self.page, self.seen = _tag(_get(live.url + page_url))
+        self.answer: list[tuple[str, float]] = []
+        query = urllib.parse.urlencode({"page": self.page, "seen": self.seen})
+        self.thread = threading.Thread(target=lambda: self.answer.append(
+            (_get(live.url + f"__vaultkit/changed.js?{query}", timeout=40), time.monotonic())), daemon=True)
+        self.thread.start()
+
+    def reloads(self, timeout: float) -> bool:
+        self.thread.join(timeout)
+        return bool(self.answer) and "(true)" in self.answer[0][0]
+
+
+def test_serve_rebuilds_and_reloads_the_tabs_whose_page_changed(make_vault) -> None:
+    vault = make_vault({
+        "Ana.md": "---\ntype: contact\n---\nfirst words", "Bo.md": "knows [[Ana]]", "Cy.md": "alone",
+    })
     site = Site(vault, today=TODAY, incremental=True)
     live = LiveSite(site, port=0)
     live.start()
@@ -132,22 +163,50 @@ def test_serve_rebuilds_and_reloads(make_vault) -> None:
         assert live.url.startswith("http://127.0.0.1:")
         page = _get(live.url + "ana.html")
         assert "first words" in page
-        assert '<script src="/__vaultkit/livereload.js"></script></body>' in page
-        assert "__vkVersion" in _get(live.url + "__vaultkit/livereload.js")
-        version = _get(live.url + "__vaultkit/version.js")
-        (vault / "Ana.md").write_text("---\ntype: contact\n---\nsecond words")
-        deadline = time.monotonic() + 20
-        # The version moves once the rebuild is complete: the open tab then reloads.
-        while _get(live.url + "__vaultkit/version.js") == version and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _get(live.url + "__vaultkit/version.js") != version
+        assert _tag(page)[0] == "ana.html"
+        assert "__vkChanged" in _get(live.url + "__vaultkit/livereload.js")
+        ana, cy, graph = Tab(live, "ana.html"), Tab(live, "cy.html"), Tab(live, "graph.html")
+        time.sleep(0.5)
+        assert ana.answer == cy.answer == graph.answer == []  # nothing changed yet: all held
+        builds = live.builds
+        (vault / "Ana.md").write_text("---\ntype: contact\n---\nsecond words, and [[Cy]]")
+        written = time.monotonic()
+        assert ana.reloads(timeout=30) and ana.answer[0][1] > written
         assert "second words" in _get(live.url + "ana.html")
+        # The graph page did not change, but the graph's data script it loads did.
+        assert graph.reloads(timeout=30)
+        deadline = time.monotonic() + 30
+        while live.builds == builds and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live.builds > builds
+        # Cy's page lists its new backlink from Ana: it changed too.
+        assert cy.reloads(timeout=30)
+        bo = Tab(live, "bo.html")
+        builds = live.builds
+        (vault / "Cy.md").write_text("alone, with more words")
+        deadline = time.monotonic() + 30
+        while live.builds == builds and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live.builds > builds
+        assert not bo.reloads(timeout=0.5)  # Bo's page shows nothing of Cy's text: left alone
+        # A tab from an earlier run of the server (another stamp) reloads at once.
+        assert "(true)" in _get(live.url + "__vaultkit/changed.js?page=ana.html&seen=feedbeef-3")
         # The reload script is the server's: the built files never contain it.
         for path in (vault / "_site").rglob("*"):
             if path.is_file():
                 assert b"__vaultkit" not in path.read_bytes(), path
     finally:
         live.stop()
+
+
+def test_a_page_tells_what_it_loads() -> None:
+    from vaultkit.site.serve import loaded_files
+
+    html = (b'<link rel="icon" href="data:,"><link rel="stylesheet" href="../static/site.css">'
+            b'<script src="../static/site.js"></script><img alt="" src="../attachments/caf%C3%A9.png?x=1#top">'
+            b'<script src="https://example.com/x.js"></script><script src="/abs.js"></script>'
+            b'<a href="other.html">not loaded</a>')
+    assert loaded_files("people/ana.html", html) == {"static/site.css", "static/site.js", "attachments/café.png"}
 
 
 PROSE = st.lists(
@@ -419,3 +478,29 @@ def test_a_note_that_becomes_public_again_brings_its_links_back_to_their_pages(t
         assert "i2.html" in (vault / "_site" / "companies" / "beta.html").read_text()
     finally:
         site.close()
+
+
+def test_a_tab_that_leaves_while_waiting_costs_no_traceback(make_vault, capsys) -> None:
+    """A reloading or closed tab drops the request the server holds for it; the answer
+    then meets a reset connection, which `vaultkit serve` must take quietly."""
+    vault = make_vault({"Ana.md": "first words"})
+    live = LiveSite(Site(vault, today=TODAY, incremental=True), port=0)
+    live.start()
+    try:
+        page, seen = _tag(_get(live.url + "ana.html"))
+        tab = socket.create_connection(("127.0.0.1", live.server.server_address[1]))
+        tab.sendall(f"GET /__vaultkit/changed.js?page={page}&seen={seen} HTTP/1.0\r\n\r\n".encode())
+        time.sleep(0.3)  # held by now
+        tab.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        tab.close()  # a reset, as a browser's aborted request
+        builds = live.builds
+        (vault / "Ana.md").write_text("second words")
+        deadline = time.monotonic() + 20
+        while live.builds == builds and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live.builds > builds
+        time.sleep(0.3)  # the held request answered into the reset connection
+    finally:
+        live.stop()
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "Exception" not in captured.err

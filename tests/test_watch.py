@@ -146,6 +146,25 @@ def test_a_plain_save_is_applied_and_seen_by_no_sync_readers(make_vault, watch, 
     assert "people/Carla.md" in links.stdout
 
 
+def test_a_closed_write_is_applied_at_once_an_open_one_waits(make_vault, watch):
+    """A quiet period coalesces a save's events, but a file closed after writing is
+    whole: it is applied without waiting out the quiet period, while a write still
+    open waits for its close (or the quiet period). Here the quiet period is a minute,
+    so which of the two happened is plain."""
+    vault = make_vault(VAULT)
+    watcher = watch(vault, quiet=60.0, max_delay=60.0)
+    (vault / "people/Carla.md").write_text("---\ntype: contact\n---\nKnows [[Bob]].\n")
+    assert_exact(vault, timeout=20)
+    with open(vault / "people/Dana.md", "w", encoding="utf-8") as handle:
+        handle.write("---\ntype: contact\n---\nHalf")
+        handle.flush()
+        time.sleep(2)
+        assert not watcher.settled()  # recorded, waiting for the close
+        assert "people/Dana.md" not in {row[0] for row in index_dump(vault)["files"]}
+        handle.write(" written, knows [[Carla]].\n")
+    assert_exact(vault, timeout=20)
+
+
 def test_atomic_save_temp_file_renamed_over(make_vault, watch):
     vault = make_vault(VAULT)
     watch(vault)

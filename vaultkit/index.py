@@ -37,6 +37,8 @@ PARSER_VERSION = 4  # bump when parsing changes what it extracts: forces a re-pa
 USER_VERSION = SCHEMA_VERSION * 1000 + PARSER_VERSION
 APPLICATION_ID = 0x564B4954  # "VKIT": tells our database from a foreign one
 MAX_NOTE_BYTES = 16 * 1024 * 1024
+INDEX_FILE = "index.sqlite"
+ABANDONED_SECONDS = 3600  # a first index still unpublished after an hour was left by a crash
 PARALLEL_THRESHOLD = 256  # below this many files, a process pool costs more than it saves
 
 SCHEMA = """
@@ -310,11 +312,13 @@ def _resolved(links: list[tuple[Any, ...]], resolver: Resolver, alias_fallback: 
 class Index:
     """The vault's index. Open with `Index.open(root)`; `sync()` brings it up to date."""
 
-    def __init__(self, root: Path, config: Config, db: sqlite3.Connection, warnings: list[str]):
+    def __init__(self, root: Path, config: Config, db: sqlite3.Connection, warnings: list[str],
+                 fresh: Path | None = None):
         self.root = root
         self.config = config
         self.db = db
         self.warnings = warnings
+        self._fresh = fresh  # the private file a first index is built in, until `_publish`
         self._resolver: Resolver | None = None
         self.workers: int | None = None  # processes for large syncs; None: one per core
         self._resolver_version = -1  # data_version when the resolver was built
@@ -325,15 +329,19 @@ class Index:
         root = Path(root)
         config = config or load_config(root)
         state = root / STATE_DIR
-        path = state / "index.sqlite"
+        path = state / INDEX_FILE
         warnings: list[str] = []
+        fresh = None
         try:
             state.mkdir(exist_ok=True)
             gitignore = state / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n")
             try:
-                db = _connect(path)
+                if not path.exists() and not Path(f"{path}-wal").exists():
+                    fresh, db = _connect_fresh(state)
+                else:
+                    db = _connect(path)
             except sqlite3.OperationalError:
                 raise  # locked or unwritable, not damaged: never delete an index another process uses
             except sqlite3.DatabaseError as error:
@@ -345,10 +353,41 @@ class Index:
                 f"{state}: cannot keep the index there ({getattr(error, 'strerror', None) or error}); "
                 f"it is only a cache: remove {state} or make the vault writable"
             ) from None
-        return cls(root, config, db, warnings)
+        return cls(root, config, db, warnings, fresh)
 
     def close(self) -> None:
         self.db.close()
+        if self._fresh is not None:  # never synced: there is nothing worth keeping
+            self._fresh.unlink(missing_ok=True)
+
+    def _publish(self) -> None:
+        """Put a first index, built in a private file, where every process looks for it.
+
+        Built there without a write-ahead log, every page is written once, not to the
+        log and then again by the checkpoint (a tenth of a cold index of 10k notes), and
+        no other process can see it half-made. It becomes the vault's index only if there
+        is none yet: a hard link never replaces a file. Renaming over an index that
+        another process has open would pair our file with that process's `-wal` file.
+        If another process got there first, its index is ours too: the sync that
+        follows brings it up to date."""
+        fresh, self._fresh = self._fresh, None
+        final = fresh.with_name(INDEX_FILE)
+        self.db.execute("PRAGMA journal_mode = WAL")  # kept in the file, for every later connection
+        self.db.close()
+        try:
+            os.link(fresh, final)
+            published = True
+        except FileExistsError:
+            published = False
+        except OSError:  # no hard links on this file system (FAT): build the shared index the slow way
+            published = False
+        finally:
+            fresh.unlink(missing_ok=True)
+        self.db = _connect(final)
+        self._resolver_version = self._data_version()  # the resolver describes these rows
+        if not published:
+            self._resolver = None
+            self._sync_once(None, False, None)
 
     def __enter__(self) -> "Index":
         return self
@@ -381,16 +420,22 @@ class Index:
         """
         try:
             with _collector_paused():
-                return self._sync_once(paths, full, progress)
+                report = self._sync_once(paths, full, progress)
+                if self._fresh is not None:
+                    self._publish()
+                return report
         except sqlite3.DatabaseError as error:
             # Damage past the first page (SQLITE_CORRUPT, exactly DatabaseError) shows only
             # when a query reads it. The index is a cache: start it over. Locked, read-only
             # or full disks are OperationalError, and the user must hear of those.
             if type(error) is not sqlite3.DatabaseError:
                 raise
-            path = self.root / STATE_DIR / "index.sqlite"
+            path = self.root / STATE_DIR / INDEX_FILE
             self.warnings.append(f"{path}: damaged index ({error}); rebuilding it")
             self.db.close()
+            if self._fresh is not None:
+                self._fresh.unlink(missing_ok=True)
+                self._fresh = None
             self.db = _connect_afresh(path)
             self._resolver = None
             return self._sync_once(None, True, progress)
@@ -911,6 +956,35 @@ IN_SUBTREE = "(path = ? OR (path > ? AND path < ?))"
 
 def _subtree(prefix: str) -> tuple[str, str, str]:
     return prefix, prefix + "/", prefix + "0"  # "0" sorts right after "/"
+
+
+def _connect_fresh(state: Path) -> tuple[Path, sqlite3.Connection]:
+    """A new, empty index in a file of this process's own (see `Index._publish`)."""
+    _remove_abandoned(state)
+    path = state / f"{INDEX_FILE}.new-{os.getpid()}-{os.urandom(4).hex()}"
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        # No other process opens this file: a journal in memory (for ROLLBACK), no syncs
+        # (a crash leaves only a file that `_remove_abandoned` deletes).
+        db.execute("PRAGMA journal_mode = MEMORY")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA foreign_keys = OFF")
+        _create(db)
+    except BaseException:
+        db.close()
+        path.unlink(missing_ok=True)
+        raise
+    return path, db
+
+
+def _remove_abandoned(state: Path) -> None:
+    """First indexes whose process died before publishing them."""
+    for path in state.glob(f"{INDEX_FILE}.new-*"):
+        try:
+            if time.time() - path.stat().st_mtime > ABANDONED_SECONDS:
+                path.unlink()
+        except OSError:
+            pass  # gone already, or not ours to delete: harmless either way
 
 
 def _connect_afresh(path: Path) -> sqlite3.Connection:

@@ -54,6 +54,10 @@ logger = logging.getLogger("vaultkit.watch")
 warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning, module="watchdog")
 
 QUIET_SECONDS = 0.05  # a save is a few events within a millisecond or two; 50 ms is plenty
+# When every file touched was closed after writing (or renamed, deleted), the write is
+# over: only the events that follow at once (a backup file removed, a rename's other
+# half) are waited for. Where the kernel reports no closes (macOS), `QUIET_SECONDS` holds.
+SETTLE_SECONDS = 0.005
 MAX_DELAY_SECONDS = 1.0  # under a constant stream of events, apply what came at least this often
 RETRY_SECONDS = (0.5, 30.0)  # after a failed update: first and longest wait before retrying
 
@@ -65,6 +69,8 @@ EVENTS = [
     DirCreatedEvent, DirDeletedEvent, DirMovedEvent,
 ]
 WANTED = frozenset(EVENTS)
+# Events after which a file is whole; a write still open is waited for.
+FINISHED = frozenset({FileClosedEvent, FileDeletedEvent, FileMovedEvent, FileAttribEvent, DirDeletedEvent, DirMovedEvent})
 
 # watchdog (inotify) reports a kernel queue overflow only as this log record.
 OVERFLOW_LOGGER = "watchdog.observers.inotify_c"
@@ -108,6 +114,7 @@ class Watcher:
         self._prefix = str(self.root) + os.sep
         self._lock = threading.Condition()
         self._pending: set[str] = set()  # vault-relative paths touched since the last update
+        self._writing: set[str] = set()  # those of them written to and not closed yet
         self._full_sync_due = False
         self._last_event = 0.0
         self._busy = False
@@ -190,13 +197,18 @@ class Watcher:
             return True
 
     # -- the event thread: record, nothing more --------------------------------------
-    def record(self, *absolute_paths: str) -> None:
+    def record(self, *absolute_paths: str, finished: bool = False) -> None:
+        """`finished`: the event says these files are whole (see `FINISHED`)."""
         relative = [self._relative(path) for path in absolute_paths if path]
         wanted = [path for path in relative if path is not None and in_vault(path, self.config)]
         if not wanted:
             return
         with self._lock:
             self._pending.update(wanted)
+            if finished:
+                self._writing.difference_update(wanted)
+            else:
+                self._writing.update(wanted)
             self._last_event = time.monotonic()
             self._lock.notify_all()
 
@@ -250,7 +262,8 @@ class Watcher:
             first = time.monotonic()
             while not self._stopping:
                 now = time.monotonic()
-                due = min(max(self._last_event, first) + self.quiet, first + self.max_delay)
+                quiet = self.quiet if self._writing or self._full_sync_due else min(self.quiet, SETTLE_SECONDS)
+                due = min(max(self._last_event, first) + quiet, first + self.max_delay)
                 due = max(due, first + retry)
                 if now >= due:
                     break
@@ -258,6 +271,7 @@ class Watcher:
             if self._stopping:
                 return None
             paths, self._pending = self._pending, set()
+            self._writing.clear()  # (a write still open sends its close later: applied again then)
             full, self._full_sync_due = self._full_sync_due, False
             self._busy = True
             return paths, full
@@ -317,7 +331,8 @@ class _Recorder(FileSystemEventHandler):
             return
         # A move names both ends (a rename within the vault, or a move in or out of
         # it); a folder's event names the folder, and the sync walks it.
-        self.watcher.record(os.fsdecode(event.src_path), os.fsdecode(event.dest_path or b""))
+        self.watcher.record(os.fsdecode(event.src_path), os.fsdecode(event.dest_path or b""),
+                            finished=type(event) in FINISHED)
 
 
 class _OverflowHandler(logging.Handler):

@@ -709,7 +709,7 @@ class Site:
                 continue
             report.rendered += 1
             if state == "written":
-                out.changed.add(out_path)
+                out.mark_changed(out_path)
                 report.written += 1
             if body is not None and self.bodies is not None:
                 self.bodies[body_key] = body
@@ -1078,6 +1078,7 @@ _FORKED: tuple[Site, Plan, list[list[str]], ChunksAhead | None] | None = None  #
 
 def _note_chunk(number: int) -> list[NoteResult]:
     site, plan, chunks, ahead = _FORKED
+    site.output.on_change = None  # the parent tells its listener of these pages (and its locks are not ours)
     bodies = ahead.take(number) if ahead is not None else None
     if bodies is None:
         return [site._note_result(plan, path) for path in chunks[number]]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import VaultkitError
@@ -36,7 +37,10 @@ class Output:
         self.folder = Path(folder)
         self.previous: set[str] = set()
         self.written: set[str] = set()
-        self.changed: set[str] = set()
+        self.changed: set[str] = set()  # what this build wrote anew or removed
+        # Told of each of those, once, as it happens: `serve` reloads a tab showing that
+        # page as soon as it is written, not when the whole build is done.
+        self.on_change: Callable[[str], None] | None = None
         self._checked: set[str] = set()  # folders made and found inside OUT during this build
         self._incomplete = False  # the manifest on disk says a build is under way
         # OUT was new or empty when this build opened it: a file not yet written by this
@@ -123,8 +127,15 @@ class Output:
                 os.unlink(target)
         self.written.add(path)
         replace_file(target, data)
-        self.changed.add(path)
+        self.mark_changed(path)
         return True
+
+    def mark_changed(self, path: str) -> None:
+        """`path` was written anew (here, or by a forked page renderer) or removed."""
+        if path not in self.changed:
+            self.changed.add(path)
+            if self.on_change is not None:
+                self.on_change(path)
 
     def keep(self, path: str) -> None:
         """A file from the previous build that this build leaves as it is."""
@@ -139,6 +150,7 @@ class Output:
                 target.unlink()
             except FileNotFoundError:
                 pass
+            self.mark_changed(path)
             parent = target.parent
             while parent != self.folder:
                 try:
@@ -151,7 +163,7 @@ class Output:
             manifest = json.dumps({"generator": "vaultkit", "files": sorted(self.written)}, indent=0)
             self._write_manifest(manifest)
             self._incomplete = False
-        self.previous, self.written = set(self.written), set()
+        self.previous, self.written, self.changed = set(self.written), set(), set()
         self._checked = set()
         self._fresh = False
         return removed

@@ -2,22 +2,31 @@
 
 The watcher (vaultkit/watch.py) syncs the index and calls back on its own thread;
 the callback rebuilds the site from the watcher's index (pages whose inputs did not
-change are left alone) and bumps a version number. The server, `http.server` on a
-thread bound to 127.0.0.1 only, serves OUT and adds one script tag to each HTML page
-as it sends it: that script polls `/__vaultkit/version.js` (a script, so the site's
-Content-Security-Policy needs no change) and reloads the tab when the version moves.
-The built files never contain it.
+change are left alone), and the site's output tells `LiveState` of each file it
+writes anew or removes. The server, `http.server` on a thread bound to 127.0.0.1
+only, serves OUT and adds one script tag to each HTML page as it sends it: that
+script asks `/__vaultkit/changed.js` (a script, so the site's Content-Security-Policy
+needs no change) whether its page, or a file the page loads, changed since it was
+served. The server holds the question until one did (a long poll, as `mkdocs serve`
+does), so the tab reloads as soon as its page is written, while the rest of the
+build goes on. The built files never contain the script.
 """
 
 from __future__ import annotations
 
+import html
 import logging
+import os
+import posixpath
+import re
+import sys
 import threading
 import time
 from collections.abc import Callable
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, unquote
 
 from ..errors import VaultkitError
 from ..watch import Watcher
@@ -25,39 +34,92 @@ from .build import BuildReport, Site
 
 logger = logging.getLogger("vaultkit.serve")
 PREFIX = "/__vaultkit/"
-RELOAD_TAG = b'<script src="/__vaultkit/livereload.js"></script>'
 LIVERELOAD_JS = b"""(function () {
   "use strict";
-  var seen = null;
-  window.__vkVersion = function (version) {
-    if (seen === null) seen = version;
-    else if (version !== seen) window.location.reload();
-  };
+  var me = document.currentScript;
+  var page = me.getAttribute("data-page"), seen = me.getAttribute("data-seen");
+  window.__vkChanged = function (changed) { if (changed) window.location.reload(); };
   function poll() {
     var s = document.createElement("script");
-    s.src = "/__vaultkit/version.js?t=" + Date.now();
-    s.onload = s.onerror = function () { s.remove(); setTimeout(poll, 400); };
+    s.src = "/__vaultkit/changed.js?page=" + encodeURIComponent(page) + "&seen=" + encodeURIComponent(seen)
+      + "&t=" + Date.now();
+    s.onload = function () { s.remove(); setTimeout(poll, 0); };
+    s.onerror = function () { s.remove(); setTimeout(poll, 2000); };  // the server stopped: ask now and then
     document.head.appendChild(s);
   }
-  poll();
+  // After the load event: a script added before it would hold the page's load back.
+  if (document.readyState === "complete") poll();
+  else window.addEventListener("load", function () { setTimeout(poll, 0); });
 })();
 """
+# What a page loads (scripts, style sheets, images): a tab reloads when one of them changes too.
+LOADED = re.compile(rb'<(?:script|link|img)\b[^>]*?\s(?:src|href)="([^"]*)"')
 
 
 class ServeError(VaultkitError):
     pass
 
 
+HOLD_SECONDS = 20.0  # how long a tab's question "has my page changed?" waits for a change
+
+
 class LiveState:
-    """The build version the open tabs compare against; bumped when files changed."""
+    """Which output files changed when, for the open tabs to ask about their page.
+
+    Each change (a file written anew or removed) gets the next number. A page is served
+    with the number so far (`stamp`); its tab then asks whether the page, or a file it
+    loads, changed after that, and the answer is held until one did (`changed_since`).
+    So a tab reloads as soon as its own page is written, while the build goes on with
+    the other pages, and a tab whose page did not change does not reload at all."""
 
     def __init__(self) -> None:
-        self.version = 1
-        self.lock = threading.Lock()
+        self.session = os.urandom(4).hex()  # a tab from an earlier run of the server reloads at once
+        self.count = 0
+        self.changed_at: dict[str, int] = {}
+        self.loads: dict[str, frozenset[str]] = {}  # page -> the files it loads, as last served
+        self.stopping = False
+        self.changed = threading.Condition()
 
-    def bump(self) -> None:
-        with self.lock:
-            self.version += 1
+    def mark(self, path: str) -> None:
+        with self.changed:
+            self.count += 1
+            self.changed_at[path] = self.count
+            self.changed.notify_all()
+
+    def stamp(self) -> str:
+        return f"{self.session}-{self.count}"
+
+    def changed_since(self, page: str, seen: str, timeout: float = HOLD_SECONDS) -> bool:
+        """Whether `page` or a file it loads changed after `seen` (a `stamp`), once one did
+        (or after `timeout`, or when the server stops)."""
+        session, _, count = seen.partition("-")
+        if session != self.session or not count.isdigit():
+            return True
+        after = int(count)
+        watched = (page, *self.loads.get(page, ()))
+
+        def changed() -> bool:
+            return any(self.changed_at.get(path, 0) > after for path in watched)
+
+        with self.changed:
+            self.changed.wait_for(lambda: changed() or self.stopping, timeout)
+            return changed()
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()
+
+
+def loaded_files(page: str, html: bytes) -> frozenset[str]:
+    """The output files a page loads, from its `src` and `href` attributes (relative URLs)."""
+    found = set()
+    folder = posixpath.dirname(page)
+    for match in LOADED.finditer(html):
+        url = unquote(match.group(1).decode("utf-8", "replace")).split("#", 1)[0].split("?", 1)[0]
+        if url and ":" not in url.split("/", 1)[0] and not url.startswith("/"):
+            found.add(posixpath.normpath(posixpath.join(folder, url)))
+    return frozenset(found)
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -71,19 +133,26 @@ class Handler(SimpleHTTPRequestHandler):
         logger.debug("%s " + format, self.address_string(), *args)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         if path == PREFIX + "livereload.js":
             return self._send(LIVERELOAD_JS, "text/javascript")
-        if path == PREFIX + "version.js":
-            return self._send(f"window.__vkVersion && window.__vkVersion({self.state.version});".encode(),
+        if path == PREFIX + "changed.js":
+            asked = parse_qs(query)
+            changed = self.state.changed_since(asked.get("page", [""])[0], asked.get("seen", [""])[0])
+            return self._send(f"window.__vkChanged && window.__vkChanged({str(changed).lower()});".encode(),
                               "text/javascript")
         local = Path(self.translate_path(self.path))
         if local.is_dir():
             local = local / "index.html"
         if local.suffix == ".html" and local.is_file():
+            seen = self.state.stamp()  # before reading: a change after it reloads the tab
             data = local.read_bytes()
+            page = local.relative_to(self.directory).as_posix()
+            self.state.loads[page] = loaded_files(page, data)
+            tag = (f'<script src="/__vaultkit/livereload.js" data-page="{html.escape(page)}" '
+                   f'data-seen="{seen}"></script>').encode()
             at = data.rfind(b"</body>")
-            data = data[:at] + RELOAD_TAG + data[at:] if at >= 0 else data + RELOAD_TAG
+            data = data[:at] + tag + data[at:] if at >= 0 else data + tag
             return self._send(data, "text/html; charset=utf-8")
         return super().do_GET()
 
@@ -98,6 +167,18 @@ class Handler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A tab that reloads or closes drops its held request: not worth a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            logger.debug("%s left: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
 
 class LiveSite:
@@ -123,13 +204,13 @@ class LiveSite:
         self.watcher.start()  # the full sync, in this thread
         self.site.use_index(self.watcher.index)
         report = self._build()
+        self.site.output.on_change = self.state.mark  # from now on, tabs may be open
         handler = partial(Handler, directory=str(self.site.out), state=self.state)
         try:
-            self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+            self.server = Server(("127.0.0.1", self.port), handler)
         except OSError as error:
             self.watcher.stop()
             raise ServeError(f"cannot serve on 127.0.0.1:{self.port}: {error.strerror or error}") from None
-        self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, name="vaultkit-serve", daemon=True)
         self._thread.start()
         return report
@@ -137,8 +218,6 @@ class LiveSite:
     def _build(self, paths: list[str] | None = None) -> BuildReport:
         report = self.site.build(changed=paths, synced=True)
         self.builds += 1
-        if report.written or report.removed:
-            self.state.bump()
         if self.on_build is not None:
             self.on_build(report)
         return report
@@ -149,6 +228,7 @@ class LiveSite:
         self._build(sorted(paths) if paths is not None else None)
 
     def stop(self) -> None:
+        self.state.stop()  # the tabs' held requests end now
         if self.watcher is not None:
             self.watcher.stop()
         if self.server is not None:
