@@ -450,17 +450,20 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bo
 
     # Backlinks grouped by relation, from published notes only.
     groups: dict[str, dict[str, dict]] = {}
-    schema = content.schema
+    relation_of, notes, published = content.schema.relation_of, content.notes, plan.published
     for link in content.backlinks.get(path, ()):
-        if link.source not in plan.published:
+        source = link.source
+        if source not in published:
             continue
-        rel = schema.relation_of(plan.type(link.source), link.field)
-        group = groups.setdefault(rel, {})
-        if link.source not in group:  # (a note may link here more than once)
-            group[link.source] = links.to(link.source)
+        rel = relation_of(notes[source].type, link.field)
+        group = groups.get(rel)
+        if group is None:
+            group = groups[rel] = {}
+        if source not in group:  # (a note may link here more than once)
+            group[source] = links.to(source)
     backlinks = [
-        {"relation": RELATION_LABELS.get(rel, rel), "items": sorted(items.values(), key=lambda i: i["title"].lower())}
-        for rel, items in sorted(groups.items(), key=lambda kv: list(RELATION_LABELS).index(kv[0]) if kv[0] in RELATION_LABELS else 99)
+        {"relation": RELATION_LABELS.get(rel, rel), "items": sorted(items.values(), key=_lower_title)}
+        for rel, items in sorted(groups.items(), key=_relation_order)
     ]
 
     # The local graph: this note's neighbours in the published graph.
@@ -471,7 +474,7 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bo
     # Only the neighbours drawn get a link (and a preview in the page): a company's page
     # has hundreds of neighbours and draws LOCAL_GRAPH_LIMIT of them.
     links.deps.update(neighbours)
-    drawn = sorted(neighbours.items(), key=lambda item: (item[1], plan.title(item[0]).lower()))[:LOCAL_GRAPH_LIMIT]
+    drawn = sorted(neighbours.items(), key=lambda item: (item[1], notes[item[0]].title.lower()))[:LOCAL_GRAPH_LIMIT]
     local = [{**links.to(other), "relation": rel} for other, rel in drawn]
 
     data: dict[str, Any] = {
@@ -505,6 +508,17 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bo
         data["body_key"] = ""
     data["previews"] = dict(sorted(links.previews.items()))
     return data
+
+
+_RELATION_ORDER = {relation: n for n, relation in enumerate(RELATION_LABELS)}
+
+
+def _relation_order(group: tuple[str, Any]) -> int:
+    return _RELATION_ORDER.get(group[0], 99)
+
+
+def _lower_title(item: dict[str, Any]) -> str:
+    return item["title"].lower()
 
 
 def _person(plan: Plan, path: str, links: PageLinks) -> dict[str, Any]:

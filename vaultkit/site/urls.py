@@ -45,7 +45,9 @@ def attachment_output(path: str) -> str:
     return "/".join(slugify(part) for part in path.split("/"))
 
 
+@lru_cache(maxsize=1 << 14)
 def tag_output(tag: str) -> str:
+    """(Memoised: every note page links each of its tags, a vault has a few hundred.)"""
     return "tags/" + "/".join(slugify(part) for part in tag.split("/") if part) + ".html"
 
 
