@@ -149,13 +149,32 @@ def link_html(item: dict[str, Any]) -> Markup:
     return Markup(_link(item))
 
 
+def _links(items: list[dict[str, Any]], sep: str = ", ") -> str:
+    return _escaped(sep).join(_link(item) for item in items)
+
+
 def links_html(items: list[dict[str, Any]], sep: str = ", ") -> Markup:
-    return Markup(_escaped(sep).join(_link(item) for item in items))
+    return Markup(_links(items, sep))
 
 
 def link_items_html(items: list[dict[str, Any]]) -> Markup:
     """Each link as a list item (a page's backlinks: one call from the template, not one a link)."""
     return Markup("".join(f"<li>{_link(item)}</li>" for item in items))
+
+
+def tag_links_html(tags: list[dict[str, str]]) -> Markup:
+    """A note page's tags, each a link to its tag page."""
+    return Markup("".join(f'<a class="vk-tag" href="{_escaped(t["href"])}">#{_escaped(t["tag"])}</a> ' for t in tags))
+
+
+def card_html(rows: list[dict[str, Any]]) -> Markup:
+    """A note page's properties card: each row's key and its links or text (a dozen rows a
+    page, each a pass of a template loop costs several times the Python)."""
+    return Markup("".join(
+        f"<dt>{_escaped(row['key'])}</dt><dd>"
+        f"{_links(row['links']) if row.get('links') else _escaped(row.get('text', ''))}</dd>\n"
+        for row in rows
+    ))
 
 
 def chain_html(items: list[dict[str, Any]]) -> Markup:
@@ -282,7 +301,8 @@ class Site:
             keep_trailing_newline=True,
         )
         self.jinja.globals.update(csp=content_security_policy(), stage_labels=STAGE_LABELS, link=link_html,
-                                  links=links_html, link_items=link_items_html, chain=chain_html)
+                                  links=links_html, link_items=link_items_html, chain=chain_html,
+                                  tag_links=tag_links_html, card=card_html)
         self.jinja.filters["script_json"] = script_json
 
     # -- the index ---------------------------------------------------------------
