@@ -69,7 +69,7 @@ line_start = st.sampled_from(
     [
         "", "", "", "", "# ", "## ", "###### ", "####### ", "#", "- ", "- ", "* ", "+ ", "1. ", "1. ", "2. ", "1) ",
         "10. ", "> ", "> ", ">", "> > ", "> - ", "- > ", "- - ", "    ", "  ", "\t", "```", "~~~", "---", "***",
-        "===", "| --- | --- |", "|---|", "- [ ] ", "%%", "$$", "<div>", "[r]: Ana.md", "-", "1.", "> [!tip] ",
+        "===", "| --- | --- |", "|---|", "- [ ] ", "%%", "$$", "<div>", "[r]: Ana.md", "-", "1.", "1\u0663. ", "> [!tip] ",
         "> [!faq]- ", "## H ##", "# Ana",
     ]
 )
@@ -106,6 +106,7 @@ raw_soup = st.text(alphabet="[]#!|^-*>`~%$\\<> \n\t\rab1.:&\"'", max_size=80)
 @example("# Title\n\nSee [[Ana]] and #tag.\n\n- [[Bo]] ^b1\n- two\n\n> quote [[Secret]]\n")
 @example("- a\n\n- b\n\ntext")
 @example("1. a\n\n2. b")
+@example("1\u0663. x\n2. y")  # not a list item: markdown-it reads ASCII digits only
 @example("# H\n\n## H\n\n# H")
 @example("> [!tip] Ask\n> always\n\n# H\n\ntext")
 @example("a  \nb \nc")
@@ -142,7 +143,7 @@ def test_the_fast_path_is_taken_for_plain_prose() -> None:
             "![[pic.png|120]]\n\n%%TODO: ask [[Ana]]%% 50%\n")
     pieces = fastrender.segments(body)
     assert pieces is not None and len(pieces) == 6
-    assert all(fastrender.render_simple(piece, lookup, tag_href, {}) is not None for piece in pieces)
+    assert all(fastrender.render_simple(piece, fastrender.Links(lookup, tag_href), {}) is not None for piece in pieces)
     fast, slow = both(body)
     assert fast == slow
 

@@ -21,7 +21,7 @@ import nh3
 from markdown_it.renderer import RendererHTML
 
 from ..markdown import SCHEME_RE, markdown, split_wikilink
-from .fastrender import render_simple, segments
+from .fastrender import Links, render_simple, segments
 from .urls import heading_anchor
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif")
@@ -151,13 +151,7 @@ def render_body(
     pieces = segments(body) if fast else None
     if pieces is not None:
         env, out, slow = new_env(), [], []  # slow: pieces in a row for markdown-it-py, parsed at once
-        images, embedded = env["vk_images"], []
-
-        def looking(linkpath: str, subpath: str, kind: str) -> LinkView:
-            view = lookup(linkpath, subpath, kind)
-            if kind == "embed" and view.state == "ok" and view.is_image:
-                images.add(view.href)  # as _render_wikilink does: the sanitiser keeps these
-            return view
+        embedded = []
 
         def embedding(linkpath: str, subpath: str) -> str | None:
             found = embed(linkpath, subpath) if embed else None
@@ -166,13 +160,15 @@ def render_body(
                 return _embedded_note(found, env)
             return None
 
+        links = Links(lookup, tag_href, embedding, env["vk_images"])
+
         def simple(piece: str, ids: dict[str, int]) -> str | None:
             # A piece with an embedded note holds HTML markdown-it-py wrote (the embedded
             # note's, and a <div> in a <p>): it is sanitised like the slow pieces, which
             # still skips parsing and rendering it.
             embedded.clear()
-            html = render_simple(piece, looking, tag_href, ids, embedding)
-            return sanitize(html, frozenset(images)) if html is not None and embedded else html
+            html = render_simple(piece, links, ids)
+            return sanitize(html, frozenset(links.images)) if html is not None and embedded else html
 
         for piece in [*pieces, None]:
             # (Its headings are counted after any slow pieces before it: on a copy until then.)
@@ -336,11 +332,12 @@ def _render_embedded(body: str, outer_env: dict) -> str:
         "vk_images": outer_env["vk_images"],
     }
     pieces = segments(body) if outer_env.get("vk_fast", True) else None
+    links = Links(flat, outer_env["vk_tag_href"])
     out = []
     for piece in pieces if pieces is not None else [body]:
         # Plain pieces as the sanitiser writes them, the others as markdown-it does: the
         # page's sanitiser reads both alike (it parses each to the same elements and text).
-        html = render_simple(piece, flat, outer_env["vk_tag_href"], None) if pieces is not None else None
+        html = render_simple(piece, links, None) if pieces is not None else None
         if html is None:
             tokens = md.parse(piece, env)
             _mark_callouts(tokens)
