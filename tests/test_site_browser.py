@@ -302,3 +302,64 @@ def test_serve_reloads_the_open_tab(browser, make_vault) -> None:
     finally:
         context.close()
         live.stop()
+
+
+# Counts the lines the page strokes in each frame (force-graph clears the canvas first).
+RECORD_CANVAS_LINES = """
+(() => {
+  const proto = CanvasRenderingContext2D.prototype, line = proto.lineTo, clear = proto.clearRect;
+  window.vkFrameLines = [];
+  window.vkLines = 0;
+  proto.clearRect = function (...args) {
+    if (this.canvas.isConnected) { window.vkFrameLines.push(window.vkLines); window.vkLines = 0; }  // (not the hit-test canvas)
+    return clear.apply(this, args);
+  };
+  proto.lineTo = function (...args) { if (this.canvas.isConnected) window.vkLines++; return line.apply(this, args); };
+})();
+"""
+
+
+def _frame_lines_while_zooming(page) -> tuple[list[int], list[int]]:
+    """Lines stroked in each frame while the wheel turns, then in the frames after it rests."""
+    page.wait_for_function("() => window.vkGraph && window.vkGraph.graphData().nodes.length > 0")
+    page.wait_for_timeout(500)  # the first fit to the window is done
+    box = page.locator("#vk-graph canvas").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.evaluate("() => { window.vkFrameLines = []; window.vkLines = 0; }")
+    for _ in range(6):
+        page.mouse.wheel(0, -60)
+        page.wait_for_timeout(40)
+    moving = page.evaluate("() => window.vkFrameLines.splice(0)")
+    page.wait_for_timeout(1000)  # the wheel's gesture ends 150 ms after its last turn
+    return moving, page.evaluate("() => window.vkFrameLines.concat([window.vkLines])")  # (the last frame's, so far)
+
+
+def test_a_big_graph_draws_only_its_nodes_while_the_view_moves(watched, tmp_path) -> None:
+    """Thousands of links take a software-drawn frame a tenth of a second or more: while the
+    view moves they are left out, and they come back when it rests. A small graph keeps them."""
+    from conftest import write_vault
+    from vaultkit.site import build_site
+
+    people = 300
+    vault = write_vault(tmp_path / "big", {
+        f"Person {i}.md": "---\ntype: contact\n---\n" + " ".join(f"[[Person {(i * 7 + k) % people}]]" for k in range(1, 22))
+        for i in range(people)
+    })
+    build_site(vault, today="2026-10-01")
+    page = watched.page
+    page.add_init_script(RECORD_CANVAS_LINES)
+    page.goto((vault / "_site" / "graph.html").as_uri())
+    assert page.evaluate("() => window.vkGraph.graphData().links.length") > 5000
+    moving, rest = _frame_lines_while_zooming(page)
+    assert moving and max(moving) < 100, moving  # nodes only (their circles are arcs, not lines)
+    assert rest and rest[-1] > 5000, rest
+    assert watched.errors() == []
+
+
+def test_a_small_graph_keeps_its_links_while_the_view_moves(watched, example_site: Path) -> None:
+    page = watched.page
+    page.add_init_script(RECORD_CANVAS_LINES)
+    page.goto((example_site / "graph.html").as_uri())
+    moving, rest = _frame_lines_while_zooming(page)
+    assert moving and max(moving) > 0, moving
+    assert watched.errors() == []

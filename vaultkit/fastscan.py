@@ -380,8 +380,12 @@ def _table_cells(line: str) -> list[str]:
     return cells
 
 
-def _scan_table(lines: list[str], first_line: int):
-    """A chunk that is exactly one table: header, delimiter row, rows that start with `|`."""
+def _scan_table(lines: list[str], first_line: int, collect: bool = True):
+    """A chunk that is exactly one table: header, delimiter row, rows that start with `|`.
+
+    Not `collect`: whether it is one, for the site's renderer (links and tags not
+    gathered; a cell with a link that is not simple, which alone makes the gathering
+    fail, holds a `](` on which the renderer gives up anyway)."""
     width = _delimiter_columns(lines[1])
     if lines[0][0] in " \t" or lines[1][0] in " \t" or len(lines) * (width or 0) > 10_000:
         return None
@@ -407,6 +411,6 @@ def _scan_table(lines: list[str], first_line: int):
                 return None  # a `[[` the split may have cut: the parser's table rule joins it
             if not is_plain_inline(cell, references=False):
                 return None
-            if not _collect(cell, first_line + offset, links, tags):
+            if collect and not _collect(cell, first_line + offset, links, tags):
                 return None
     return links, tags, [], []

@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import NamedTuple
 from urllib.parse import unquote
 
 from ..fastscan import (
@@ -53,7 +52,7 @@ CALLOUT_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")  # as rende
 _LIST_LIKE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
 # Line kinds of a simple chunk (as vaultkit.fastscan reads them).
 _BULLET = re.compile(r"^([-*+]) (?=[^ \t])")
-_ORDERED = re.compile(r"^(\d{1,9})([.)]) (?=[^ \t])")
+_ORDERED = re.compile(r"^([0-9]{1,9})([.)]) (?=[^ \t])")  # ASCII digits only, as markdown-it reads them
 # In a chunk: what only markdown-it-py may read (HTML, escapes, math, tabs, control
 # characters, whitespace other than space and newline, and `~~~`); a table's: comments
 # too. (Each pattern here is one character class, a literal or a literal first: Python's
@@ -93,7 +92,13 @@ _ANGLED = re.compile(r"<https?://[^<>\x00-\x20\[\]`%$\\&\x7f]*>|\]\(<[^<>\n\\&]*
 _LINK_LABEL = re.compile(r"[^#*_~&%`]*")
 # The first characters of every line a block rule may read as more than paragraph text
 # (headings, list items, quotes, rules, setext underlines, tables, fences, indented code).
-_MARKED = frozenset(" \t#-*+>_=|:`~0123456789")
+_MARKED = " \t#-*+>_=|:`~0123456789"
+_DIGITS = "0123456789"
+# The first characters of a line fastscan._RULE_LIKE may match (but spaces and tabs,
+# taken before), and of content (an item's, a quoted line's) that _NESTED_START or
+# _RULE_LIKE may match.
+_RULE_FIRST = "-*_=|:+"
+_NESTED_FIRST = ">-*+#0123456789 \t_=|:"
 _BACKTICKS = re.compile(r"`+")
 # The first characters of where an inline rule other than text may start: a wiki-link
 # or an embed, a simple link, a tag, a code span, a comment, an autolink or HTML.
@@ -140,23 +145,31 @@ class _Fallback(Exception):
     """This chunk needs markdown-it-py after all (a link whose address is not local)."""
 
 
-class _Links(NamedTuple):
-    lookup: Callable  # render.LinkLookup
-    tag_href: Callable[[str], str]
-    embed: Callable[[str, str], str | None] | None
+class Links:
+    """What a body's links render with, for all its pieces: render_body's `lookup`
+    and `tag_href`; `embed(linkpath, subpath)`, a note's embed as render._render_wikilink
+    writes it, before sanitising, or None where it writes a link instead (the caller
+    sanitises a piece once it has called `embed` for one; without it, a piece with an
+    embedded note goes the slow way); `images`, where the addresses of the images
+    embedded are gathered (as render._render_wikilink gathers them, for the sanitiser)."""
+
+    __slots__ = ("lookup", "tag_href", "embed", "images", "written")
+
+    def __init__(self, lookup, tag_href: Callable[[str], str], embed: Callable[[str, str], str | None] | None = None,
+                 images: set[str] | None = None):
+        self.lookup = lookup
+        self.tag_href = tag_href
+        self.embed = embed
+        self.images = images if images is not None else set()
+        # Each wiki-link's HTML by its text: a body often links to a note more than once.
+        self.written: dict[str, str] = {}
 
 
-def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[str, int] | None,
-                  embed: Callable[[str, str], str | None] | None = None) -> str | None:
+def render_simple(piece: str, links: Links, ids: dict[str, int] | None) -> str | None:
     """A piece of simple lines as sanitised HTML, or None to leave it to markdown-it-py.
 
-    `lookup` and `tag_href` are render_body's; `ids` counts heading anchors across the
-    body (only changed when the piece is rendered here); None: headings get no id (an
-    embedded note's). `embed(linkpath, subpath)`: a note's embed as render._render_wikilink
-    writes it, before sanitising, or None where it writes a link instead (the caller
-    sanitises a piece once it has called `embed` for one); without it, a piece with an
-    embedded note goes the slow way."""
-    links = _Links(lookup, tag_href, embed)
+    `ids` counts heading anchors across the body (only changed when the piece is
+    rendered here); None: headings get no id (an embedded note's)."""
     lines = piece.split("\n")
     while lines and not lines[-1].strip(" \t"):
         lines.pop()
@@ -187,7 +200,8 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
     previous_kind = "start"
     hard = _marked_inline(piece)  # else no line's inline text can hold one
     for line in lines:
-        if line and line[0] not in _MARKED:
+        first = line[:1]
+        if first not in _MARKED:  # (nor empty: "" is in every string)
             # Most lines: plain text, which no block rule can take (none starts with its first character).
             if open_lines is not None:
                 open_lines.append(line)  # a lazy continuation line
@@ -198,9 +212,10 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
                 return None
             previous_kind = "text"
             continue
-        if not line or line[0] in " \t" or _RULE_LIKE.match(line):
+        # Each rule is tried only on the lines whose first character it can start with.
+        if not first or first in " \t" or (first in _RULE_FIRST and _RULE_LIKE.match(line)):
             return None
-        heading = _ATX.match(line)
+        heading = _ATX.match(line) if first == "#" else None
         if heading:
             level = len(heading.group(1))
             content = _heading_content(line, level)
@@ -210,13 +225,13 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
             open_lines = None
             previous_kind = "heading"
             continue
-        bullet = _BULLET.match(line)
-        ordered = _ORDERED.match(line)
+        bullet = _BULLET.match(line) if first in "-*+" else None
+        ordered = _ORDERED.match(line) if first in _DIGITS else None
         if bullet or ordered:
             if ordered and ordered.group(1) != "1" and previous_kind in ("text", "quote"):
                 return None  # may continue the paragraph: leave it to the parser
             content = line[(bullet or ordered).end():]
-            if _NESTED_START.match(content) or _RULE_LIKE.match(content):
+            if content[0] in _NESTED_FIRST and (_NESTED_START.match(content) or _RULE_LIKE.match(content)):
                 return None
             key = ("ul", bullet.group(1)) if bullet else ("ol", ordered.group(2))
             last = blocks[-1] if blocks else None
@@ -227,12 +242,12 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
                 start = int(ordered.group(1)) if ordered else 1
                 blocks.append([key[0], key, start, [open_lines]])
             kind = "item"
-        elif line[0] == ">":
+        elif first == ">":
             quote = _QUOTE.match(line)
             if quote is None:
                 return None
             content = line[quote.end():]
-            if _NESTED_START.match(content) or _RULE_LIKE.match(content):
+            if content[0] in _NESTED_FIRST and (_NESTED_START.match(content) or _RULE_LIKE.match(content)):
                 return None  # nested blocks
             last = blocks[-1] if blocks else None
             if last is not None and last[0] == "q" and open_lines is last[1]:
@@ -242,7 +257,7 @@ def render_simple(piece: str, lookup, tag_href: Callable[[str], str], ids: dict[
                 blocks.append(["q", open_lines])
             kind = "quote"
         else:
-            if _EMPTY_ITEM.match(line):
+            if (first in "-*+" or first in _DIGITS) and _EMPTY_ITEM.match(line):
                 return None
             content = line
             if open_lines is not None:
@@ -288,10 +303,10 @@ def _fence(lines: list[str], marker: str, info: str) -> str | None:
     return opening + _text(code) + "</code></pre>\n"
 
 
-def _table(lines: list[str], links: _Links) -> str | None:
+def _table(lines: list[str], links: Links) -> str | None:
     """A piece that is one table, as fastscan reads it (the alignment's style attribute
     is one the sanitiser removes)."""
-    if _scan_table(lines, 0) is None or any(_hard_chunk(line.replace("\\|", ""), table=True) for line in lines):
+    if _scan_table(lines, 0, collect=False) is None or _hard_chunk("\n".join(lines).replace("\\|", ""), table=True):
         return None
     width = _delimiter_columns(lines[1])
     out = ["<table>\n<thead>\n<tr>\n"]
@@ -312,14 +327,14 @@ def _table(lines: list[str], links: _Links) -> str | None:
     return "".join(out)
 
 
-def _cell(text: str, links: _Links) -> str:
+def _cell(text: str, links: Links) -> str:
     text = text.strip(" \t")
     if _marked_inline(text):
         raise _Fallback
     return _inline_line(text, links)
 
 
-def _blocks_html(blocks: list[list], links: _Links, ids: dict[str, int]) -> str:
+def _blocks_html(blocks: list[list], links: Links, ids: dict[str, int]) -> str:
     out: list[str] = []
     anchors: list[tuple[str, int]] = []  # heading ids given here, counted into `ids` only at the end
     counts = dict(ids or ())
@@ -369,7 +384,7 @@ def _blocks_html(blocks: list[list], links: _Links, ids: dict[str, int]) -> str:
     return "".join(out)
 
 
-def _inline(content: str, links: _Links) -> str:
+def _inline(content: str, links: Links) -> str:
     """Inline text of text, soft and hard line breaks, wiki-links and tags, as the inline
     rules tokenise it (the same scan as markdown.extract_plain_inline)."""
     if "\n" in content:
@@ -386,13 +401,15 @@ def _inline(content: str, links: _Links) -> str:
     return _inline_line(content, links)
 
 
-def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
+def _inline_line(content: str, links: Links, later: list[str] = ()) -> str:
     """One line of inline text (`later`: the lines after it in the same inline text)."""
     found = _STARTS.search(content)
     if found is None:
         return _text(content)
     out: list[str] = []
     size, text_from = len(content), 0
+    # The text between links as it stands, when it has nothing to escape (most lines).
+    text = _text if "&" in content or "<" in content or ">" in content or "\xa0" in content else str
     has_links = "](" in content  # else a `[` alone opens no simple link
     while found is not None:
         at = found.start()
@@ -410,13 +427,13 @@ def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
                         raise _Fallback  # then `![` may open an image
                     pos = opening - 1  # the second `[` may open a link
                 else:
-                    out.append(_text(content[text_from:at]))
+                    out.append(text(content[text_from:at]))
                     out.append(_wikilink(inner, links, "embed" if embed else "link"))
                     pos = text_from = close + 2
             elif first == "[" and has_links:
                 simple = _INLINE_LINK.match(content, at)
                 if simple is not None:
-                    out.append(_text(content[text_from:at]))
+                    out.append(text(content[text_from:at]))
                     out.append(_markdown_link(simple, content, links.lookup))
                     pos = text_from = simple.end()
         elif first == "#":
@@ -424,9 +441,9 @@ def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
             if at == 0 or content[at - 1].isspace():
                 match = TAG_RE.match(content, at)
                 if match and not match.group(1).isdigit():
-                    out.append(_text(content[text_from:at]))
+                    out.append(text(content[text_from:at]))
                     tag = match.group(1)
-                    out.append(f'<a class="vk-tag" href="{_address(links.tag_href(tag))}">#{_text(tag)}</a>')
+                    out.append(f'<a class="vk-tag" href="{_address(links.tag_href(tag))}">#{text(tag)}</a>')
                     pos = text_from = match.end()
         elif first == "`":
             # markdown-it's backtick rule: the run closes at the next run as long, else is text.
@@ -440,8 +457,8 @@ def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
                 code = content[at + run:closer.start()]
                 if code.startswith(" ") and code.endswith(" ") and code.strip():
                     code = code[1:-1]
-                out.append(_text(content[text_from:at]))
-                out.append("<code>" + _text(code) + "</code>")
+                out.append(text(content[text_from:at]))
+                out.append("<code>" + text(code) + "</code>")
                 pos = text_from = closer.end()
         elif first == "%":
             if content.startswith("%%", at):
@@ -449,19 +466,19 @@ def _inline_line(content: str, links: _Links, later: list[str] = ()) -> str:
                 close = content.find("%%", at + 2)
                 if close < 0:
                     raise _Fallback  # it runs on to the end of the inline text
-                out.append(_text(content[text_from:at]))
+                out.append(text(content[text_from:at]))
                 pos = text_from = close + 2
         else:
             autolink = _AUTOLINK.match(content, at)
             if autolink is None:
                 raise _Fallback  # raw HTML, or an autolink whose address is rewritten
-            out.append(_text(content[text_from:at]))
+            out.append(text(content[text_from:at]))
             address = autolink.group(1)
             out.append(f'<a href="{_attribute(_normalize_link(address))}" class="vk-external">'
                        f"{_text(_normalize_link_text(address))}</a>")
             pos = text_from = autolink.end()
         found = _STARTS.search(content, pos) if pos < size else None
-    out.append(_text(content[text_from:]))
+    out.append(text(content[text_from:]))
     return "".join(out)
 
 
@@ -508,9 +525,18 @@ def _address(address: str) -> str:
     return _attribute(address)
 
 
-def _wikilink(inner: str, links: _Links, kind: str) -> str:
+def _wikilink(inner: str, links: Links, kind: str) -> str:
     """render._render_wikilink for a link or an embed, as the sanitiser leaves it (but a
     note's embed, which is left to `links.embed`)."""
+    if kind == "link":
+        html = links.written.get(inner)
+        if html is None:
+            html = links.written[inner] = _wikilink_html(inner, links, kind)  # (not kept when it falls back)
+        return html
+    return _wikilink_html(inner, links, kind)
+
+
+def _wikilink_html(inner: str, links: Links, kind: str) -> str:
     linkpath, subpath, display = split_wikilink(inner)
     shown = display if display is not None else linkpath + (subpath if not linkpath else "")
     if not shown and subpath:
@@ -520,6 +546,7 @@ def _wikilink(inner: str, links: _Links, kind: str) -> str:
         return _PRIVATE
     if kind == "embed" and view.state == "ok":
         if view.is_image:
+            links.images.add(view.href)
             alt = display if display is not None else linkpath
             return f'<img class="vk-embed-image" src="{_address(view.href)}" alt="{_attribute(alt)}">'
         if links.embed is None:

@@ -21,7 +21,7 @@ import nh3
 from markdown_it.renderer import RendererHTML
 
 from ..markdown import SCHEME_RE, markdown, split_wikilink
-from .fastrender import render_simple, segments
+from .fastrender import Links, render_simple, segments
 from .urls import heading_anchor
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif")
@@ -151,13 +151,7 @@ def render_body(
     pieces = segments(body) if fast else None
     if pieces is not None:
         env, out, slow = new_env(), [], []  # slow: pieces in a row for markdown-it-py, parsed at once
-        images, embedded = env["vk_images"], []
-
-        def looking(linkpath: str, subpath: str, kind: str) -> LinkView:
-            view = lookup(linkpath, subpath, kind)
-            if kind == "embed" and view.state == "ok" and view.is_image:
-                images.add(view.href)  # as _render_wikilink does: the sanitiser keeps these
-            return view
+        embedded = []
 
         def embedding(linkpath: str, subpath: str) -> str | None:
             found = embed(linkpath, subpath) if embed else None
@@ -166,13 +160,15 @@ def render_body(
                 return _embedded_note(found, env)
             return None
 
+        links = Links(lookup, tag_href, embedding, env["vk_images"])
+
         def simple(piece: str, ids: dict[str, int]) -> str | None:
             # A piece with an embedded note holds HTML markdown-it-py wrote (the embedded
             # note's, and a <div> in a <p>): it is sanitised like the slow pieces, which
             # still skips parsing and rendering it.
             embedded.clear()
-            html = render_simple(piece, looking, tag_href, ids, embedding)
-            return sanitize(html, frozenset(images)) if html is not None and embedded else html
+            html = render_simple(piece, links, ids)
+            return sanitize(html, frozenset(links.images)) if html is not None and embedded else html
 
         for piece in [*pieces, None]:
             # (Its headings are counted after any slow pieces before it: on a copy until then.)
@@ -218,7 +214,18 @@ def excerpt_text(body: str, limit: int = 280, hidden: frozenset[str] = frozenset
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-_MARKUP = re.compile(r"!?\[\[([^\]|]*\|)?([^\]]*)\]\]|[#*_>`~]|^\s*[-+]\s|%%.*?%%|<[^>]*>", re.MULTILINE | re.DOTALL)
+# What plain text drops: wiki-links and embeds but their shown words, single marks
+# (`#*_>`~`), list markers, `%%` comments and HTML tags, each as a space. Read
+# left to right, as one `sub` of `!?\[\[(...\|)?(...)\]\]|[#*_>`~]|^\s*[-+]\s|%%.*?%%|<[^>]*>`
+# would (tests/test_site_fastrender.py holds the two equal), but with no Python call
+# per match: neither a mark nor a list marker starts where another of these may (so
+# none changes where the others are found), and a list marker's `-` is the first
+# character on its line but spaces. Marks and list markers become spaces in place,
+# keeping every offset, and the links, comments and tags are then cut out at the
+# offsets where the text as written has them.
+_LIST_MARKER = re.compile(r"(\n\s*)[-+](?=\s)")
+_LINKS = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")  # a literal first: found several times faster
+_LINKS_COMMENTS_TAGS = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]|%%.*?%%|<[^>]*>", re.DOTALL)
 
 
 def plain_text(body: str, hidden: frozenset[str] = frozenset()) -> str:
@@ -227,15 +234,26 @@ def plain_text(body: str, hidden: frozenset[str] = frozenset()) -> str:
     `hidden`: lowercased linkpaths of links to notes that are not published; their
     words (which usually name the note) become the same marker the pages show.
     """
-
-    def replace(match: re.Match) -> str:
-        if match.group(2) is None:
-            return " "
-        if hidden and split_wikilink(match.group(0).lstrip("!")[2:-2])[0].lower() in hidden:
-            return " private note "
-        return match.group(2)
-
-    return " ".join(_MARKUP.sub(replace, body).split())
+    marked = _LIST_MARKER.sub(r"\1 ", "\n" + body)[1:]
+    for mark in "#*_>`~":
+        marked = marked.replace(mark, " ")
+    if "[[" not in body and "%%" not in body and "<" not in body:
+        return " ".join(marked.split())
+    out, done = [], 0
+    for match in (_LINKS_COMMENTS_TAGS if "%%" in body or "<" in body else _LINKS).finditer(body):
+        at, shown = match.start(), match.group(1)
+        if shown is not None and at and body[at - 1] == "!":
+            at -= 1  # an embed (a `!` is never the last character of a match)
+        out.append(marked[done:at])
+        if shown is None:
+            out.append(" ")
+        elif hidden and split_wikilink(match.group()[2:-2])[0].lower() in hidden:
+            out.append(" private note ")
+        else:
+            out.append(shown)
+        done = match.end()
+    out.append(marked[done:])
+    return " ".join("".join(out).split())
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -314,11 +332,12 @@ def _render_embedded(body: str, outer_env: dict) -> str:
         "vk_images": outer_env["vk_images"],
     }
     pieces = segments(body) if outer_env.get("vk_fast", True) else None
+    links = Links(flat, outer_env["vk_tag_href"])
     out = []
     for piece in pieces if pieces is not None else [body]:
         # Plain pieces as the sanitiser writes them, the others as markdown-it does: the
         # page's sanitiser reads both alike (it parses each to the same elements and text).
-        html = render_simple(piece, flat, outer_env["vk_tag_href"], None) if pieces is not None else None
+        html = render_simple(piece, links, None) if pieces is not None else None
         if html is None:
             tokens = md.parse(piece, env)
             _mark_callouts(tokens)

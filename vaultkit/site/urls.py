@@ -29,6 +29,7 @@ def slugify(text: str) -> str:
     return text or "-"
 
 
+@lru_cache(maxsize=4096)  # section headings repeat from note to note ("Log", "Background")
 def heading_anchor(text: str) -> str:
     """The `id` a heading gets, so that `[[Note#Some heading]]` lands on it."""
     return slugify(text)

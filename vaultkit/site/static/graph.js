@@ -107,6 +107,24 @@
   }
   form.addEventListener("change", apply);
   apply();
-  setTimeout(function () { graph.zoomToFit(0, 40); }, 50);
+  setTimeout(function () {
+    graph.zoomToFit(0, 40);
+    // Stroking tens of thousands of links takes a frame a tenth of a second or more without
+    // a GPU: while the user zooms or drags, only the nodes are drawn (as sigma.js's
+    // hideEdgesOnMove), and the links come back when the view rests.
+    if (links.length > 5000) {
+      var moving = false, settling = false;
+      graph.linkVisibility(function () { return !moving; })  // (asked in every frame: no update to wait for)
+        .onZoom(function () { if (!settling) moving = true; })
+        .onZoomEnd(function () {
+          if (settling || !moving) return;
+          moving = false;
+          settling = true;  // the view redrawn where it is, now with its links
+          var centre = graph.centerAt();
+          graph.centerAt(centre.x, centre.y);
+          settling = false;
+        });
+    }
+  }, 50);
   window.addEventListener("resize", function () { graph.width(element.clientWidth).height(element.clientHeight); });
 })();
