@@ -31,3 +31,31 @@ def test_second_sync_changes_nothing(make_vault):
         report = index.sync()
         assert (report.added, report.changed, report.removed, report.parsed) == (0, 0, 0, 0)
         assert index.dump() == before
+
+
+def test_the_console_script_delivers_everything_and_its_exit_code(make_vault):
+    """`vaultkit` exits without tearing the interpreter down (cli.main): whatever it
+    printed must still arrive whole, through a pipe, with the command's exit code."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("vaultkit")
+    vault = make_vault({f"p{i}.md": f"[[p{(i + 1) % 400}]] [[missing {i}]]\n" for i in range(400)}
+                       | {"bad.md": "---\n- not a mapping\n---\n"})
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(script), *args], capture_output=True, text=True, timeout=120)
+
+    graph = run("graph", str(vault), "--format", "json")
+    assert graph.returncode == 0, graph.stderr
+    assert len(json.loads(graph.stdout)["edges"]) == 800  # ~100 kB, all of it
+    check = run("check", str(vault))
+    assert check.returncode == 1  # an error (bad.md): exit 1
+    assert check.stdout.count("unresolved link") == 400 and "bad.md" in check.stdout
+    missing = run("index", str(vault / "nowhere"))
+    assert missing.returncode == 2 and "not a folder" in missing.stderr and "Traceback" not in missing.stderr
+    site = run("build", str(vault), "-o", str(vault.parent / "site"))
+    assert site.returncode == 0, site.stderr
+    assert "Built" in site.stdout and (vault.parent / "site" / "index.html").is_file()

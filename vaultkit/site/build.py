@@ -271,6 +271,9 @@ class Site:
         # last plan, each note page's (output, key, body key) and the notes whose text its
         # inputs read, the agenda's rule items and each note's plain-text mentions.
         self._plan: Plan | None = None
+        # A one-off build's plan, kept until this Site goes: millions of objects whose freeing
+        # costs a fifth of a second at 10k notes, which the command line skips (`cli.main`).
+        self._spent: Plan | None = None
         self._notes: dict[str, tuple[str, str, str]] = {}
         self._reads: dict[str, frozenset[str]] = {}
         self._deps: dict[str, frozenset[str]] = {}  # each note page's PageLinks.deps
@@ -321,6 +324,8 @@ class Site:
 
     def close(self) -> None:
         self._stop_pending()
+        if self._spent is not None:
+            gc.unfreeze()  # collected as usual once this Site goes (not now: see `_spent`)
         if self._index is not None and not self._borrowed:
             self._index.close()
         self._index = None
@@ -625,6 +630,7 @@ class Site:
                 self._groups = None
         else:
             gc.unfreeze()  # the last plan's objects may go now
+            self._spent = None
             # No collections while the plan is made either: it allocates millions of objects
             # that all live on (a dozen unreachable at 10k notes), and the full collections
             # walking them all cost a sixth of the plan's time at 10k, a quarter at 50k.
@@ -741,7 +747,7 @@ class Site:
         self.page_keys = rendered_keys
         self._plan = plan if self.bodies is not None else None
         if self._plan is None:
-            gc.unfreeze()
+            self._spent = plan
         report.removed = out.finish()
         if self.bodies is not None:
             self.bodies = {k: v for k, v in self.bodies.items() if k in live_bodies}
