@@ -136,6 +136,16 @@ def _tag(page_html: str) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
+def _saved_and_rebuilt(live: LiveSite, note: Path, text: str) -> None:
+    """Save `note` and wait until serve has rebuilt after it."""
+    builds = live.builds
+    note.write_text(text)
+    deadline = time.monotonic() + 30
+    while live.builds == builds and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert live.builds > builds
+
+
 class Tab:
     """An open tab's question to the server, "has my page changed since?", held on a thread."""
 
@@ -182,12 +192,7 @@ def test_serve_rebuilds_and_reloads_the_tabs_whose_page_changed(make_vault) -> N
         # Cy's page lists its new backlink from Ana: it changed too.
         assert cy.reloads(timeout=30)
         bo = Tab(live, "bo.html")
-        builds = live.builds
-        (vault / "Cy.md").write_text("alone, with more words")
-        deadline = time.monotonic() + 30
-        while live.builds == builds and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert live.builds > builds
+        _saved_and_rebuilt(live, vault / "Cy.md", "alone, with more words")
         assert not bo.reloads(timeout=0.5)  # Bo's page shows nothing of Cy's text: left alone
         # A tab from an earlier run of the server (another stamp) reloads at once.
         assert "(true)" in _get(live.url + "__vaultkit/changed.js?page=ana.html&seen=feedbeef-3")
@@ -493,12 +498,7 @@ def test_a_tab_that_leaves_while_waiting_costs_no_traceback(make_vault, capsys) 
         time.sleep(0.3)  # held by now
         tab.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         tab.close()  # a reset, as a browser's aborted request
-        builds = live.builds
-        (vault / "Ana.md").write_text("second words")
-        deadline = time.monotonic() + 20
-        while live.builds == builds and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert live.builds > builds
+        _saved_and_rebuilt(live, vault / "Ana.md", "second words")
         time.sleep(0.3)  # the held request answered into the reset connection
     finally:
         live.stop()
