@@ -7,8 +7,8 @@ else is reported as an internal error, never as a traceback.
 
 from __future__ import annotations
 
-import json
 import atexit
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping

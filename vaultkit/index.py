@@ -377,9 +377,7 @@ class Index:
         try:
             os.link(fresh, final)
             published = True
-        except FileExistsError:
-            published = False
-        except OSError:  # no hard links on this file system (FAT): build the shared index the slow way
+        except OSError:  # there first (FileExistsError), or no hard links here (FAT): theirs, or the slow way
             published = False
         finally:
             fresh.unlink(missing_ok=True)

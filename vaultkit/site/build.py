@@ -812,14 +812,9 @@ class Site:
             for path in paths:
                 cached = previous.get(path)
                 if made_for_plan and cached is None and path in ready:
-                    key, entry = ready.pop(path)
-                    cached = (key, entry.decode("utf-8"))
-                    dirty = True
-                    if keep:
-                        self._search[path] = cached
-                    entries.append(cached[1])
-                    continue
-                key = cached[0] if same and cached is not None and path not in edited else self._search_key(plan, path)
+                    key = ready[path][0]  # made for this very plan: its key need not be made again
+                else:
+                    key = cached[0] if same and cached is not None and path not in edited else self._search_key(plan, path)
                 if cached is None or cached[0] != key:
                     made = ready.pop(path, None)
                     entry = made[1].decode("utf-8") if made is not None and made[0] == key else None

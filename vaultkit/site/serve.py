@@ -111,11 +111,11 @@ class LiveState:
             self.changed.notify_all()
 
 
-def loaded_files(page: str, html: bytes) -> frozenset[str]:
+def loaded_files(page: str, page_html: bytes) -> frozenset[str]:
     """The output files a page loads, from its `src` and `href` attributes (relative URLs)."""
     found = set()
     folder = posixpath.dirname(page)
-    for match in LOADED.finditer(html):
+    for match in LOADED.finditer(page_html):
         url = unquote(match.group(1).decode("utf-8", "replace")).split("#", 1)[0].split("?", 1)[0]
         if url and ":" not in url.split("/", 1)[0] and not url.startswith("/"):
             found.add(posixpath.normpath(posixpath.join(folder, url)))
