@@ -113,6 +113,8 @@ def test_note_pages_around_bodies_rendered_ahead_are_the_same_bytes(make_vault, 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: the build never forks page renderers")
     files = many_people()
+    # A preview quotes a person's first words, cut at a word: here from the search entries' child.
+    files["people/P2.md"] += "A longer note, " + "with many more words " * 30 + "than a preview shows.\n"
     vault = make_vault(files)
     made = []
 

@@ -64,7 +64,7 @@ from .pages import (
     tree_html,
 )
 from .privacy import SiteConfig, is_published, linked_attachments, published_attachments, published_notes
-from .render import PRIVATE_MARKER, excerpt_text, plain_text, render_body
+from .render import PRIVATE_MARKER, excerpt_text, plain_text, render_body, shortened
 from .urls import assign_outputs, href, root_prefix
 
 PACKAGE = Path(__file__).parent
@@ -76,7 +76,7 @@ DATA_FILES = ("data/graph.js", *SEARCH_FILES)
 PARALLEL_PAGES = 256  # below this many pages to render, worker processes cost more than they save
 MAX_WORKERS = 8
 SEARCH_TEXT_LIMIT = 6000  # characters of each note's text in the search index
-EXCERPT_SOURCE = 3000  # a preview's few lines come from the start of the note
+PERSON_TYPES = ("contact", "profile")  # the notes with a hover preview, which quotes their first words
 
 
 def search_shard(path: str) -> int:
@@ -262,6 +262,7 @@ class Site:
         self._search: dict[str, tuple[tuple, str]] = {}  # path -> (what the entry depends on, its JSON)
         self._shards: dict[str, tuple[str, str]] = {}  # search script -> (key, script)
         self._search_ready: dict[str, tuple[tuple, bytes]] = {}  # entries made ahead for this build
+        self._excerpts_ready: dict[str, str] = {}  # and the people's excerpts, made with them
         self._search_ahead = None  # or a function that waits for the child making them
         self._search_basis: tuple | None = None  # (content, published, outputs) the entries made ahead are of
         self._bodies_ahead: tuple[list[list[str]], ChunksAhead] | None = None  # note pages' chunks, their bodies
@@ -409,22 +410,25 @@ class Site:
                     found = (content.digests.get(path, ""), mentions_in(people, path, _read_text(self.root / path)))
                 self._mentions[path] = found
         self._people = people
+        children, chain = referral_children(network), None
+        if old is not None and old.children == children and old.network.profile == network.profile:
+            chain = old.stats["longest_chain"]["path"]  # it follows from those alone
+        stats = campaign_stats(network, children=children, chain=chain)
+        paths = self._best_paths(network, (old, changed) if reuse is not None else None)
+        # (Last: a one-off build's excerpts come with the search entries a child is making.)
         if inside:
             excerpts = dict(old.excerpts)
             for path in sorted(changed):
                 excerpts.pop(path, None)
                 found = self._excerpts.pop(path, None)
-                if path in published and content.notes[path].type in ("contact", "profile"):
+                if path in published and content.notes[path].type in PERSON_TYPES:
                     key = (content.digests.get(path, ""), hidden_links(content, published, path))
                     if found is None or found[0] != key:
-                        found = (key, excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=key[1]))
+                        found = (key, excerpt_text(content.texts[path], hidden=key[1]))
                     self._excerpts[path] = found
                     excerpts[path] = found[1]
         else:
             excerpts = self._excerpts_of(content, published, changed)
-        children, chain = referral_children(network), None
-        if old is not None and old.children == children and old.network.profile == network.profile:
-            chain = old.stats["longest_chain"]["path"]  # it follows from those alone
         return Plan(
             content=content,
             config=self.site_config,
@@ -435,8 +439,8 @@ class Site:
             outputs=outputs,
             network=network,
             agenda=self._agenda(),
-            stats=campaign_stats(network, children=children, chain=chain),
-            paths=self._best_paths(network, (old, changed) if reuse is not None else None),
+            stats=stats,
+            paths=paths,
             children=children,
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
             excerpts=excerpts,
@@ -445,10 +449,15 @@ class Site:
 
     def _excerpts_of(self, content: Content, published: set[str], changed: set[str] | None) -> dict[str, str]:
         """Each published person's excerpt (see render.excerpt_text), kept by `serve`."""
+        if self._search_ahead is not None:
+            # A one-off build's search entries are being made ahead: from each person's
+            # search text, which starts with the words an excerpt takes.
+            self._collect_search_entries()
+            return self._excerpts_ready
         excerpts = {}
         kept_excerpts, self._excerpts = self._excerpts, {}
         for path in published:
-            if content.notes[path].type in ("contact", "profile"):
+            if content.notes[path].type in PERSON_TYPES:
                 found = kept_excerpts.get(path)
                 if (found is not None and changed is not None and path not in changed
                         and found[0][0] == content.digests.get(path, "")):
@@ -458,7 +467,7 @@ class Site:
                     continue
                 key = (content.digests.get(path, ""), hidden_links(content, published, path))
                 if found is None or found[0] != key:
-                    found = (key, excerpt_text(content.texts[path][:EXCERPT_SOURCE], hidden=key[1]))
+                    found = (key, excerpt_text(content.texts[path], hidden=key[1]))
                 if self.bodies is not None:
                     self._excerpts[path] = found
                 excerpts[path] = found[1]
@@ -561,7 +570,7 @@ class Site:
             content.texts[path], content.digests[path] = raw, file_digest
             body = content.texts[path]
             if path in excerpts:
-                excerpts[path] = excerpt_text(body[:EXCERPT_SOURCE], hidden=hidden_links(content, old.published, path))
+                excerpts[path] = excerpt_text(body, hidden=hidden_links(content, old.published, path))
             if path in self._mentions:
                 self._mentions[path] = (file_digest, mentions_in(self._people, path, _read_text(self.root / path)))
         if not touched:
@@ -839,7 +848,7 @@ class Site:
 
     @staticmethod
     def _search_entry(plan: Plan, path: str, key: tuple) -> str:
-        return _search_entry(plan.content, plan.outputs, path, key)
+        return _search_entry(plan.content, plan.outputs, path, _search_text(plan.content, path, key))
 
     def _search_entries_ahead(self, content: Content, published: set[str], outputs: dict[str, str]):
         """In a one-off build of a big vault, a forked child that makes the search entries
@@ -850,12 +859,15 @@ class Site:
         if self.bodies is not None or not self._opened or len(published) < PARALLEL_PAGES:
             return None
 
-        def work() -> dict[str, tuple[tuple, bytes]]:
-            search = {}
+        def work() -> tuple[dict[str, tuple[tuple, bytes]], dict[str, str]]:
+            search, excerpts = {}, {}
             for path in published:
                 key = _search_key(content, published, outputs, path)
-                search[path] = (key, _search_entry(content, outputs, path, key).encode("utf-8"))
-            return search
+                text = _search_text(content, path, key)
+                search[path] = (key, _search_entry(content, outputs, path, text).encode("utf-8"))
+                if content.notes[path].type in PERSON_TYPES:
+                    excerpts[path] = shortened(text)
+            return search, excerpts
 
         return in_child(work)
 
@@ -869,7 +881,7 @@ class Site:
 
     def _collect_search_entries(self) -> None:
         if self._search_ahead is not None:
-            self._search_ready, self._search_ahead = self._search_ahead(), None
+            (self._search_ready, self._excerpts_ready), self._search_ahead = self._search_ahead(), None
 
     def _prepare_global_pages(self, plan: Plan) -> None:
         """The slow parts of the global pages (the search entries' plain text, the graph's
@@ -1085,10 +1097,14 @@ def _search_key(content: Content, published: set[str], outputs: dict[str, str], 
     return content.digests.get(path, ""), note.title, note.type, outputs[path], hidden
 
 
-def _search_entry(content: Content, outputs: dict[str, str], path: str, key: tuple) -> str:
-    """A note's search entry, as JSON: [title, type, page, its first words as plain text]."""
+def _search_text(content: Content, path: str, key: tuple) -> str:
+    """A note's first words as plain text, for the search index (and its excerpt)."""
+    return plain_text(content.texts[path], key[4])[:SEARCH_TEXT_LIMIT]
+
+
+def _search_entry(content: Content, outputs: dict[str, str], path: str, text: str) -> str:
+    """A note's search entry, as JSON: [title, type, page, its search text]."""
     note = content.notes[path]
-    text = plain_text(content.texts[path], key[4])[:SEARCH_TEXT_LIMIT]
     return str(script_json([note.title, note.type or "note", outputs[path], text]))
 
 

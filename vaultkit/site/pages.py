@@ -81,6 +81,7 @@ class Plan:
     previews: dict[str, dict[str, str]] = field(default_factory=dict)  # person -> preview, as asked for
     _link_items: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # see link_items
     _link_views: dict[str, dict[tuple[str, str, str], tuple[LinkView, str | None]]] = field(default_factory=dict)
+    _relations: dict[tuple[str | None, str | None], str] = field(default_factory=dict)  # see relation_of
 
     def title(self, path: str) -> str:
         return self.content.notes[path].title
@@ -108,6 +109,13 @@ class Plan:
 
     def type(self, path: str) -> str | None:
         return self.content.notes[path].type
+
+    def relation_of(self, note_type: str | None, key: str | None) -> str:
+        """schema.relation_of, memoised: a few (type, property) pairs, asked for each backlink."""
+        found = self._relations.get((note_type, key))
+        if found is None:
+            found = self._relations[(note_type, key)] = self.content.schema.relation_of(note_type, key)
+        return found
 
     def preview(self, path: str) -> dict[str, str]:
         """The hover preview of a person's page (memoised: many pages name the same people)."""
@@ -467,7 +475,7 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bo
 
     # Backlinks grouped by relation, from published notes only.
     groups: dict[str, dict[str, dict]] = {}
-    relation_of, notes, published = content.schema.relation_of, content.notes, plan.published
+    relation_of, notes, published = plan.relation_of, content.notes, plan.published
     for link in content.backlinks.get(path, ()):
         source = link.source
         if source not in published:

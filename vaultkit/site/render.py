@@ -210,7 +210,12 @@ def _render_slowly(body: str, env: dict, whole: bool = True) -> str | None:
 
 def excerpt_text(body: str, limit: int = 280, hidden: frozenset[str] = frozenset()) -> str:
     """The first words of a note as plain text: for previews and embeds' fallbacks."""
-    text = plain_text(body, hidden)
+    return shortened(plain_text(body, hidden), limit)
+
+
+def shortened(text: str, limit: int = 280) -> str:
+    """Plain text cut to `limit` characters at a word, with an ellipsis: the same for any
+    text that starts with the same `limit` characters (a note's search text, say)."""
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
