@@ -309,6 +309,16 @@ def test_embedded_note_is_transcluded(make_vault, vk) -> None:
     assert "not this" not in html and "nor this" not in html
 
 
+def test_links_read_the_same_from_every_page_of_a_folder_but_to_the_page_itself(make_vault, vk) -> None:
+    """Pages of one folder share how their links render (by the text between the
+    brackets): `[[#Heading]]` is a link to the page it is on, different on each."""
+    notes = {f"people/P{n}.md": f"See [[P0]], [[#Work]], [[#Work|my work]] and [[P0#Work]].\n\n## Work\n" for n in range(3)}
+    out = build(vk, make_vault(notes))
+    for n in range(3):
+        hrefs = re.findall(r'<a class="vk-link" href="([^"]+)"', read(out, f"people/p{n}.html").split('class="vk-body"')[1])
+        assert hrefs[:4] == ["p0.html", f"p{n}.html#work", f"p{n}.html#work", "p0.html#work"]
+
+
 # -- paths --------------------------------------------------------------------------
 
 

@@ -1139,6 +1139,7 @@ def _body_html(plan: Plan, path: str, links: PageLinks) -> str:
         lambda lp, sp, kind: links.view(path, lp, sp, kind),
         lambda tag: href(plan.outputs[path], _tag_out(tag)),
         lambda lp, sp: links.embed(path, lp, sp),
+        written=links.wikilinks_html,
     )
 
 

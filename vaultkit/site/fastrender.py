@@ -156,13 +156,14 @@ class Links:
     __slots__ = ("lookup", "tag_href", "embed", "images", "written")
 
     def __init__(self, lookup, tag_href: Callable[[str], str], embed: Callable[[str, str], str | None] | None = None,
-                 images: set[str] | None = None):
+                 images: set[str] | None = None, written: dict[str, str] | None = None):
         self.lookup = lookup
         self.tag_href = tag_href
         self.embed = embed
         self.images = images if images is not None else set()
         # Each wiki-link's HTML by its text: a body often links to a note more than once.
-        self.written: dict[str, str] = {}
+        # `written` may be shared by bodies whose links look up alike (render_body).
+        self.written: dict[str, str] = written if written is not None else {}
 
 
 def render_simple(piece: str, links: Links, ids: dict[str, int] | None) -> str | None:
@@ -531,13 +532,18 @@ def _wikilink(inner: str, links: Links, kind: str) -> str:
     if kind == "link":
         html = links.written.get(inner)
         if html is None:
-            html = links.written[inner] = _wikilink_html(inner, links, kind)  # (not kept when it falls back)
+            html = _wikilink_html(inner, links, kind, links.written)
         return html
     return _wikilink_html(inner, links, kind)
 
 
-def _wikilink_html(inner: str, links: Links, kind: str) -> str:
+def _wikilink_html(inner: str, links: Links, kind: str, written: dict[str, str] | None = None) -> str:
+    """`written`: where a link's HTML is kept by its text (not when it falls back, nor for a
+    link to the note itself, `[[#Heading]]`, whose address is the page's own)."""
     linkpath, subpath, display = split_wikilink(inner)
+    if written is not None and linkpath:
+        written[inner] = html = _wikilink_html(inner, links, kind)
+        return html
     shown = display if display is not None else linkpath + (subpath if not linkpath else "")
     if not shown and subpath:
         shown = subpath.lstrip("#^")

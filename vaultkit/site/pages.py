@@ -82,6 +82,7 @@ class Plan:
     _link_items: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # see link_items
     _link_views: dict[str, dict[tuple[str, str, str], tuple[LinkView, str | None]]] = field(default_factory=dict)
     _relations: dict[tuple[str | None, str | None], str] = field(default_factory=dict)  # see relation_of
+    _wikilinks_html: dict[str, dict[str, str]] = field(default_factory=dict)  # see wikilinks_html
 
     def title(self, path: str) -> str:
         return self.content.notes[path].title
@@ -105,6 +106,15 @@ class Plan:
         found = self._link_views.get(folder)
         if found is None:
             found = self._link_views[folder] = {}
+        return found
+
+    def wikilinks_html(self, folder: str) -> dict[str, str]:
+        """The HTML a body's `[[link]]` renders to on the pages of one folder, by the text
+        between its brackets: the same for every page there, as its view is (`link_views`).
+        (A page records whom its links name with `body_links`, before its body is rendered.)"""
+        found = self._wikilinks_html.get(folder)
+        if found is None:
+            found = self._wikilinks_html[folder] = {}
         return found
 
     def type(self, path: str) -> str | None:
@@ -279,6 +289,7 @@ class PageLinks:
         folder = out.rpartition("/")[0]
         self._items = plan.link_items(folder)
         self._folder_views = plan.link_views(folder)
+        self.wikilinks_html = plan.wikilinks_html(folder)
 
     def to(self, path: str, fragment: str = "") -> dict[str, Any]:
         """A link to a note's page: {title, href, type[, preview]}. Shared by the pages of a

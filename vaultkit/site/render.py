@@ -134,6 +134,7 @@ def render_body(
     tag_href: Callable[[str], str],
     embed: EmbedLookup | None = None,
     fast: bool = True,
+    written: dict[str, str] | None = None,
 ) -> str:
     """A note body (no front matter) as sanitised HTML.
 
@@ -143,7 +144,8 @@ def render_body(
     segments` cuts only where the block state starts afresh; a piece with raw HTML sends
     the whole body the slow way). Slow pieces in a row are parsed together.
     `fast=False` does the whole body the slow way (embedded notes' too), as the tests'
-    reference."""
+    reference. `written`: each `[[link]]`'s HTML by its text, kept for (and shared with)
+    bodies whose `lookup` answers alike and whose lookups need not be made again."""
     def new_env() -> dict:
         return {"vk_lookup": lookup, "vk_tag_href": tag_href, "vk_embed": embed, "vk_ids": {}, "vk_images": set(),
                 "vk_fast": fast}
@@ -160,7 +162,7 @@ def render_body(
                 return _embedded_note(found, env)
             return None
 
-        links = Links(lookup, tag_href, embedding, env["vk_images"])
+        links = Links(lookup, tag_href, embedding, env["vk_images"], written)
 
         def simple(piece: str, ids: dict[str, int]) -> str | None:
             # A piece with an embedded note holds HTML markdown-it-py wrote (the embedded
