@@ -25,6 +25,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from markupsafe import escape as markupsafe_escape
 
 from ..agenda import (
     Item,
@@ -124,11 +125,17 @@ def hidden_links(content: Content, published: set[str] | frozenset[str], path: s
     )
 
 
+try:  # markupsafe's own escaping, without the Markup it wraps each result in
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # (another markupsafe: its public escape, as a plain string)
+    def _escape_inner(text: str) -> str:
+        return str(markupsafe_escape(text))
+
+
 def _escaped(value: Any) -> str:
     """What markupsafe.escape writes, as a plain string: the link helpers below run for
     every link of every page, and each Markup made on the way costs about as much."""
-    return (str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
-            .replace('"', "&#34;"))
+    return _escape_inner(value if type(value) is str else str(value))
 
 
 def _link(item: dict[str, Any]) -> str:
