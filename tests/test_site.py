@@ -319,6 +319,19 @@ def test_links_read_the_same_from_every_page_of_a_folder_but_to_the_page_itself(
         assert hrefs[:4] == ["p0.html", f"p{n}.html#work", f"p{n}.html#work", "p0.html#work"]
 
 
+def test_an_embedded_block_shows_that_block_only(make_vault, vk) -> None:
+    guest = ("# Guest\n\nIntro words.\n\nThe bio paragraph, over\ntwo lines. ^bio\n\n- one\n- two items ^item\n- three\n\n"
+             "| who | role |\n|---|---|\n| Ana | PM |\n\n^table\n\nLast words.")
+    host = "Before\n\n![[Guest#^bio]]\n\n![[Guest#^item]]\n\n![[Guest#^table]]\n\n![[Guest#^missing]]\n\nAfter"
+    out = build(vk, make_vault({"Host.md": host, "Guest.md": guest}))
+    embeds = read(out, "host.html").split('class="vk-body"')[1].split('<div class="vk-embed">')[1:]
+    assert len(embeds) == 4
+    assert "The bio paragraph, over\ntwo lines.</p>" in embeds[0] and "Intro" not in embeds[0] and "^bio" not in embeds[0]
+    assert "<li>two items</li>" in embeds[1] and "one" not in embeds[1] and "three" not in embeds[1]
+    assert "<td>Ana</td>" in embeds[2] and "two items" not in embeds[2] and "Last" not in embeds[2]
+    assert "Intro words." in embeds[3] and "Last words." in embeds[3]  # no such block: the whole note, as a link to it would
+
+
 # -- paths --------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import nh3
 from markdown_it.renderer import RendererHTML
 
-from ..markdown import SCHEME_RE, markdown, split_wikilink
+from ..markdown import BLOCK_ID_RE, SCHEME_RE, markdown, split_wikilink
 from .fastrender import Links, render_simple, segments
 from .urls import heading_anchor
 
@@ -267,8 +267,12 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 def section(body: str, subpath: str) -> str:
-    """The part of `body` under heading `#Heading` (to the next heading as high), or all of it."""
-    if not subpath.startswith("#") or subpath.startswith("#^"):
+    """The part of `body` an embed shows: under heading `#Heading` (to the next heading as
+    high), the block `#^id`, or all of it (no subpath, or none found)."""
+    if subpath.startswith("#^"):
+        found = block(body, subpath[2:])
+        return found if found is not None else body
+    if not subpath.startswith("#"):
         return body
     wanted = subpath.lstrip("#").split("#")[-1].strip().lower()
     lines = body.split("\n")
@@ -282,6 +286,40 @@ def section(body: str, subpath: str) -> str:
         elif start is not None and len(match.group(1)) <= level:
             return "\n".join(lines[start:number])
     return "\n".join(lines[start:]) if start is not None else body
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]")
+
+
+def block(body: str, block_id: str) -> str | None:
+    """The block `^block_id` names, without its id, as Obsidian embeds it: the paragraph
+    whose last line ends with the id (or the list item), or the block (a list, quote or
+    table) before an id on a line of its own. None when no block has that id."""
+    marker = "^" + block_id
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
+        text = line.rstrip(" \t")
+        if not text.endswith(marker):
+            continue
+        match = BLOCK_ID_RE.search(text)
+        if match is None or match.group(1) != block_id:
+            continue
+        if text.strip() == marker:  # the block before it, across blank lines
+            end = number
+            while end and not lines[end - 1].strip():
+                end -= 1
+            start = end
+            while start and lines[start - 1].strip():
+                start -= 1
+            return "\n".join(lines[start:end]) if end > start else None
+        content = text[: match.start()].rstrip()
+        if _LIST_ITEM.match(text):
+            return content.lstrip(" \t")
+        start = number  # the paragraph: back to a blank line or a heading
+        while start and lines[start - 1].strip() and not lines[start - 1].lstrip().startswith("#"):
+            start -= 1
+        return "\n".join([*lines[start:number], content])
+    return None
 
 
 # -- render rules ---------------------------------------------------------------
