@@ -124,6 +124,38 @@ def segments(body: str) -> list[str] | None:
     return pieces
 
 
+# A blank line inside a piece (a loose list's): such a piece is written alone.
+_BLANK_INSIDE = re.compile(r"\n[ \t]*\n")
+
+
+def runs(pieces: list[str]) -> list[str | tuple[str, list[str]]]:
+    """The pieces, with those in a row that `render_simple(..., blank_lines=True)` may take
+    at once as (their text, joined, and the pieces): no piece among them that is a fence,
+    a table or a comment (which must open a piece), or embeds a note (sanitised alone), or
+    holds a blank line. Pieces render alike alone or together (see `segments`), and a
+    blank line between them only ends the blocks open; one pass over many saves a call
+    and its checks for each (a note is some twenty pieces, a third of them headings)."""
+    out: list[str | tuple[str, list[str]]] = []
+    run: list[str] = []
+    for piece in [*pieces, None]:
+        if piece is not None and piece[:1] not in _ALONE and "![[" not in piece:
+            first, _, _ = piece.partition("\n")
+            if "|" not in first and _BLANK_INSIDE.search(piece.rstrip("\n")) is None:
+                run.append(piece)
+                continue
+        if len(run) > 1:
+            out.append(("\n".join(run), run))  # (each ends its last line: a blank line between)
+        else:
+            out.extend(run)
+        run = []
+        if piece is not None:
+            out.append(piece)
+    return out
+
+
+_ALONE = "`~%| \t"  # the first characters of a piece `runs` leaves alone ("" too)
+
+
 def _text(text: str) -> str:
     """Text as nh3's serialiser writes it (markdown-it's `&quot;` comes out as `"`)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
@@ -166,11 +198,12 @@ class Links:
         self.written: dict[str, str] = written if written is not None else {}
 
 
-def render_simple(piece: str, links: Links, ids: dict[str, int] | None) -> str | None:
+def render_simple(piece: str, links: Links, ids: dict[str, int] | None, blank_lines: bool = False) -> str | None:
     """A piece of simple lines as sanitised HTML, or None to leave it to markdown-it-py.
 
     `ids` counts heading anchors across the body (only changed when the piece is
-    rendered here); None: headings get no id (an embedded note's)."""
+    rendered here); None: headings get no id (an embedded note's). `blank_lines`: the
+    piece is pieces in a row (`runs`), and a blank line ends the blocks open."""
     lines = piece.split("\n")
     while lines and not lines[-1].strip(" \t"):
         lines.pop()
@@ -202,6 +235,10 @@ def render_simple(piece: str, links: Links, ids: dict[str, int] | None) -> str |
     hard = _marked_inline(piece)  # else no line's inline text can hold one
     for line in lines:
         first = line[:1]
+        if blank_lines and not line.strip(" \t"):
+            open_lines = None
+            previous_kind = "start"
+            continue
         if first not in _MARKED:  # (nor empty: "" is in every string)
             # Most lines: plain text, which no block rule can take (none starts with its first character).
             if open_lines is not None:

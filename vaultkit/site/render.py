@@ -21,7 +21,7 @@ import nh3
 from markdown_it.renderer import RendererHTML
 
 from ..markdown import BLOCK_ID_RE, SCHEME_RE, markdown, split_wikilink
-from .fastrender import Links, render_simple, segments
+from .fastrender import Links, render_simple, runs, segments
 from .urls import heading_anchor
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif")
@@ -172,24 +172,42 @@ def render_body(
             html = render_simple(piece, links, ids)
             return sanitize(html, frozenset(links.images)) if html is not None and embedded else html
 
-        for piece in [*pieces, None]:
+        def one(piece: str | None) -> bool:
+            """Render a piece (None: the end), or keep it for markdown-it-py with the slow
+            pieces before it; False when those hold raw HTML (then the whole body goes the
+            slow way: an element opened in one piece may close in another)."""
+            nonlocal slow
             # (Its headings are counted after any slow pieces before it: on a copy until then.)
             ids = dict(env["vk_ids"]) if slow else env["vk_ids"]
             html = simple(piece, ids) if piece is not None else ""
             if html is None:
                 slow.append(piece)
-                continue
+                return True
             if slow:
                 done = _render_slowly("\n".join(slow), env, whole=False)
                 if done is None:
-                    break  # raw HTML: it may open an element in one piece and close it in another
+                    return False
                 out.append(done)
                 slow = []
                 if piece is not None:  # again, with the headings of the slow pieces before it counted
                     html = simple(piece, env["vk_ids"])
             out.append(html)
+            return True
+
+        for unit in runs(pieces):
+            if type(unit) is str:
+                if not one(unit):
+                    break
+                continue
+            # Pieces in a row that fastrender may write at once (`runs`): one pass for all.
+            html = render_simple(unit[0], links, env["vk_ids"], blank_lines=True) if not slow else None
+            if html is not None:
+                out.append(html)
+            elif not all(one(piece) for piece in unit[1]):
+                break
         else:
-            return "".join(out)
+            if one(None):
+                return "".join(out)
     return _render_slowly(body, new_env())
 
 
