@@ -71,14 +71,13 @@ def _hard_chunk(text: str, table: bool = False) -> bool:
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 _FENCE_HARD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\\&]")
-_EMPHASIS = re.compile(r"[*_~]")
 _ENTITY = re.compile(r"&[#A-Za-z0-9]")
 
 
 def _marked_inline(text: str) -> bool:
     """Whether inline text holds what any inline rule but text, newline, wiki-link and tag
     could take (emphasis, strikethrough, links and images, entities)."""
-    return (_EMPHASIS.search(text) is not None or "](" in text or "][" in text
+    return ("*" in text or "_" in text or "~" in text or "](" in text or "][" in text
             or ("&" in text and _ENTITY.search(text) is not None))
 
 
@@ -139,8 +138,9 @@ def runs(pieces: list[str]) -> list[str | tuple[str, list[str]]]:
     run: list[str] = []
     for piece in [*pieces, None]:
         if piece is not None and piece[:1] not in _ALONE and "![[" not in piece:
-            first, _, _ = piece.partition("\n")
-            if "|" not in first and _BLANK_INSIDE.search(piece.rstrip("\n")) is None:
+            bar, text = piece.find("|"), piece.rstrip("\n")
+            if (bar < 0 or "\n" in piece[:bar]) and not ("\n\n" in text or (
+                    ("\n " in text or "\n\t" in text) and _BLANK_INSIDE.search(text) is not None)):
                 run.append(piece)
                 continue
         if len(run) > 1:
