@@ -273,6 +273,7 @@ class Site:
         self._search_ahead = None  # or a function that waits for the child making them
         self._search_basis: tuple | None = None  # (content, published, outputs) the entries made ahead are of
         self._bodies_ahead: tuple[list[list[str]], ChunksAhead] | None = None  # note pages' chunks, their bodies
+        self._link_views_ahead: tuple | None = None  # (content, published, outputs, Plan.link_views table) of those
         self._pending = None  # or a function that stops the note page renderers of a build that failed
         self._by_shard: tuple[set[str], list[list[str]]] | None = None  # the published notes, by search shard
         # What a rebuild after a text-only edit reuses (kept in incremental mode only): the
@@ -436,7 +437,11 @@ class Site:
                     excerpts[path] = found[1]
         else:
             excerpts = self._excerpts_of(content, published, changed)
+        ahead, self._link_views_ahead = self._link_views_ahead, None
         return Plan(
+            # (The body links' table worked out for the child rendering bodies, when it is of these notes.)
+            _link_views=ahead[3] if ahead is not None and ahead[0] is content and ahead[1] is published
+            and ahead[2] is outputs else {},
             content=content,
             config=self.site_config,
             share=self.share,
@@ -994,6 +999,11 @@ class Site:
         plan = Plan(content=content, config=self.site_config, share=self.share, today="", published=published,
                     attachments=attachments, outputs=outputs, network=None, agenda=[], stats={}, paths={},
                     children={}, hidden_fields=frozenset(), excerpts={})  # what a body may read, no more
+        # How every body link renders from each folder, worked out once, here: the child
+        # and the page renderers forked later (which take this table into the build's
+        # plan) would each resolve most of them again (`Plan.link_views`).
+        _resolve_body_links(plan, [path for chunk in chunks for path in chunk])
+        self._link_views_ahead = (content, published, outputs, plan.link_views_table())
 
         def bodies(number: int) -> list[tuple[str, list[str]]]:
             made = []
@@ -1118,6 +1128,18 @@ def _search_entry(content: Content, outputs: dict[str, str], path: str, text: st
 NoteResult = tuple[str, str, str, str, str | None, frozenset[str], frozenset[str]]
 _NONE: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 _FORKED: tuple[Site, Plan, list[list[str]], ChunksAhead | None] | None = None  # what forked page renderers inherit
+
+
+def _resolve_body_links(plan: Plan, paths: list[str]) -> None:
+    """Fill `plan`'s table of how body links render from each folder (see `Plan.link_views`)."""
+    by_folder: dict[str, PageLinks] = {}
+    for path in paths:
+        out = plan.outputs[path]
+        folder = out.rpartition("/")[0]
+        links = by_folder.get(folder)
+        if links is None:
+            links = by_folder[folder] = PageLinks(plan, out, previews=False)
+        body_links(plan, path, links)
 
 
 def _note_chunk(number: int) -> list[NoteResult]:

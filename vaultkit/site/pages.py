@@ -108,6 +108,10 @@ class Plan:
             found = self._link_views[folder] = {}
         return found
 
+    def link_views_table(self) -> dict[str, dict[tuple[str, str, str], tuple[LinkView, str | None]]]:
+        """Every folder's `link_views`: for another plan of the same notes, published notes and addresses."""
+        return self._link_views
+
     def wikilinks_html(self, folder: str) -> dict[str, str]:
         """The HTML a body's `[[link]]` renders to on the pages of one folder, by the text
         between its brackets: the same for every page there, as its view is (`link_views`).
