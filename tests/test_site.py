@@ -330,6 +330,9 @@ def test_an_embedded_block_shows_that_block_only(make_vault, vk) -> None:
     assert "<li>two items</li>" in embeds[1] and "one" not in embeds[1] and "three" not in embeds[1]
     assert "<td>Ana</td>" in embeds[2] and "two items" not in embeds[2] and "Last" not in embeds[2]
     assert "Intro words." in embeds[3] and "Last words." in embeds[3]  # no such block: the whole note, as a link to it would
+    guest_page = read(out, "guest.html")
+    assert "^bio" not in guest_page and "^item" not in guest_page and "^table" not in guest_page  # as Obsidian shows them
+    assert "two lines.</p>" in guest_page and "<li>two items</li>" in guest_page
 
 
 # -- paths --------------------------------------------------------------------------

@@ -41,7 +41,16 @@ from ..fastscan import (
     _table_cells,
     split_chunks,
 )
-from ..markdown import _INLINE_LINK, SCHEME_RE, TAG_RE, _destination, _normalize_link, markdown, split_wikilink
+from ..markdown import (
+    _INLINE_LINK,
+    BLOCK_ID_RE,
+    SCHEME_RE,
+    TAG_RE,
+    _destination,
+    _normalize_link,
+    markdown,
+    split_wikilink,
+)
 from .urls import heading_anchor
 
 CALLOUT_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")  # as render.CALLOUT_RE
@@ -379,7 +388,9 @@ def _blocks_html(blocks: list[list], links: Links, ids: dict[str, int]) -> str:
     for block in blocks:
         kind = block[0]
         if kind == "p":
-            out.append("<p>" + _inline("\n".join(block[1]).strip(), links) + "</p>\n")
+            content = without_block_id("\n".join(block[1]).strip())
+            if content:  # (else only a block id: nothing shows)
+                out.append("<p>" + _inline(content, links) + "</p>\n")
         elif kind == "h":
             level, content = block[1], block[2]
             if ids is None:
@@ -415,11 +426,20 @@ def _blocks_html(blocks: list[list], links: Links, ids: dict[str, int]) -> str:
             start = block[2]
             out.append("<ul>\n" if kind == "ul" else ("<ol>\n" if start == 1 else f'<ol start="{start}">\n'))
             for item in block[3]:
-                out.append("<li>" + _inline("\n".join(item).strip(), links) + "</li>\n")
+                out.append("<li>" + _inline(without_block_id("\n".join(item).strip()), links) + "</li>\n")
             out.append("</ul>\n" if kind == "ul" else "</ol>\n")
     if ids is not None:
         ids.update(counts)
     return "".join(out)
+
+
+def without_block_id(content: str) -> str:
+    """A paragraph's (or list item's) inline text without the `^id` that ends it, which
+    Obsidian does not show (render._hide_block_ids does the same to markdown-it's tokens)."""
+    if "^" not in content:
+        return content
+    match = BLOCK_ID_RE.search(content)
+    return content if match is None else content[: match.start()].rstrip(" \t")
 
 
 def _inline(content: str, links: Links) -> str:

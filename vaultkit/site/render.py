@@ -224,6 +224,7 @@ def _render_slowly(body: str, env: dict, whole: bool = True) -> str | None:
     ):
         return None
     _mark_callouts(tokens)
+    _hide_block_ids(tokens)
     html = _RENDERER.render(tokens, md.options, env)
     return sanitize(html, frozenset(env["vk_images"]))
 
@@ -404,6 +405,7 @@ def _render_embedded(body: str, outer_env: dict) -> str:
         if html is None:
             tokens = md.parse(piece, env)
             _mark_callouts(tokens)
+            _hide_block_ids(tokens)
             html = _RENDERER.render(tokens, md.options, env)
         out.append(html)
     return "".join(out)
@@ -497,6 +499,38 @@ def _render_image(self, tokens, idx, options, env) -> str:
     if SCHEME_RE.match(src) or src.startswith("//"):
         return f'<a class="vk-external" href="{escape(src)}">{escape(alt or src)}</a>'
     return escape(alt)
+
+
+def _hide_block_ids(tokens) -> None:
+    """Drop the `^id` that ends a paragraph or a list item (Obsidian does not show it):
+    as fastrender.without_block_id cuts it from the inline text as written. Not in quotes
+    and callouts, whose lines cannot be linked one by one."""
+    quoted, dropped = 0, set()
+    for idx, token in enumerate(tokens):
+        if token.type == "blockquote_open":
+            quoted += 1
+        elif token.type == "blockquote_close":
+            quoted -= 1
+        elif (token.type == "inline" and not quoted and idx and tokens[idx - 1].type == "paragraph_open"
+              and "^" in token.content and BLOCK_ID_RE.search(token.content)):
+            children = token.children or []
+            marker = "^" + BLOCK_ID_RE.search(token.content).group(1)
+            last = children[-1] if children else None
+            text = last.content.rstrip(" \t") if last is not None and last.type == "text" else ""
+            if not text.endswith(marker):
+                continue  # (the id as written is not the text it ends with: an escape, say)
+            text = text[: -len(marker)].rstrip(" \t")
+            if text:
+                last.content = text
+                continue
+            children.pop()
+            if children and children[-1].type in ("softbreak", "hardbreak"):
+                children.pop()
+            token.children = children
+            if not children:  # only an id: the paragraph goes (hiding it would leave a line break)
+                dropped.update((idx - 1, idx, idx + 1))
+    if dropped:
+        tokens[:] = [token for idx, token in enumerate(tokens) if idx not in dropped]
 
 
 def _mark_callouts(tokens) -> None:
