@@ -41,7 +41,7 @@ from ..errors import VaultkitError
 from ..index import Index, sync_progress
 from ..network import build_network, referral_children
 from ..paths import best_paths, people_graph, same_people_graph
-from ..schema import STAGE_LABELS
+from ..schema import PEOPLE, STAGE_LABELS
 from ..snapshot import load_snapshot
 from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
@@ -77,7 +77,6 @@ DATA_FILES = ("data/graph.js", *SEARCH_FILES)
 PARALLEL_PAGES = 256  # below this many pages to render, worker processes cost more than they save
 MAX_WORKERS = 8
 SEARCH_TEXT_LIMIT = 6000  # characters of each note's text in the search index
-PERSON_TYPES = ("contact", "profile")  # the notes with a hover preview, which quotes their first words
 
 
 def search_shard(path: str) -> int:
@@ -429,7 +428,7 @@ class Site:
             for path in sorted(changed):
                 excerpts.pop(path, None)
                 found = self._excerpts.pop(path, None)
-                if path in published and content.notes[path].type in PERSON_TYPES:
+                if path in published and content.notes[path].type in PEOPLE:
                     key = (content.digests.get(path, ""), hidden_links(content, published, path))
                     if found is None or found[0] != key:
                         found = (key, excerpt_text(content.texts[path], hidden=key[1]))
@@ -469,7 +468,7 @@ class Site:
         excerpts = {}
         kept_excerpts, self._excerpts = self._excerpts, {}
         for path in published:
-            if content.notes[path].type in PERSON_TYPES:
+            if content.notes[path].type in PEOPLE:
                 found = kept_excerpts.get(path)
                 if (found is not None and changed is not None and path not in changed
                         and found[0][0] == content.digests.get(path, "")):
@@ -877,7 +876,7 @@ class Site:
                 key = _search_key(content, published, outputs, path)
                 text = _search_text(content, path, key)
                 search[path] = (key, _search_entry(content, outputs, path, text).encode("utf-8"))
-                if content.notes[path].type in PERSON_TYPES:
+                if content.notes[path].type in PEOPLE:
                     excerpts[path] = shortened(text)
             return search, excerpts
 

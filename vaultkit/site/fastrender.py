@@ -589,18 +589,15 @@ def _wikilink(inner: str, links: Links, kind: str) -> str:
     if kind == "link":
         html = links.written.get(inner)
         if html is None:
-            html = _wikilink_html(inner, links, kind, links.written)
+            linkpath, subpath, display = split_wikilink(inner)
+            html = _wikilink_html(linkpath, subpath, display, links, kind)
+            if linkpath:  # (not `[[#Heading]]`, whose address is the page's own; nor one that fell back)
+                links.written[inner] = html
         return html
-    return _wikilink_html(inner, links, kind)
+    return _wikilink_html(*split_wikilink(inner), links, kind)
 
 
-def _wikilink_html(inner: str, links: Links, kind: str, written: dict[str, str] | None = None) -> str:
-    """`written`: where a link's HTML is kept by its text (not when it falls back, nor for a
-    link to the note itself, `[[#Heading]]`, whose address is the page's own)."""
-    linkpath, subpath, display = split_wikilink(inner)
-    if written is not None and linkpath:
-        written[inner] = html = _wikilink_html(inner, links, kind)
-        return html
+def _wikilink_html(linkpath: str, subpath: str, display: str | None, links: Links, kind: str) -> str:
     shown = display if display is not None else linkpath + (subpath if not linkpath else "")
     if not shown and subpath:
         shown = subpath.lstrip("#^")

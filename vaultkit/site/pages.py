@@ -25,7 +25,7 @@ from ..agenda import Item
 from ..growth import joined_on
 from ..network import Network
 from ..paths import IntroPath
-from ..schema import STAGE_LABELS, STAGES
+from ..schema import PEOPLE, STAGE_LABELS, STAGES
 from ..snapshot import LinkData, Snapshot, source_range
 from .content import Content
 from .layout import Layout, neighbours, radial_layout
@@ -123,6 +123,10 @@ class Plan:
 
     def type(self, path: str) -> str | None:
         return self.content.notes[path].type
+
+    def preview_address(self, path: str) -> str | None:
+        """A published person's page address (their hover preview's key); None for any other note."""
+        return self.outputs[path] if self.content.notes[path].type in PEOPLE and path in self.published else None
 
     def relation_of(self, note_type: str | None, key: str | None) -> str:
         """schema.relation_of, memoised: a few (type, property) pairs, asked for each backlink."""
@@ -304,8 +308,9 @@ class PageLinks:
             plan = self.plan
             note = plan.content.notes[path]
             item = {"title": note.title, "href": href(self.out, plan.outputs[path], fragment), "type": note.type}
-            if note.type in ("contact", "profile") and path in plan.published:
-                item["preview"] = plan.outputs[path]
+            preview = plan.preview_address(path)
+            if preview is not None:
+                item["preview"] = preview
             if not fragment:
                 self._items[path] = item
         if "preview" in item:
@@ -313,12 +318,10 @@ class PageLinks:
         return item
 
     def preview_key(self, path: str) -> str | None:
-        plan = self.plan
         self.deps.add(path)
-        if plan.type(path) not in ("contact", "profile") or path not in plan.published:
-            return None
-        key = plan.outputs[path]
-        self._previewed(path, key)
+        key = self.plan.preview_address(path)
+        if key is not None:
+            self._previewed(path, key)
         return key
 
     def _previewed(self, path: str, key: str) -> None:
@@ -370,8 +373,8 @@ class PageLinks:
             fragment = ""
             if subpath.startswith("#") and not subpath.startswith("#^"):
                 fragment = heading_anchor(subpath.lstrip("#").split("#")[-1])
-            preview = plan.outputs[target] if plan.type(target) in ("contact", "profile") else None
-            return LinkView("ok", href(self.out, plan.outputs[target], fragment), preview=preview), target
+            view = LinkView("ok", href(self.out, plan.outputs[target], fragment), preview=plan.preview_address(target))
+            return view, target
         if target in plan.attachments:
             view = LinkView("ok", href(self.out, plan.outputs[target]), is_image=target.lower().endswith(IMAGE_EXTENSIONS))
             return view, target
@@ -528,7 +531,7 @@ def note_inputs(plan: Plan, path: str, links: PageLinks | None = None, keyed: bo
         "local": local,
         "local_more": max(0, len(neighbours) - LOCAL_GRAPH_LIMIT),
     }
-    if note.type in ("contact", "profile"):
+    if note.type in PEOPLE:
         data["person"] = _person(plan, path, links)
     elif note.type == "interview":
         data["interview"] = _interview(plan, path, links, by_field)

@@ -512,9 +512,9 @@ def _hide_block_ids(tokens) -> None:
         elif token.type == "blockquote_close":
             quoted -= 1
         elif (token.type == "inline" and not quoted and idx and tokens[idx - 1].type == "paragraph_open"
-              and "^" in token.content and BLOCK_ID_RE.search(token.content)):
+              and "^" in token.content and (found := BLOCK_ID_RE.search(token.content))):
             children = token.children or []
-            marker = "^" + BLOCK_ID_RE.search(token.content).group(1)
+            marker = "^" + found.group(1)
             last = children[-1] if children else None
             text = last.content.rstrip(" \t") if last is not None and last.type == "text" else ""
             if not text.endswith(marker):
