@@ -322,6 +322,11 @@ class Index:
         self._resolver: Resolver | None = None
         self.workers: int | None = None  # processes for large syncs; None: one per core
         self._resolver_version = -1  # data_version when the resolver was built
+        # Set by a caller that reads the whole index right after a first sync (the site):
+        # that sync keeps the rows it wrote, for `take_rows`.
+        self.keep_rows = False
+        self._rows: list[Batch] | None = None
+        self._rows_version = -1
 
     # -- opening ---------------------------------------------------------------
     @classmethod
@@ -420,7 +425,9 @@ class Index:
             with _collector_paused():
                 report = self._sync_once(paths, full, progress)
                 if self._fresh is not None:
-                    self._publish()
+                    self._publish()  # (which may sync again: then no rows are kept)
+                if self._rows is not None:
+                    self._rows_version = self._data_version()
                 return report
         except sqlite3.DatabaseError as error:
             # Damage past the first page (SQLITE_CORRUPT, exactly DatabaseError) shows only
@@ -445,6 +452,7 @@ class Index:
         progress: Callable[[int, int], None] | None,
     ) -> SyncReport:
         started = time.perf_counter()
+        self._rows, self._rows_version = None, -1  # any sync makes the rows of an earlier one stale
         report = SyncReport(warnings=list(self.warnings))
         self.warnings.clear()
         if full:
@@ -487,6 +495,7 @@ class Index:
                 )
         except BaseException:
             self._resolver = None  # rolled back: the in-memory table may be ahead of the index
+            self._rows = None
             raise
         if paths is None:
             # Totals cost a pass over the links table: worth it for `vaultkit index`, not
@@ -523,6 +532,18 @@ class Index:
         read = self._read_stream if lazy else self._read_all
         parsed = read(todo, progress, final_paths)
         return on_disk, scan_problems, scope, indexed, removed, parsed
+
+    def take_rows(self) -> list[Batch] | None:
+        """The rows the last sync wrote, once, when it was the first sync of the whole vault
+        (with `keep_rows`) and no other process has written since: every row of the index,
+        in path order, resolved (the batches, as the workers sent them). None otherwise.
+
+        Reading them back from SQLite costs a third of a second at 10k notes, in the
+        middle of a site build's one serial stretch; these rows are in memory already."""
+        rows, self._rows = self._rows, None
+        if rows is None or self._rows_version != self._data_version():
+            return None
+        return rows
 
     def _data_version(self) -> int:
         return self.db.execute("PRAGMA data_version").fetchone()[0]
@@ -689,10 +710,13 @@ class Index:
         )
         report.rerouted = len(updates)
 
-    def _write(self, batch: Batch) -> None:
-        """Insert a batch's rows (their old rows are gone already)."""
+    def _write(self, batch: Batch) -> Batch:
+        """Insert a batch's rows (their old rows are gone already): the batch, resolved."""
         db = self.db
-        links = batch.links if batch.resolved else _resolved(batch.links, self.resolver, self.config.alias_fallback)
+        if not batch.resolved:
+            batch = batch._replace(links=_resolved(batch.links, self.resolver, self.config.alias_fallback),
+                                   resolved=True)
+        links = batch.links
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", [file[:5] for file in batch.files])
         db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", batch.notes)
         db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?, ?)", batch.properties)
@@ -700,6 +724,7 @@ class Index:
         db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", batch.tags)
         db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)", batch.aliases)
         db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", batch.problems)
+        return batch
 
     def _apply_stream(self, paths: list[str], batches: Iterable[Batch], report: SyncReport) -> None:
         """A cold sync of the whole vault without the alias fallback: every file is new,
@@ -710,12 +735,16 @@ class Index:
         for path in paths:
             resolver.add(path)
         report.added = len(paths)
+        kept: list[Batch] | None = [] if self.keep_rows else None
         for batch in batches:
             report.parsed += len(batch.notes)
             _set_aliases(resolver, batch)
-            self._write(batch)
+            written = self._write(batch)
+            if kept is not None:
+                kept.append(written)
         for statement in SECONDARY_INDEXES.values():
             db.execute(statement)
+        self._rows = kept
 
     def _apply_settings(self, report: SyncReport) -> None:
         """Re-resolve every link when the settings resolution depends on have changed.

@@ -320,6 +320,7 @@ class Site:
     def index(self) -> Index:
         if self._index is None:
             self._index = Index.open(self.root, self.config)
+            self._index.keep_rows = True  # a first sync's rows: `load_content` reads them, not the index
         return self._index
 
     def use_index(self, index: Index) -> None:
