@@ -538,9 +538,9 @@ def test_output_never_writes_through_a_link_put_in_the_folder(tmp_path: Path) ->
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(st.text(), st.integers()))
 def test_link_escaping_is_markupsafe_s(value) -> None:
-    """The link helpers escape as plain strings (for speed); the text must be markupsafe's."""
+    """The link helpers and charts escape as plain strings (for speed); the text must be markupsafe's."""
     from markupsafe import escape
 
-    from vaultkit.site.build import _escaped
+    from vaultkit.site.escaping import escaped
 
-    assert _escaped(value) == str(escape(value))
+    assert escaped(value) == str(escape(value))

@@ -25,7 +25,6 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from markupsafe import escape as markupsafe_escape
 
 from ..agenda import (
     Item,
@@ -48,6 +47,7 @@ from ..vault import Config, load_config, open_vault_root
 from . import charts
 from .ahead import ChunksAhead, in_child
 from .content import Content, TextCache, load_content, patch_content
+from .escaping import escaped
 from .output import Output
 from .pages import (
     GraphData,
@@ -124,29 +124,16 @@ def hidden_links(content: Content, published: set[str] | frozenset[str], path: s
     )
 
 
-try:  # markupsafe's own escaping, without the Markup it wraps each result in
-    from markupsafe._speedups import _escape_inner
-except ImportError:  # (another markupsafe: its public escape, as a plain string)
-    def _escape_inner(text: str) -> str:
-        return str(markupsafe_escape(text))
-
-
-def _escaped(value: Any) -> str:
-    """What markupsafe.escape writes, as a plain string: the link helpers below run for
-    every link of every page, and each Markup made on the way costs about as much."""
-    return _escape_inner(value if type(value) is str else str(value))
-
-
 def _link(item: dict[str, Any]) -> str:
-    title = _escaped(item["title"])
+    title = escaped(item["title"])
     state = item.get("state")
     if state == "unresolved":
         return f'<span class="vk-unresolved" title="no note yet">{title}</span>'
     if state == "private":
         return PRIVATE_MARKER
     if item.get("href"):
-        preview = f' data-vk-preview="{_escaped(item["preview"])}"' if item.get("preview") else ""
-        return f'<a class="vk-link" href="{_escaped(item["href"])}"{preview}>{title}</a>'
+        preview = f' data-vk-preview="{escaped(item["preview"])}"' if item.get("preview") else ""
+        return f'<a class="vk-link" href="{escaped(item["href"])}"{preview}>{title}</a>'
     return title
 
 
@@ -156,7 +143,7 @@ def link_html(item: dict[str, Any]) -> Markup:
 
 
 def _links(items: list[dict[str, Any]], sep: str = ", ") -> str:
-    return _escaped(sep).join(_link(item) for item in items)
+    return escaped(sep).join(_link(item) for item in items)
 
 
 def links_html(items: list[dict[str, Any]], sep: str = ", ") -> Markup:
@@ -170,15 +157,15 @@ def link_items_html(items: list[dict[str, Any]]) -> Markup:
 
 def tag_links_html(tags: list[dict[str, str]]) -> Markup:
     """A note page's tags, each a link to its tag page."""
-    return Markup("".join(f'<a class="vk-tag" href="{_escaped(t["href"])}">#{_escaped(t["tag"])}</a> ' for t in tags))
+    return Markup("".join(f'<a class="vk-tag" href="{escaped(t["href"])}">#{escaped(t["tag"])}</a> ' for t in tags))
 
 
 def card_html(rows: list[dict[str, Any]]) -> Markup:
     """A note page's properties card: each row's key and its links or text (a dozen rows a
     page, each a pass of a template loop costs several times the Python)."""
     return Markup("".join(
-        f"<dt>{_escaped(row['key'])}</dt><dd>"
-        f"{_links(row['links']) if row.get('links') else _escaped(row.get('text', ''))}</dd>\n"
+        f"<dt>{escaped(row['key'])}</dt><dd>"
+        f"{_links(row['links']) if row.get('links') else escaped(row.get('text', ''))}</dd>\n"
         for row in rows
     ))
 
@@ -1180,9 +1167,9 @@ def _without_title_heading(body: Markup, title: str) -> Markup:
     match = _FIRST_H1.match(body)
     if not match:
         return body
-    heading, escaped = match.group(1), Markup.escape(title)
+    heading, shown = match.group(1), Markup.escape(title)
     # (Mostly the heading is the title as it is, escaped: then their text is the same.)
-    if heading == escaped or Markup(heading).striptags() == escaped.striptags():
+    if heading == shown or Markup(heading).striptags() == shown.striptags():
         return Markup(body[match.end():])
     return body
 

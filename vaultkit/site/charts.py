@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from html import escape
+
+from .escaping import escaped
 
 STAGE_COLOURS = {
     "not-asked": "#b0b7c3",
@@ -37,15 +38,15 @@ def bar_chart(rows: list[tuple[str, int, str]], width: int = 560, label: str = "
     height = len(rows) * (row_h + gap)
     parts = [
         f'<svg class="vk-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'aria-label="{escape(label)}">'
+        f'aria-label="{escaped(label)}">'
     ]
     for i, (name, value, colour) in enumerate(rows):
         y = i * (row_h + gap)
         bar = round((width - left - 50) * value / most)
         parts.append(
-            f'<text x="{left - 8}" y="{y + 18}" text-anchor="end" font-size="13" fill="#333">{escape(name)}</text>'
+            f'<text x="{left - 8}" y="{y + 18}" text-anchor="end" font-size="13" fill="#333">{escaped(name)}</text>'
             f'<rect x="{left}" y="{y}" width="{max(bar, 1)}" height="{row_h}" rx="3" fill="{colour}">'
-            f"<title>{escape(name)}: {value}</title></rect>"
+            f"<title>{escaped(name)}: {value}</title></rect>"
             f'<text x="{left + bar + 6}" y="{y + 18}" font-size="13" fill="#333">{value}</text>'
         )
     parts.append("</svg>")
@@ -80,12 +81,12 @@ def month_chart(months: list[str], series: list[tuple[str, str, list[int]]], lin
                 y -= h
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}">'
-                    f"<title>{escape(month)}: {counts[i]} {escape(name)}</title></rect>"
+                    f"<title>{escaped(month)}: {counts[i]} {escaped(name)}</title></rect>"
                 )
         if i % label_every == 0:
             parts.append(
                 f'<text x="{left + i * step + step / 2:.1f}" y="{height - 14}" text-anchor="middle" font-size="11" '
-                f'fill="#555">{escape(month)}</text>'
+                f'fill="#555">{escaped(month)}</text>'
             )
     if line:
         peak = max(line) or 1
@@ -96,13 +97,13 @@ def month_chart(months: list[str], series: list[tuple[str, str, list[int]]], lin
         parts.append(
             f'<text x="{left + plot_w + 4}" y="{top + 10}" font-size="11" fill="#e0533d">{peak}</text>'
             f'<text x="{left + plot_w}" y="{height - 2}" text-anchor="end" font-size="11" fill="#e0533d">'
-            f"{escape(line_label)}</text>"
+            f"{escaped(line_label)}</text>"
         )
     x = left
     for name, colour, _ in series:
         parts.append(
             f'<rect x="{x}" y="{height - 10}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{x + 14}" y="{height - 1}" font-size="11" fill="#333">{escape(name)}</text>'
+            f'<text x="{x + 14}" y="{height - 1}" font-size="11" fill="#333">{escaped(name)}</text>'
         )
         x += 14 + 8 * len(name) + 16
     parts.append("</svg>")
@@ -124,12 +125,12 @@ def local_graph(center: str, neighbours: list[dict], size: int = 300) -> str:
         colour = TYPE_COLOURS.get(item.get("type"), TYPE_COLOURS[None])
         label = item["title"] if len(item["title"]) <= 14 else item["title"][:13] + "…"
         parts.append(
-            f'<a href="{escape(item["href"])}"><circle {circle} r="6" fill="{colour}">'
-            f'<title>{escape(item["title"])} ({escape(item["relation"])})</title></circle>'
-            f'<text {text} font-size="11" fill="#333">{escape(label)}</text></a>'
+            f'<a href="{escaped(item["href"])}"><circle {circle} r="6" fill="{colour}">'
+            f'<title>{escaped(item["title"])} ({escaped(item["relation"])})</title></circle>'
+            f'<text {text} font-size="11" fill="#333">{escaped(label)}</text></a>'
         )
     parts.append(
-        f'<circle cx="{c}" cy="{c}" r="9" fill="#e0533d"><title>{escape(center)}</title></circle></svg>'
+        f'<circle cx="{c}" cy="{c}" r="9" fill="#e0533d"><title>{escaped(center)}</title></circle></svg>'
     )
     return "".join(parts)
 

@@ -28,6 +28,7 @@ from ..paths import IntroPath
 from ..schema import PEOPLE, STAGE_LABELS, STAGES
 from ..snapshot import LinkData, Snapshot, source_range
 from .content import Content
+from .escaping import escaped
 from .layout import Layout, neighbours, radial_layout
 from .privacy import SiteConfig
 from .render import IMAGE_EXTENSIONS, LinkView, section
@@ -965,11 +966,9 @@ def _relation_json(relation: str) -> str:
 
 def _tree_entry(item: dict[str, Any], stage: str) -> str:
     """One person's entry in the referral tree, inside its list item (unique: its address)."""
-    from html import escape
-
-    preview = f' data-vk-preview="{escape(item["preview"])}"' if item.get("preview") else ""
-    return (f'<a class="vk-link stage-{escape(stage)}" href="{escape(item["href"])}"{preview}>'
-            f'{escape(item["title"])}</a> <span class="vk-muted">{escape(STAGE_LABELS.get(stage, ""))}</span>')
+    preview = f' data-vk-preview="{escaped(item["preview"])}"' if item.get("preview") else ""
+    return (f'<a class="vk-link stage-{escaped(stage)}" href="{escaped(item["href"])}"{preview}>'
+            f'{escaped(item["title"])}</a> <span class="vk-muted">{escaped(STAGE_LABELS.get(stage, ""))}</span>')
 
 
 def patch_tree(old: Plan, new: Plan, inputs: dict[str, Any]) -> tuple[dict[str, Any], set[str]] | None:
