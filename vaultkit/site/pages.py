@@ -350,11 +350,13 @@ class PageLinks:
             return {"title": shown, "href": href(self.out, self.plan.outputs[target]), "state": "ok"}
         return {"title": "private note", "state": "private"}
 
-    def view(self, source: str, linkpath: str, subpath: str, kind: str) -> LinkView:
-        """How a link in a body renders (used for the body's key, then by the renderer)."""
+    def view(self, source: str, linkpath: str, subpath: str, kind: str, target: str | None | bool = False) -> LinkView:
+        """How a link in a body renders (used for the body's key, then by the renderer).
+        `target`: where the index resolved it, when the caller has its LinkData (False:
+        resolved here, the same way)."""
         shared = self._folder_views.get((linkpath, subpath, kind)) if linkpath else None
         if shared is None:
-            shared = self._resolved_view(source, linkpath, subpath)
+            shared = self._resolved_view(source, linkpath, subpath, target)
             if linkpath:
                 self._folder_views[(linkpath, subpath, kind)] = shared
         view, target = shared
@@ -364,12 +366,14 @@ class PageLinks:
                 self._previewed(target, view.preview)
         return view
 
-    def _resolved_view(self, source: str, linkpath: str, subpath: str) -> tuple[LinkView, str | None]:
+    def _resolved_view(self, source: str, linkpath: str, subpath: str,
+                       target: str | None | bool = False) -> tuple[LinkView, str | None]:
         plan = self.plan
         content = plan.content
-        target = content.resolver.resolve(linkpath, source, content.alias_fallback).target
+        if target is False:
+            target = content.resolver.resolve(linkpath, source, content.alias_fallback).target
         if target is None:
-            return LinkView("unresolved"), None
+            return _UNRESOLVED, None
         if target in plan.published:
             fragment = ""
             if subpath.startswith("#") and not subpath.startswith("#^"):
@@ -379,7 +383,7 @@ class PageLinks:
         if target in plan.attachments:
             view = LinkView("ok", href(self.out, plan.outputs[target]), is_image=target.lower().endswith(IMAGE_EXTENSIONS))
             return view, target
-        return LinkView("private"), target
+        return _PRIVATE, target
 
     def embed(self, source: str, linkpath: str, subpath: str) -> tuple[str, str, str] | None:
         key = (source, linkpath, subpath)
@@ -442,11 +446,14 @@ def body_key(plan: Plan, path: str, links: PageLinks) -> tuple[str, list]:
     return digest([content.digests.get(path, ""), links.out, views]), views
 
 
+_UNRESOLVED, _PRIVATE = LinkView("unresolved"), LinkView("private")
+
+
 def body_links(plan: Plan, path: str, links: PageLinks) -> None:
     """Resolve the links written in a note's body, as its page shows them."""
     for link in plan.content.notes[path].links:
         if link.field is None:
-            links.view(path, link.linkpath, link.subpath, link.kind)
+            links.view(path, link.linkpath, link.subpath, link.kind, link.target)
 
 
 def _property_value(value: Any) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from typing import NamedTuple
 from html import escape
 from urllib.parse import unquote
 
@@ -82,14 +82,15 @@ def sanitize(html: str, image_sources: frozenset[str] = frozenset()) -> str:
 PRIVATE_MARKER = '<span class="vk-private" title="a note that is not published">private note</span>'
 
 
-@dataclass(frozen=True, slots=True)
-class LinkView:
+class LinkView(NamedTuple):
     """How one link renders, decided by the page builder.
 
     `href` None with `state` "unresolved": styled as a missing note; "private": the
     target exists but is not published, so nothing of it shows, not its title nor the
     words the link was written with (they usually name it): a neutral marker instead;
-    "hidden": plain text (links inside an embedded note).
+    "hidden": plain text (links inside an embedded note). (A named tuple: a frozen
+    dataclass's __init__ sets each field through object.__setattr__, and a build makes
+    one for each link target of each folder: 20% of resolving a 10k vault's links.)
     """
 
     state: str  # "ok" | "unresolved" | "private" | "hidden"
