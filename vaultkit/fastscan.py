@@ -79,10 +79,12 @@ _INNER = r"(?![ \t>]|[-*+](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$
 _PARAGRAPH = re.compile(rf"{_TEXT_LINE}(?:\n{_TEXT_LINE})*", re.MULTILINE)
 _QUOTED = re.compile(rf"> {_INNER}(?:\n> {_INNER})*", re.MULTILINE)
 _BULLETED = re.compile(rf"[-*+] {_INNER}(?:\n[-*+] {_INNER})*", re.MULTILINE)
-# Characters no simple chunk holds (code, escapes, math, tabs), and `~~~`, looked for
-# apart (one character class is a fast search). `<`, `%%`, `](` and `][` are judged by
-# is_plain_inline, which knows inert autolinks, comments and simple links.
-_HARD = re.compile(r"[`\\$\t\r]")
+# Characters no simple chunk holds (code, escapes, math, tabs), and `~~~`: each looked
+# for with `in` (memchr: three times faster than one character-class search, on every
+# chunk of every note). `<`, `%%`, `](` and `][` are judged by is_plain_inline, which
+# knows inert autolinks, comments and simple links.
+def _hard(text: str) -> bool:
+    return "`" in text or "\\" in text or "$" in text or "\t" in text or "\r" in text or "~~~" in text
 
 
 def split_chunks(body: str) -> list[tuple[int, str]] | None:
@@ -191,7 +193,7 @@ def scan_simple_chunk(text: str, first_line: int):
             return _scan_table(text.split("\n"), first_line)
     if text[0] in "`~%" and _is_closed_block(text, first_end):
         return [], [], [], []  # a code block or a `%%` comment: nothing in it counts
-    if _HARD.search(text) is not None or "~~~" in text:
+    if _hard(text):
         return None
     # A heading, a paragraph, a list of one-line bullet items or one quoted paragraph,
     # scanned as one text: wiki-links, links and tags cannot span lines, and the markers
@@ -397,7 +399,7 @@ def _scan_table(lines: list[str], first_line: int, collect: bool = True):
             return None  # a row that might end the table: leave it to the parser
         # `\|` is the table's own escape (removed by the split); any other backslash,
         # and every other hard character, goes to the parser.
-        if _HARD.search(line.replace("\\|", "")) or "~~~" in line:
+        if _hard(line.replace("\\|", "")):
             return None
         cells = _table_cells(line)
         if offset == 0:

@@ -243,10 +243,10 @@ def _inline_core_rule(state) -> None:
 
 
 # Characters that let some inline rule other than ours consume text: code spans,
-# escapes, math. Without them, `<` only in inert autolinks, `%%` only where comments
-# are understood, and every `[` and `]` part of a `[[`, a `]]` or a simple link below,
-# only the wiki-link, tag and comment rules (and those links) can match.
-_HARD_INLINE = re.compile(r"[`\\$]")
+# escapes, math (looked for with `in`: faster than one character-class search). Without
+# them, `<` only in inert autolinks, `%%` only where comments are understood, and every
+# `[` and `]` part of a `[[`, a `]]` or a simple link below, only the wiki-link, tag and
+# comment rules (and those links) can match.
 
 
 # `[label](destination)` (an image with a `!` before it) with nothing nested: the label
@@ -271,7 +271,7 @@ def is_plain_inline(content: str, references: bool = True, comments: bool = Fals
     content is a whole inline (a paragraph), so that a `%%` comment is read as the
     parser reads it, to the next `%%` or the end.
     """
-    if _HARD_INLINE.search(content):
+    if "`" in content or "\\" in content or "$" in content:
         return False
     if "%%" in content and (not comments or "](" in content or "][" in content or "<" in content):
         return False
