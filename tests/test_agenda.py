@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _golden import TEMPLATE_TODAY, check_golden, copy_template
 
@@ -193,3 +195,13 @@ def test_generated_vault_smoke(tmp_path, vk):
     assert {"thank-you", "next-name", "follow-up"} <= {i["kind"] for i in found}
     for command in (("stats", out, "--json"), ("path", "--help"), ("graph", out, "--format", "graphml")):
         assert vk(*command).exit_code == 0
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["!", "[[", "]]", "]", "[", "a", "Ana Lee", " ", "\n", "|", "#"]), max_size=14))
+def test_wikilinks_are_cut_out_of_mentions_as_the_pattern_says(pieces) -> None:
+    """The mentions' fast cut equals the plain pattern's substitution."""
+    from vaultkit.agenda import WIKILINK, without_wikilinks
+
+    text = "".join(pieces)
+    assert without_wikilinks(text) == WIKILINK.sub(" ", text)

@@ -509,7 +509,7 @@ def mention_patterns(network: Network, people: list[str]) -> list[tuple[str, str
 def mentions_in(people: list[tuple[str, str, re.Pattern[str]]], path: str, text: str) -> list[Item]:
     """The plain-text mentions in one note (so a caller can redo just the notes that changed)."""
     items = []
-    without_links = WIKILINK.sub(" ", text) if people else ""
+    without_links = without_wikilinks(text) if people else ""
     for person, name, pattern in people:
         if path == person or name not in without_links:  # a plain find first: most notes lack the name
             continue
@@ -534,6 +534,25 @@ def mention_items(people: list[tuple[str, str, re.Pattern[str]]], found: dict[st
 
 
 WIKILINK = re.compile(r"!?\[\[[^\]\n]*\]\]")
+_WIKILINK_FROM_BRACKETS = re.compile(r"\[\[[^\]\n]*\]\]")
+
+
+def without_wikilinks(text: str) -> str:
+    """`WIKILINK.sub(" ", text)`, several times faster: a pattern that starts with a
+    literal is searched for with a fast scan, while the optional `!` in front made the
+    engine try every position of the text (every note's, for the mentions)."""
+    out, done = [], 0
+    for match in _WIKILINK_FROM_BRACKETS.finditer(text):
+        at = match.start()
+        if at > done and text[at - 1] == "!":  # an embed: its `!` goes too
+            at -= 1
+        out.append(text[done:at])
+        out.append(" ")
+        done = match.end()
+    if not done:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def format_agenda(items: list[Item], today: date) -> str:
