@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -334,7 +335,8 @@ def _name_key(name: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
 
 
-def _similar(a: str, b: str) -> bool:
+def _similar(a: str, b: str, counts: tuple[dict[str, int], dict[str, int]] | None = None) -> bool:
+    """`counts`: each name's characters counted (Counter), when the caller has them."""
     if a == b:
         return True
     first_a, _, rest_a = a.partition(" ")
@@ -343,9 +345,13 @@ def _similar(a: str, b: str) -> bool:
         return True  # Sam Lee / Samuel Lee
     if 2 * min(len(a), len(b)) < 0.9 * (len(a) + len(b)):
         return False  # even a perfect match of the shorter name could not reach 0.9
-    matcher = difflib.SequenceMatcher(None, a, b)
-    # quick_ratio is an upper bound of ratio and far cheaper: most pairs stop there.
-    return matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
+    # difflib's quick_ratio, an upper bound of ratio, as it computes it (2 * the characters
+    # both names hold / their lengths), without building a SequenceMatcher: most pairs stop here.
+    counts_a, counts_b = counts if counts is not None else (Counter(a), Counter(b))
+    common = sum(min(count, counts_b.get(char, 0)) for char, count in counts_a.items())
+    if 2.0 * common / (len(a) + len(b)) < 0.9:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
 
 
 def similar_pairs(block: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -362,10 +368,11 @@ def similar_pairs(block: list[tuple[str, str]]) -> list[tuple[str, str]]:
     # A cheap bound first: each character only one name holds leaves at least one character
     # unmatched, and more than a tenth of both lengths unmatched keeps difflib's ratio (and
     # its upper bound quick_ratio) under 0.9; the first-name rule is the only other way in.
-    shape = {}
+    shape, counted = {}, {}
     for key in keys:
         first, _, rest = key.partition(" ")
         shape[key] = (len(key), sum(1 << ord(ch) for ch in set(key)), first, rest)
+        counted[key] = Counter(key)
 
     def may_be_similar(key_a: str, key_b: str) -> bool:
         length_a, chars_a, first_a, rest_a = shape[key_a]
@@ -382,9 +389,9 @@ def similar_pairs(block: list[tuple[str, str]]) -> list[tuple[str, str]]:
             if not may_be_similar(key_a, key_b):
                 continue
             places_b = at[key_b]
-            forward = _similar(key_a, key_b)
+            forward = _similar(key_a, key_b, (counted[key_a], counted[key_b]))
             # difflib's ratio may depend on the order: ask the other way only where it is needed.
-            backward = forward if places_b[0] > places_a[-1] else _similar(key_b, key_a)
+            backward = forward if places_b[0] > places_a[-1] else _similar(key_b, key_a, (counted[key_b], counted[key_a]))
             if forward or backward:
                 found.extend(
                     (a, b) if a < b else (b, a)
