@@ -356,6 +356,40 @@ def test_a_big_graph_draws_only_its_nodes_while_the_view_moves(watched, tmp_path
     assert watched.errors() == []
 
 
+# Counts the lines drawn on canvases that are not in the page: force-graph's hit-test canvas.
+RECORD_HIDDEN_LINES = """
+(() => {
+  const proto = CanvasRenderingContext2D.prototype, line = proto.lineTo;
+  window.vkHiddenLines = 0;
+  proto.lineTo = function (...args) { if (!this.canvas.isConnected) window.vkHiddenLines++; return line.apply(this, args); };
+})();
+"""
+
+
+def test_the_graph_opens_with_every_node_in_view_and_picks_only_nodes(watched, example_site: Path) -> None:
+    """The first view fits the whole network; the hidden canvas that finds what the pointer
+    is over draws nodes only (links have no page: drawing them there took minutes at 50,000
+    notes, see BENCHMARKS.md)."""
+    page = watched.page
+    page.add_init_script(RECORD_HIDDEN_LINES)
+    page.goto((example_site / "graph.html").as_uri())
+    page.wait_for_function("() => window.vkGraph && window.vkGraph.graphData().nodes.length > 0")
+    page.wait_for_timeout(500)  # the first fit to the window is done
+    box = page.locator("#vk-graph canvas").first.bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=10)
+    page.wait_for_timeout(1000)  # (the hit-test canvas is redrawn on a timer)
+    outside = page.evaluate(
+        """() => { const g = window.vkGraph, w = g.width(), h = g.height();
+                   return g.graphData().nodes.filter(n => { const p = g.graph2ScreenCoords(n.x, n.y);
+                     return p.x < 0 || p.y < 0 || p.x > w || p.y > h; }).map(n => n.title); }"""
+    )
+    assert page.evaluate("() => window.vkGraph.graphData().links.length") > 10
+    assert outside == []
+    assert page.evaluate("() => window.vkHiddenLines") == 0
+    assert watched.errors() == []
+
+
 def test_a_small_graph_keeps_its_links_while_the_view_moves(watched, example_site: Path) -> None:
     page = watched.page
     page.add_init_script(RECORD_CANVAS_LINES)
