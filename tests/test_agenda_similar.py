@@ -47,3 +47,21 @@ def test_similar_pairs_compares_as_every_two_people_would(names: list[str]) -> N
         if _similar(key_a, key_b)
     ]
     assert similar_pairs(block) == every_two
+
+
+FIRST = st.text(alphabet="aeilmnrsu", min_size=1, max_size=9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(FIRST, st.sampled_from(["lee", "smith lee", "li", "lee lee"])), min_size=2, max_size=40))
+def test_similar_pairs_in_a_big_block_of_one_last_name(people: list[tuple[str, str]]) -> None:
+    """A block as `_duplicates` makes them (one last word), big enough for the candidate
+    bounds (lengths in order, characters held) to leave pairs out: none that is similar."""
+    block = [(f"{first} {rest}", f"p{number}.md") for number, (first, rest) in enumerate(people)]
+    every_two = [
+        (path_a, path_b)
+        for i, (key_a, path_a) in enumerate(block)
+        for key_b, path_b in block[i + 1 :]
+        if _similar(key_a, key_b)
+    ]
+    assert similar_pairs(block) == every_two

@@ -359,46 +359,76 @@ def similar_pairs(block: list[tuple[str, str]]) -> list[tuple[str, str]]:
     names are `_similar` (asked as (earlier, later)).
 
     Many people share a name in a big vault, and a block (one last name) grows with it:
-    each two distinct names are compared once, not each two people (which was quadratic
-    in the vault's size: 1.8 million comparisons at 50k notes)."""
+    each two distinct names are compared once at most, not each two people (which was
+    quadratic in the vault's size: 1.8 million comparisons at 50k notes), and only those
+    that `_candidates`' bounds let through."""
     at: dict[str, list[int]] = {}
     for number, (key, _) in enumerate(block):
         at.setdefault(key, []).append(number)
     keys = list(at)
-    # A cheap bound first: each character only one name holds leaves at least one character
-    # unmatched, and more than a tenth of both lengths unmatched keeps difflib's ratio (and
-    # its upper bound quick_ratio) under 0.9; the first-name rule is the only other way in.
+    # Each name's length, characters (a bit for each character's first, second... time in
+    # it), first name and the rest, for `_candidates`' cheap bounds, and its characters
+    # counted for `_similar`'s.
+    alphabet = {ch: number for number, ch in enumerate(sorted({ch for key in keys for ch in key}))}
     shape, counted = {}, {}
     for key in keys:
         first, _, rest = key.partition(" ")
-        shape[key] = (len(key), sum(1 << ord(ch) for ch in set(key)), first, rest)
         counted[key] = Counter(key)
-
-    def may_be_similar(key_a: str, key_b: str) -> bool:
-        length_a, chars_a, first_a, rest_a = shape[key_a]
-        length_b, chars_b, first_b, rest_b = shape[key_b]
-        if rest_a and rest_a == rest_b and (first_a.startswith(first_b) or first_b.startswith(first_a)):
-            return True
-        return 10 * (chars_a ^ chars_b).bit_count() <= length_a + length_b
+        held = sum(1 << (time * len(alphabet) + alphabet[ch]) for ch, times in counted[key].items() for time in range(times))
+        shape[key] = (len(key), held, first, rest)
 
     found: list[tuple[int, int]] = []
-    for i, key_a in enumerate(keys):
-        places_a = at[key_a]
-        found.extend((a, b) for n, a in enumerate(places_a) for b in places_a[n + 1 :])  # the same name
-        for key_b in keys[i + 1 :]:
-            if not may_be_similar(key_a, key_b):
-                continue
-            places_b = at[key_b]
-            forward = _similar(key_a, key_b, (counted[key_a], counted[key_b]))
-            # difflib's ratio may depend on the order: ask the other way only where it is needed.
-            backward = forward if places_b[0] > places_a[-1] else _similar(key_b, key_a, (counted[key_b], counted[key_a]))
-            if forward or backward:
-                found.extend(
-                    (a, b) if a < b else (b, a)
-                    for a in places_a for b in places_b
-                    if (forward if a < b else backward)
-                )
+    for key in keys:
+        places = at[key]
+        found.extend((a, b) for n, a in enumerate(places) for b in places[n + 1 :])  # the same name
+    for i, j in sorted(_candidates(keys, shape)):
+        key_a, key_b = keys[i], keys[j]
+        places_a, places_b = at[key_a], at[key_b]
+        forward = _similar(key_a, key_b, (counted[key_a], counted[key_b]))
+        # difflib's ratio may depend on the order: ask the other way only where it is needed.
+        backward = forward if places_b[0] > places_a[-1] else _similar(key_b, key_a, (counted[key_b], counted[key_a]))
+        if forward or backward:
+            found.extend(
+                (a, b) if a < b else (b, a)
+                for a in places_a for b in places_b
+                if (forward if a < b else backward)
+            )
     return [(block[a][1], block[b][1]) for a, b in sorted(found)]
+
+
+def _candidates(keys: list[str], shape: dict[str, tuple[int, int, str, str]]) -> set[tuple[int, int]]:
+    """The pairs (i < j) of `keys` that may be `_similar`, by cheap bounds: at 50,000 notes
+    a block holds 250 distinct names, and bounding each two in turn was most of the
+    agenda's time.
+
+    Two names are similar when one's first name starts the other's and the rest is the same
+    (such names are neighbours in sorted order), or when difflib's ratio reaches 0.9: then
+    the shorter is at least 9/11 of the longer (`_similar`'s length bound), and at most a
+    tenth of their characters are unmatched (quick_ratio, ratio's upper bound: a character
+    is unmatched where one name holds it more times than the other, one bit of `shape`'s
+    each). Sorted by length, each name is bounded against the next ones only while they
+    are short enough."""
+    pairs: set[tuple[int, int]] = set()
+    by_rest: dict[str, list[tuple[str, int]]] = {}
+    for number, key in enumerate(keys):
+        _, _, first, rest = shape[key]
+        if rest:
+            by_rest.setdefault(rest, []).append((first, number))
+    for firsts in by_rest.values():
+        firsts.sort()
+        for n, (first, number) in enumerate(firsts):
+            for other, other_number in firsts[n + 1 :]:
+                if not other.startswith(first):
+                    break
+                pairs.add((min(number, other_number), max(number, other_number)))
+    by_length = sorted((shape[key][0], shape[key][1], number) for number, key in enumerate(keys))
+    for n, (length_a, held_a, a) in enumerate(by_length):
+        for length_b, held_b, b in by_length[n + 1 :]:
+            if 9 * length_b > 11 * length_a:  # 2 * shorter < 0.9 * (both lengths), and for the rest too
+                break
+            if 10 * (held_a ^ held_b).bit_count() <= length_a + length_b:
+                pairs.add((a, b) if a < b else (b, a))
+    return pairs
 
 
 @lru_cache(maxsize=1 << 14)
