@@ -157,9 +157,11 @@ def _paths_to_person(network, graph, distance, previous, target, limit) -> list[
         if target in route:
             continue
         notes = (*route, target)
-        found.append(IntroPath(notes, distance[neighbour] + weight, suggestion(network, graph, notes)))
-    found.sort(key=lambda p: (p.cost, len(p.notes), p.notes))
-    return found[:limit] if limit else found
+        found.append((distance[neighbour] + weight, len(notes), notes))
+    found.sort()
+    # (The suggestion, words about the path, only for those kept: best_paths keeps one of
+    # each person's several.)
+    return [IntroPath(notes, cost, suggestion(network, graph, notes)) for cost, _, notes in found[:limit or None]]
 
 
 def suggestion(network: Network, graph: Graph, notes: tuple[str, ...]) -> str:
