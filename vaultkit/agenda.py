@@ -546,9 +546,12 @@ def mention_patterns(network: Network, people: list[str]) -> list[tuple[str, str
 def mentions_in(people: list[tuple[str, str, re.Pattern[str]]], path: str, text: str) -> list[Item]:
     """The plain-text mentions in one note (so a caller can redo just the notes that changed)."""
     items = []
-    without_links = without_wikilinks(text) if people else ""
-    for person, name, pattern in people:
-        if path == person or name not in without_links:  # a plain find first: most notes lack the name
+    # A plain find in the whole text first: most notes lack every name (nobody links to these
+    # people, so their names are not in links either), and then the links need no cutting out.
+    present = [(person, name, pattern) for person, name, pattern in people if path != person and name in text]
+    without_links = without_wikilinks(text) if present else ""
+    for person, name, pattern in present:
+        if name not in without_links:
             continue
         match = pattern.search(without_links)
         if match:
