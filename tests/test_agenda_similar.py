@@ -22,6 +22,16 @@ def plain(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
 
 
+def every_two_people(block: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What `similar_pairs` must find, the slow way: `_similar` asked of each two people."""
+    return [
+        (path_a, path_b)
+        for i, (key_a, path_a) in enumerate(block)
+        for key_b, path_b in block[i + 1 :]
+        if _similar(key_a, key_b)
+    ]
+
+
 @settings(max_examples=400, deadline=None)
 @given(NAME, NAME, st.integers(0, 3))
 def test_similar_is_the_plain_ratio_rule(a: str, b: str, edits: int) -> None:
@@ -40,13 +50,7 @@ def test_examples() -> None:
 def test_similar_pairs_compares_as_every_two_people_would(names: list[str]) -> None:
     """Comparing each two distinct names once finds the pairs comparing each two people finds."""
     block = [(name, f"p{number}.md") for number, name in enumerate(names)]
-    every_two = [
-        (path_a, path_b)
-        for i, (key_a, path_a) in enumerate(block)
-        for key_b, path_b in block[i + 1 :]
-        if _similar(key_a, key_b)
-    ]
-    assert similar_pairs(block) == every_two
+    assert similar_pairs(block) == every_two_people(block)
 
 
 FIRST = st.text(alphabet="aeilmnrsu", min_size=1, max_size=9)
@@ -58,10 +62,4 @@ def test_similar_pairs_in_a_big_block_of_one_last_name(people: list[tuple[str, s
     """A block as `_duplicates` makes them (one last word), big enough for the candidate
     bounds (lengths in order, characters held) to leave pairs out: none that is similar."""
     block = [(f"{first} {rest}", f"p{number}.md") for number, (first, rest) in enumerate(people)]
-    every_two = [
-        (path_a, path_b)
-        for i, (key_a, path_a) in enumerate(block)
-        for key_b, path_b in block[i + 1 :]
-        if _similar(key_a, key_b)
-    ]
-    assert similar_pairs(block) == every_two
+    assert similar_pairs(block) == every_two_people(block)
