@@ -131,10 +131,11 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(name)
             report.append(f"**{script} failed (exit {done.returncode}).**")
         report.append(tables_only(done.stdout) or "(no output)")
-    text = "\n".join(report) + "\n"
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        # The report so far written after each benchmark: a run stopped halfway (a slow
+        # anchor, a machine needed back) keeps what it measured.
+        if args.out:
+            args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+    print("\n".join(report))
     if failed:
         print(f"[run] failed: {', '.join(failed)}", file=sys.stderr)
         return 1
