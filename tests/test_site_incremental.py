@@ -123,6 +123,32 @@ def test_a_one_note_edit_renders_only_the_pages_it_affects(make_vault) -> None:
         site.close()
 
 
+def test_pages_deleted_by_hand_come_back_with_the_next_edit(make_vault) -> None:
+    """`serve` lists OUT's folders again only when they changed: a page deleted by hand
+    between two edits, or the whole folder, is still written again by the next rebuild."""
+    vault = make_vault({"a.md": "links [[b]]", "b.md": "links [[c]]", "c.md": "no links", "sub/d.md": "[[a]]"})
+    out = vault / "_site"
+    site = Site(vault, today=TODAY, incremental=True)
+    try:
+        site.build()
+        for words in ("one", "two"):  # (the second edit finds each folder as the first left it)
+            (vault / "c.md").write_text(f"no links, {words}")
+            site.build(changed=["c.md"])
+        whole = tree(out)
+        (out / "a.html").unlink()
+        (out / "sub" / "d.html").unlink()
+        (vault / "c.md").write_text("no links, three")
+        site.build(changed=["c.md"])
+        assert (out / "a.html").read_bytes() == whole["a.html"]
+        assert (out / "sub" / "d.html").read_bytes() == whole["sub/d.html"]
+        shutil.rmtree(out)
+        (vault / "c.md").write_text("no links, four")
+        site.build(changed=["c.md"])
+        assert tree(out).keys() == whole.keys()
+    finally:
+        site.close()
+
+
 def _get(url: str, timeout: float = 10) -> str:
     with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - 127.0.0.1 only
         return response.read().decode("utf-8")

@@ -284,7 +284,7 @@ class Site:
         self._paths: tuple[tuple, dict] | None = None  # best_paths and what it came from
         self._paths_of = None  # the network they are of
         self._graph_data = GraphData()  # the graph's data as of the last plan, kept by `serve`
-        self._since: tuple[Plan, set[str]] | None = None  # after a link or property edit: (last plan, notes edited)
+        self._since: tuple[Plan, set[str]] | None = None  # after an edit inside some notes: (last plan, notes edited)
         self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
         self._preview_json: dict[str, tuple[dict[str, str], str]] = {}  # page -> (preview, its JSON entry)
         self.output = Output(self.out)
@@ -613,6 +613,7 @@ class Site:
         self._since = None
         if quick is not None:
             plan, touched = quick
+            self._since = (previous_plan, touched)  # (for the search shards: only the touched notes' entries differ)
             if self._graph_data.basis is previous_plan:  # the graph reads no text: its data stands for this plan too
                 self._graph_data.basis = plan
             # Only pages whose inputs read a changed text can differ from the last build.
