@@ -155,7 +155,8 @@ def test_odd_space_is_all_whitespace_but_space_and_newline() -> None:
 
 
 # What render.plain_text does, in its plainest form: one `sub`, a Python call per match.
-_PLAIN_MARKUP = re.compile(r"!?\[\[([^\]|]*\|)?([^\]]*)\]\]|[#*_>`~]|^\s*[-+]\s|%%.*?%%|<[^>]*>", re.MULTILINE | re.DOTALL)
+_PLAIN_MARKUP = re.compile(r"!?\[\[([^\]|]*\|)?([^\]]*)\]\]|[#*_>`~]|^\s*[-+]\s|%%.*?%%|<[^>]*>"
+                           r"|(?<!\S)\^[A-Za-z0-9-]+(?=[ \t]*$)", re.MULTILINE | re.DOTALL)
 
 
 def plain_reference(body: str, hidden: frozenset[str]) -> str:
@@ -169,7 +170,7 @@ def plain_reference(body: str, hidden: frozenset[str]) -> str:
     return " ".join(_PLAIN_MARKUP.sub(replace, body).split())
 
 
-plain_soup = st.text(alphabet="[]#!|*_>`~-+%<> \n\t\r\x0b\x1c\xa0\u2028ab", max_size=60)
+plain_soup = st.text(alphabet="[]#!|*_>`~-+%<>^ \n\t\r\x0b\x1c\xa0\u2028ab", max_size=60)
 
 
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -178,3 +179,9 @@ plain_soup = st.text(alphabet="[]#!|*_>`~-+%<> \n\t\r\x0b\x1c\xa0\u2028ab", max_
 @example("![[Secret|x]] !![[a#b]] [[x|#y*]] %%[[a]] - <b>%% <[[a]]> [[a\n- b]] <a\n- b>\n- c", frozenset({"a"}))
 def test_plain_text_equals_its_definition(text: str, hidden: frozenset[str]) -> None:
     assert plain_text(text, hidden) == plain_reference(text, hidden)
+
+
+def test_plain_text_leaves_out_block_ids() -> None:
+    """The search text and previews hold no `^id`: a page shows none either."""
+    body = "Met at the fair. ^bio\n- asked about [[Acme]] ^ask-1\n\nNot an id: x^2 and *^b\n> quoted ^q"
+    assert plain_text(body) == "Met at the fair. asked about Acme Not an id: x^2 and ^b quoted"

@@ -242,7 +242,7 @@ def shortened(text: str, limit: int = 280) -> str:
 
 
 # What plain text drops: wiki-links and embeds but their shown words, single marks
-# (`#*_>`~`), list markers, `%%` comments and HTML tags, each as a space. Read
+# (`#*_>`~`), list markers, block ids, `%%` comments and HTML tags, each as a space. Read
 # left to right, as one `sub` of `!?\[\[(...\|)?(...)\]\]|[#*_>`~]|^\s*[-+]\s|%%.*?%%|<[^>]*>`
 # would (tests/test_site_fastrender.py holds the two equal), but with no Python call
 # per match: neither a mark nor a list marker starts where another of these may (so
@@ -251,12 +251,15 @@ def shortened(text: str, limit: int = 280) -> str:
 # keeping every offset, and the links, comments and tags are then cut out at the
 # offsets where the text as written has them.
 _LIST_MARKER = re.compile(r"(\n\s*)[-+](?=\s)")
+# A block id (`^id` ending a line, after a space): Obsidian shows it on no page, and it
+# is no word to search for. Found in the text as written (a mark before it is no space).
+_BLOCK_ID_AT_END = re.compile(r"(?<!\S)\^[A-Za-z0-9-]+(?=[ \t]*$)", re.MULTILINE)
 _LINKS = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")  # a literal first: found several times faster
 _LINKS_COMMENTS_TAGS = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]|%%.*?%%|<[^>]*>", re.DOTALL)
 
 
 def plain_text(body: str, hidden: frozenset[str] = frozenset()) -> str:
-    """Body text with the Markdown marks removed, whitespace collapsed (for search).
+    """Body text with the Markdown marks and block ids removed, whitespace collapsed (for search).
 
     `hidden`: lowercased linkpaths of links to notes that are not published; their
     words (which usually name the note) become the same marker the pages show.
@@ -264,6 +267,12 @@ def plain_text(body: str, hidden: frozenset[str] = frozenset()) -> str:
     marked = _LIST_MARKER.sub(r"\1 ", "\n" + body)[1:]
     for mark in "#*_>`~":
         marked = marked.replace(mark, " ")
+    if "^" in body:
+        pieces, done = [], 0
+        for match in _BLOCK_ID_AT_END.finditer(body):
+            pieces += (marked[done:match.start()], " " * (match.end() - match.start()))
+            done = match.end()
+        marked = "".join(pieces) + marked[done:]
     if "[[" not in body and "%%" not in body and "<" not in body:
         return " ".join(marked.split())
     out, done = [], 0
