@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `vaultkit build` against `mkdocs build` (Material + a wiki-link plugin).
 
-    python benchmarks/site_build.py [--sizes 1000,10000,50000] [--no-mkdocs] [--work DIR]
+    python benchmarks/site_build.py [--sizes 1000,10000,50000] [--no-mkdocs] [--pairs 3] [--work DIR]
 
 For each size: a vault from benchmarks/generate.py; a cold `vaultkit build` (no index,
 no site: a fresh process, its peak memory from getrusage; the median of three, each
@@ -14,7 +14,9 @@ of text, a link to another note added to an interview, and a contact's `stage` s
 hand; and, as the anchor in the
 same run, `mkdocs build` and `mkdocs build --dirty` after the same edit, with
 mkdocs-material and mkdocs-roamlinks-plugin installed into a separate venv (never the
-project's). Prints one table; writes nothing outside --work.
+project's). Then cold builds of the two largest sizes in turn (`--pairs` of them), for
+their ratio with both sizes measured in the same minutes. Prints one table and that
+ratio; writes nothing outside --work.
 
 Every timed build writes into a folder that never existed before, and the outputs of a
 run are deleted only after all its measurements: on ext4 without a journal (this
@@ -206,6 +208,22 @@ def bench_vaultkit(work: Path, vault: Path) -> dict[str, float]:
     return row
 
 
+def alternated_colds(work: Path, small: Path, big: Path, pairs: int) -> list[tuple[float, float]]:
+    """Cold builds of two vaults in turn (small, big, small, big…): this machine's speed
+    drifts by several percent over the minutes between one size's builds and the next's
+    in the table, and alternating puts both sizes of a pair in the same minutes."""
+    vaultkit = str(Path(PYTHON).with_name("vaultkit"))
+    found = []
+    for _ in range(pairs):
+        pair = []
+        for vault in (small, big):
+            shutil.rmtree(vault / ".vaultkit", ignore_errors=True)
+            out = fresh_folder(work, f"pair-{vault.name}")
+            pair.append(child_peak_mb([vaultkit, "build", str(vault), "-o", str(out), "--today", "2026-05-01"])[0])
+        found.append((pair[0], pair[1]))
+    return found
+
+
 def mkdocs_venv(work: Path) -> Path:
     venv = work / "mkdocs-venv"
     mkdocs = venv / "bin" / "mkdocs"
@@ -236,6 +254,8 @@ def main() -> None:
     parser.add_argument("--no-mkdocs", action="store_true", help="skip the mkdocs anchor")
     parser.add_argument("--mkdocs-max", type=int, default=10000, help="largest vault mkdocs is run on")
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "vaultkit-site-bench")
+    parser.add_argument("--pairs", type=int, default=3,
+                        help="cold builds of the two largest sizes, alternated, for their ratio (0: none)")
     args = parser.parse_args()
     # vaultkit's modules compiled to bytecode first, as installing it does: with
     # PYTHONDONTWRITEBYTECODE set, every fresh process would compile them again (~35 ms).
@@ -250,6 +270,9 @@ def main() -> None:
             row.update({f"mkdocs_{k}": v for k, v in bench_mkdocs(args.work, vault, mkdocs).items()})
         rows.append(row)
         print(json.dumps(row), flush=True)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    pairs = (alternated_colds(args.work, generate(args.work, sizes[-2]), generate(args.work, sizes[-1]), args.pairs)
+             if args.pairs and len(sizes) >= 2 else [])
     shutil.rmtree(args.work / "outputs", ignore_errors=True)
     print()
     print("| notes | vaultkit cold | peak MiB | text edit | link edit | property edit | graph page | mkdocs cold | mkdocs --dirty |")
@@ -271,6 +294,12 @@ def main() -> None:
         runs = r["vaultkit_cold_runs"]
         print(f"| {r['notes']:,} | {r['vaultkit_cold_s']:.2f} s ({runs[0]:.1f}–{runs[-1]:.1f}) | {r['vaultkit_peak_mb']:.0f} | "
               f"{edit(r, 'edit')} | {edit(r, 'link')} | {edit(r, 'property')} | {graph_cell(r)} | {mk} |")
+    if pairs:
+        ratios = [big / small for small, big in pairs]
+        print()
+        print(f"Cold builds alternated, {sizes[-2]:,} then {sizes[-1]:,} notes ({sizes[-1] / sizes[-2]:.1f}× the notes): "
+              + "; ".join(f"{small:.2f} s and {big:.2f} s ({big / small:.2f}×)" for small, big in pairs)
+              + f". Median ratio {statistics.median(ratios):.2f}×.")
 
 
 if __name__ == "__main__":
