@@ -46,12 +46,6 @@ class Output:
         # OUT was new or empty when this build opened it: a file not yet written by this
         # build is not there, and need not be looked for before it is written.
         self._fresh = False
-        # Each folder's files as last listed, under the folder's (inode, mtime) then: a folder
-        # nobody touched since is not listed again (`serve` asks after every edit). Our own
-        # writes keep a listing current; any other change to the folder gives it a new mtime
-        # (bar one in the same clock tick as our own write: a page deleted by hand in that
-        # millisecond is written again only with its next change).
-        self._listings: dict[str, tuple[tuple[int, int], set[str]]] = {}
 
     def open(self) -> None:
         """Check that OUT is ours (or new, or empty) and read the previous manifest."""
@@ -92,25 +86,13 @@ class Output:
             by_folder.setdefault(folder, []).append((name, path))
         gone = set()
         for folder, names in by_folder.items():
-            files = self._listing(folder)
+            try:
+                with os.scandir(os.path.join(self.folder, folder)) as entries:
+                    files = {entry.name for entry in entries if entry.is_file()}
+            except OSError:
+                files = set()
             gone.update(path for name, path in names if name not in files)
         return gone
-
-    def _listing(self, folder: str) -> set[str]:
-        """The names of the files in `folder` (an output folder), listed again only when it changed."""
-        where = os.path.join(self.folder, folder)
-        stamp = _stamp(where)
-        listing = self._listings.get(folder)
-        if listing is not None and listing[0] == stamp:
-            return listing[1]
-        try:
-            with os.scandir(where) as entries:
-                files = {entry.name for entry in entries if entry.is_file()}
-        except OSError:
-            files = set()
-        if stamp is not None:
-            self._listings[folder] = (stamp, files)
-        return files
 
     def exists(self, path: str) -> bool:
         return os.path.isfile(os.path.join(self.folder, path))  # not pathlib: asked once per page
@@ -144,15 +126,7 @@ class Output:
             if os.path.islink(target):
                 os.unlink(target)
         self.written.add(path)
-        listing = self._listings.get(folder)
-        before = _stamp(parent) if listing is not None else None
         replace_file(target, data)
-        if listing is not None:
-            if before == listing[0] and (after := _stamp(parent)) is not None:
-                listing[1].add(os.path.basename(path))
-                self._listings[folder] = (after, listing[1])
-            else:  # someone else changed the folder too: list it again when asked
-                del self._listings[folder]
         self.mark_changed(path)
         return True
 
@@ -196,15 +170,6 @@ class Output:
 
     def _write_manifest(self, text: str) -> None:
         replace_file(self.folder / MANIFEST, text.encode("utf-8"))
-
-
-def _stamp(folder: str) -> tuple[int, int] | None:
-    """What changes when a file in `folder` is made, renamed or deleted (or the folder is)."""
-    try:
-        stat = os.stat(folder)
-    except OSError:
-        return None
-    return stat.st_ino, stat.st_mtime_ns
 
 
 def _files_in(folder: Path) -> set[str]:
