@@ -33,7 +33,6 @@ from ..agenda import (
     mention_patterns,
     mentions_in,
     never_linked,
-    ordered,
     rule_items,
 )
 from ..errors import VaultkitError
@@ -272,7 +271,6 @@ class Site:
         self._notes: dict[str, tuple[str, str, str]] = {}
         self._reads: dict[str, frozenset[str]] = {}
         self._deps: dict[str, frozenset[str]] = {}  # each note page's PageLinks.deps
-        self._rules: list[Item] = []
         self._rule_memo: dict[str, Any] = {}  # rule_items' items of the people an edit left alone
         self._mentions: dict[str, tuple[str, list[Item]]] = {}
         self._people: list = []  # the never-linked people, as mention patterns
@@ -379,7 +377,7 @@ class Site:
             changed = None
             visible = content.snapshot.only(published)
         network = build_network(visible, content.schema, date.fromisoformat(today), reuse)
-        self._rules = rule_items(network, self._rule_memo if self.bodies is not None else None)
+        memo = self._rule_memo if self.bodies is not None else None
         never = never_linked(network)
         people = mention_patterns(network, never)
         # Whole files, as `vaultkit agenda` reads them: a name in another note's front
@@ -406,9 +404,9 @@ class Site:
                 self._mentions[path] = found
         self._people = people
         children, chain = referral_children(network), None
-        if old is not None and old.children == children and old.network.profile == network.profile:
+        if (old is not None and "stats" in old.__dict__  # (worked out: see Plan.stats)
+                and old.children == children and old.network.profile == network.profile):
             chain = old.stats["longest_chain"]["path"]  # it follows from those alone
-        stats = campaign_stats(network, children=children, chain=chain)
         paths = self._best_paths(network, (old, changed) if reuse is not None else None)
         # (Last: a one-off build's excerpts come with the search entries a child is making.)
         if inside:
@@ -437,8 +435,9 @@ class Site:
             attachments=attachments,
             outputs=outputs,
             network=network,
-            agenda=self._agenda(),
-            stats=stats,
+            make_rules=lambda: rule_items(network, memo),
+            mentions=self._mention_items(),
+            make_stats=lambda: campaign_stats(network, children=children, chain=chain),
             paths=paths,
             children=children,
             hidden_fields=self.site_config.hidden_fields(self.share, content.schema),
@@ -520,10 +519,9 @@ class Site:
         self._paths_of = network
         return self._paths[1]
 
-    def _agenda(self) -> list[Item]:
-        """`vaultkit agenda`'s items, from the rule items and the mentions found per note."""
-        found = {path: items for path, (_, items) in self._mentions.items()}
-        return ordered(self._rules + mention_items(self._people, found))
+    def _mention_items(self) -> list[Item]:
+        """The agenda's plain-text mentions, from those found per note."""
+        return mention_items(self._people, {path: items for path, (_, items) in self._mentions.items()})
 
     def _text_edit_plan(self, changed: list[str]) -> tuple[Plan, set[str]] | None:
         """The last plan brought up to date, when all that changed is the text of some notes.
@@ -575,7 +573,9 @@ class Site:
         if not touched:
             return old, touched
         previews = {path: preview for path, preview in old.previews.items() if path not in touched}
-        return replace(old, agenda=self._agenda(), excerpts=excerpts, previews=previews), touched
+        rules, stats = old.rules, old.stats  # (the network is the same: so are they)
+        return replace(old, make_rules=lambda: rules, mentions=self._mention_items(), make_stats=lambda: stats,
+                       excerpts=excerpts, previews=previews), touched
 
     def publication(self) -> Publication:
         plan = self.plan()
@@ -985,7 +985,7 @@ class Site:
             return None
         chunks = _chunks(sorted(published), workers)
         plan = Plan(content=content, config=self.site_config, share=self.share, today="", published=published,
-                    attachments=attachments, outputs=outputs, network=None, agenda=[], stats={}, paths={},
+                    attachments=attachments, outputs=outputs, network=None, make_rules=list, mentions=[], make_stats=dict, paths={},
                     children={}, hidden_fields=frozenset(), excerpts={})  # what a body may read, no more
         # How every body link renders from each folder, worked out once, here: the child
         # and the page renderers forked later (which take this table into the build's

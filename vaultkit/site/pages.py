@@ -15,13 +15,13 @@ import hashlib
 import json
 from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from ..agenda import TITLES as AGENDA_TITLES
-from ..agenda import Item
+from ..agenda import Item, ordered
 from ..growth import joined_on
 from ..network import Network
 from ..paths import IntroPath
@@ -68,8 +68,12 @@ class Plan:
     attachments: set[str]
     outputs: dict[str, str]  # vault path -> output path
     network: Network
-    agenda: list[Item]
-    stats: dict[str, Any]
+    # The agenda and the campaign's figures are made when first asked for: only the
+    # dashboard reads them, and a one-note rebuild first writes the note's own page (the
+    # one its tab is showing), then the dashboard.
+    make_rules: Callable[[], list[Item]]  # the agenda's items that follow from the network
+    mentions: list[Item]  # and its plain-text mentions
+    make_stats: Callable[[], dict[str, Any]]
     paths: dict[str, IntroPath]  # person -> their warmest introduction path from the user
     children: dict[str, list[str]]  # referrer -> the people they named
     hidden_fields: frozenset[str]
@@ -84,6 +88,18 @@ class Plan:
     _link_views: dict[str, dict[tuple[str, str, str], tuple[LinkView, str | None]]] = field(default_factory=dict)
     _relations: dict[tuple[str | None, str | None], str] = field(default_factory=dict)  # see relation_of
     _wikilinks_html: dict[str, dict[str, str]] = field(default_factory=dict)  # see wikilinks_html
+
+    @cached_property
+    def rules(self) -> list[Item]:
+        return self.make_rules()
+
+    @cached_property
+    def agenda(self) -> list[Item]:
+        return ordered(self.rules + self.mentions)
+
+    @cached_property
+    def stats(self) -> dict[str, Any]:
+        return self.make_stats()
 
     def title(self, path: str) -> str:
         return self.content.notes[path].title
