@@ -545,7 +545,10 @@ def test_an_index_written_by_another_process_does_not_leave_a_stale_resolver(mak
 # -- the kernel's queue overflows ---------------------------------------------------------
 def start_cli_watch(vault: Path, log_path: Path) -> subprocess.Popen:
     log = open(log_path, "w")
-    process = subprocess.Popen([str(VAULTKIT), "watch", str(vault)], stdout=log, stderr=subprocess.STDOUT)
+    # Ctrl-C as from a terminal: a shell's background job (a CI runner's, say) starts with
+    # SIGINT ignored, and Python then leaves it ignored in the child too.
+    process = subprocess.Popen([str(VAULTKIT), "watch", str(vault)], stdout=log, stderr=subprocess.STDOUT,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     log.close()
     wait_until(lambda: "watching" in log_path.read_text() or process.poll() is not None, "the watcher to start")
     assert process.poll() is None, log_path.read_text()
