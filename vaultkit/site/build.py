@@ -925,6 +925,7 @@ class Site:
         chunks, bodies = ahead if ahead is not None else (_chunks(paths, workers), None)
         plan.edges_of("")  # build the neighbour table once, here, for the workers and later rebuilds
         plan.staff(""), plan.interview("")
+        plan.agenda, plan.stats  # (made after the fork, they would walk the network the workers share: see below)
         if self._graph is None:
             # Before the fork: the graph reads every published note and person, and each
             # object it touches after the fork (a reference count written) would cost this
