@@ -263,16 +263,17 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     mkdocs = None if args.no_mkdocs else mkdocs_venv(args.work)
     rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
         vault = generate(args.work, size)
         row = {"notes": size, **{f"vaultkit_{k}": v for k, v in bench_vaultkit(args.work, vault).items()}}
         if mkdocs is not None and size <= args.mkdocs_max:
             row.update({f"mkdocs_{k}": v for k, v in bench_mkdocs(args.work, vault, mkdocs).items()})
         rows.append(row)
         print(json.dumps(row), flush=True)
-    sizes = sorted(int(s) for s in args.sizes.split(","))
-    pairs = (alternated_colds(args.work, generate(args.work, sizes[-2]), generate(args.work, sizes[-1]), args.pairs)
-             if args.pairs and len(sizes) >= 2 else [])
+    small, big = sorted(sizes)[-2:] if len(sizes) >= 2 else (0, 0)
+    pairs = (alternated_colds(args.work, generate(args.work, small), generate(args.work, big), args.pairs)
+             if args.pairs and big else [])
     shutil.rmtree(args.work / "outputs", ignore_errors=True)
     print()
     print("| notes | vaultkit cold | peak MiB | text edit | link edit | property edit | graph page | mkdocs cold | mkdocs --dirty |")
@@ -297,7 +298,7 @@ def main() -> None:
     if pairs:
         ratios = [big / small for small, big in pairs]
         print()
-        print(f"Cold builds alternated, {sizes[-2]:,} then {sizes[-1]:,} notes ({sizes[-1] / sizes[-2]:.1f}× the notes): "
+        print(f"Cold builds alternated, {small:,} then {big:,} notes ({big / small:.1f}× the notes): "
               + "; ".join(f"{small:.2f} s and {big:.2f} s ({big / small:.2f}×)" for small, big in pairs)
               + f". Median ratio {statistics.median(ratios):.2f}×.")
 

@@ -124,14 +124,14 @@ def test_a_one_note_edit_renders_only_the_pages_it_affects(make_vault) -> None:
 
 
 def test_pages_deleted_by_hand_come_back_with_the_next_edit(make_vault) -> None:
-    """`serve` lists OUT's folders again only when they changed: a page deleted by hand
-    between two edits, or the whole folder, is still written again by the next rebuild."""
+    """A page deleted by hand between two of `serve`'s rebuilds, or the whole folder, is
+    written again by the next rebuild, though its note did not change."""
     vault = make_vault({"a.md": "links [[b]]", "b.md": "links [[c]]", "c.md": "no links", "sub/d.md": "[[a]]"})
     out = vault / "_site"
     site = Site(vault, today=TODAY, incremental=True)
     try:
         site.build()
-        for words in ("one", "two"):  # (the second edit finds each folder as the first left it)
+        for words in ("one", "two"):  # (two edits first: a rebuild after a rebuild, as serve makes them)
             (vault / "c.md").write_text(f"no links, {words}")
             site.build(changed=["c.md"])
         whole = tree(out)

@@ -24,7 +24,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 # A tag runs until whitespace or ASCII punctuation other than `_ - /` (obsidian-links §6).
 TAG_RE = re.compile(r"#([^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\u2000-\u206f\u3000-\u303f]+)")
 # A block id closes a paragraph's last line: `text ^id` or `^id` alone.
-BLOCK_ID_RE = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$")
+BLOCK_ID = r"\^([A-Za-z0-9-]+)"  # `^id`, after a space, ending a line or paragraph
+BLOCK_ID_RE = re.compile(r"(?:^|\s)" + BLOCK_ID + r"[ \t]*$")
 # A Markdown link destination with a scheme (`https:`, `mailto:`, `file:`) is external.
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 

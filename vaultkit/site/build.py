@@ -986,8 +986,8 @@ class Site:
             return None
         chunks = _chunks(sorted(published), workers)
         plan = Plan(content=content, config=self.site_config, share=self.share, today="", published=published,
-                    attachments=attachments, outputs=outputs, network=None, make_rules=list, mentions=[], make_stats=dict, paths={},
-                    children={}, hidden_fields=frozenset(), excerpts={})  # what a body may read, no more
+                    attachments=attachments, outputs=outputs, network=None, make_rules=list, mentions=[],
+                    make_stats=dict, paths={}, children={}, hidden_fields=frozenset(), excerpts={})  # what a body may read, no more
         # How every body link renders from each folder, worked out once, here: the child
         # and the page renderers forked later (which take this table into the build's
         # plan) would each resolve most of them again (`Plan.link_views`).

@@ -53,7 +53,8 @@ RELATION_LABELS = {
 
 @dataclass
 class Plan:
-    """The whole build's shared data, settled before any page is emitted.
+    """The whole build's shared data, settled before any page is emitted (but the agenda
+    and the campaign's figures: see `make_rules`).
 
     `network`, `agenda`, `stats` and `paths` are vaultkit's networking model
     (network.py, agenda.py, stats.py, paths.py) computed over the published notes

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import nh3
 from markdown_it.renderer import RendererHTML
 
-from ..markdown import BLOCK_ID_RE, SCHEME_RE, markdown, split_wikilink
+from ..markdown import BLOCK_ID, BLOCK_ID_RE, SCHEME_RE, markdown, split_wikilink
 from .fastrender import Links, render_simple, runs, segments
 from .urls import heading_anchor
 
@@ -243,7 +243,7 @@ def shortened(text: str, limit: int = 280) -> str:
 
 # What plain text drops: wiki-links and embeds but their shown words, single marks
 # (`#*_>`~`), list markers, block ids, `%%` comments and HTML tags, each as a space. Read
-# left to right, as one `sub` of `!?\[\[(...\|)?(...)\]\]|[#*_>`~]|^\s*[-+]\s|%%.*?%%|<[^>]*>`
+# left to right, as one `sub` of `!?\[\[(...\|)?(...)\]\]|[#*_>`~]|^\s*[-+]\s|%%.*?%%|<[^>]*>|(?<!\S)\^id$`
 # would (tests/test_site_fastrender.py holds the two equal), but with no Python call
 # per match: neither a mark nor a list marker starts where another of these may (so
 # none changes where the others are found), and a list marker's `-` is the first
@@ -253,7 +253,7 @@ def shortened(text: str, limit: int = 280) -> str:
 _LIST_MARKER = re.compile(r"(\n\s*)[-+](?=\s)")
 # A block id (`^id` ending a line, after a space): Obsidian shows it on no page, and it
 # is no word to search for. Found in the text as written (a mark before it is no space).
-_BLOCK_ID_AT_END = re.compile(r"(?<!\S)\^[A-Za-z0-9-]+(?=[ \t]*$)", re.MULTILINE)
+_BLOCK_ID_AT_END = re.compile(r"(?<!\S)" + BLOCK_ID + r"(?=[ \t]*$)", re.MULTILINE)
 _LINKS = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")  # a literal first: found several times faster
 _LINKS_COMMENTS_TAGS = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]|%%.*?%%|<[^>]*>", re.DOTALL)
 
