@@ -119,6 +119,9 @@ def scan(root: Path, config: Config, under: str = "") -> tuple[dict[str, Stat], 
             if not is_vault_name(name):
                 continue
             path = f"{rel}/{name}" if rel else name
+            if not is_text(name):
+                problems.append(Problem(escaped(path), 0, "warning", "name-encoding", NOT_UTF8))
+                continue
             try:
                 if entry.is_symlink():
                     problems.append(Problem(path, 0, "warning", "symlink", _symlink_problem(entry.path, root_real)))
@@ -148,6 +151,26 @@ def scan(root: Path, config: Config, under: str = "") -> tuple[dict[str, Stat], 
         return files, problems
     walk(start, "")
     return files, problems
+
+
+NOT_UTF8 = "file name is not valid UTF-8; skipped (rename it: it shows here with \\x escapes)"
+
+
+def is_text(name: str) -> bool:
+    """Whether a name from the file system is real text. A name that is not UTF-8 (a USB
+    stick's or an old zip's Latin-1 `photo\xe9.jpg`) comes to Python with surrogate escapes,
+    which no database, JSON or page can hold: such a file is skipped everywhere."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def escaped(name: str) -> str:
+    """A name from the file system as text that can be shown: bytes that are not UTF-8
+    written as `\\xe9`."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _symlink_problem(link: str, root_real: str) -> str:

@@ -20,6 +20,7 @@ and when the kernel's event queue overflows, the next update is a full sync too.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import threading
@@ -45,7 +46,7 @@ from watchdog.observers import Observer
 
 from .errors import VaultError, VaultkitError
 from .index import Index, SyncReport
-from .vault import CONFIG_FILE, Config, in_vault, load_config
+from .vault import CONFIG_FILE, Config, in_vault, is_text, load_config
 
 logger = logging.getLogger("vaultkit.watch")
 
@@ -199,8 +200,20 @@ class Watcher:
     # -- the event thread: record, nothing more --------------------------------------
     def record(self, *absolute_paths: str, finished: bool = False) -> None:
         """`finished`: the event says these files are whole (see `FINISHED`)."""
-        relative = [self._relative(path) for path in absolute_paths if path]
-        wanted = [path for path in relative if path is not None and in_vault(path, self.config)]
+        wanted = []
+        for path in (self._relative(path) for path in absolute_paths if path):
+            if path is not None and not is_text(path):
+                # A name that is not UTF-8: sync the folder that holds it, whose scan
+                # reports it (the whole vault when it is at the top).
+                path = "/".join(itertools.takewhile(is_text, path.split("/")))
+                if not path:
+                    with self._lock:
+                        self._full_sync_due = True
+                        self._last_event = time.monotonic()
+                        self._lock.notify_all()
+                    continue
+            if path is not None and in_vault(path, self.config):
+                wanted.append(path)
         if not wanted:
             return
         with self._lock:

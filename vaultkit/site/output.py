@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import VaultkitError
 from ..files import replace_file
+from ..vault import is_text
 from .urls import is_safe_output
 
 MANIFEST = ".vaultkit-site.json"
@@ -179,6 +180,6 @@ def _files_in(folder: Path) -> set[str]:
     for parent, _, names in os.walk(folder):
         for name in names:
             path = os.path.relpath(os.path.join(parent, name), folder).replace(os.sep, "/")
-            if path != MANIFEST and is_safe_output(path):
+            if path != MANIFEST and is_safe_output(path) and is_text(path):
                 found.add(path)
     return found
