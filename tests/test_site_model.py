@@ -115,8 +115,10 @@ def test_an_interview_with_a_private_person_never_names_them_in_the_agenda(make_
     assert any("Secret Sam" in item["reason"] for item in items), items  # the full vault names them
     out = build(vk, vault)
     dashboard = html.unescape(read(out, "index.html"))
-    assert "a private contact" in dashboard
     assert "Secret Sam" not in dashboard and "[[" not in dashboard
+    # The interview names its person in its own title: it is kept out with them.
+    assert "2026-09-28 Sam" not in dashboard
+    assert not list(out.rglob("*sam*"))
 
 
 

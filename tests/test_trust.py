@@ -82,3 +82,126 @@ def test_watch_reports_a_name_that_is_not_utf8_and_goes_on(make_vault):
 
         wait_until(cleared, "the problem to go with the file")
         assert watcher.failures == 0
+
+
+# -- 3 and 4. privacy fails closed ----------------------------------------------------
+SECRET = "Zebracorn Quill"  # a name that must not reach the site, from any private note
+
+PRIVATE_BY_MISTAKE = {
+    # `private: true` beside a YAML mistake: the whole front matter is unreadable
+    "bad-yaml-colon": "---\ntype: contact\nprivate: true\nrole: Head: of Sales\n---\n",
+    "bad-yaml-quote": "---\ntype: contact\nprivate: true\nrole: \"Head of Sales\n---\n",
+    "bad-yaml-bracket": "---\ntype: contact\nprivate: true\ntags: [a, b\n---\n",
+    "unclosed": "---\ntype: contact\nprivate: true\n",
+    "Private-capital": "---\ntype: contact\nPrivate: true\n---\n",
+    "PRIVATE-upper": "---\ntype: contact\nPRIVATE: true\n---\n",
+    "private-1": "---\ntype: contact\nprivate: 1\n---\n",
+    "private-y": "---\ntype: contact\nprivate: y\n---\n",
+    "private-list": "---\ntype: contact\nprivate: [true]\n---\n",
+    "private-yes": "---\ntype: contact\nprivate: Yes\n---\n",
+    "private-on": "---\ntype: contact\nprivate: on\n---\n",
+}
+
+
+def site_text(out: Path) -> str:
+    """Every byte the site holds, file names included, as text."""
+    parts = []
+    for path in sorted(out.rglob("*")):
+        parts.append(path.relative_to(out).as_posix())
+        if path.is_file():
+            parts.append(path.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+def private_vault(make_vault, files: dict[str, str]) -> Path:
+    return make_vault({
+        "me.md": "---\ntype: profile\n---\n",
+        "people/Ana Lopez.md": f"---\ntype: contact\n---\nAna knows [[{SECRET}]].\n",
+        **files,
+    })
+
+
+@pytest.mark.parametrize("case", sorted(PRIVATE_BY_MISTAKE))
+def test_a_note_whose_private_flag_is_slightly_off_stays_private(make_vault, case):
+    text = PRIVATE_BY_MISTAKE[case] + "Met at the fair.\n"
+    vault = private_vault(make_vault, {f"people/{SECRET}.md": text})
+    result = run_cli("--vault", vault, "build")
+    assert result.exit_code == 0, result
+    site = site_text(vault / "_site")
+    assert SECRET not in site and "zebracorn" not in site.lower()
+    assert "people/ana-lopez.html" in site  # the rest is built
+    dry = run_cli("--vault", vault, "build", "--dry-run", "--json").json()
+    assert [entry["path"] for entry in dry["kept_out"]] == [f"people/{SECRET}.md"]
+
+
+@pytest.mark.parametrize("value", ["false", "no", "False", "off", "0", "''"])
+def test_a_note_clearly_not_private_is_published(make_vault, value):
+    vault = private_vault(make_vault, {f"people/{SECRET}.md": f"---\ntype: contact\nprivate: {value}\n---\n"})
+    assert run_cli("--vault", vault, "build").exit_code == 0
+    assert SECRET in site_text(vault / "_site")
+
+
+@pytest.mark.parametrize("folder", ["private", "people/private", "people/Private", "a/b/PRIVATE/c"])
+def test_a_private_folder_at_any_depth_and_case_keeps_notes_out(make_vault, folder):
+    vault = private_vault(make_vault, {f"{folder}/{SECRET}.md": "---\ntype: contact\n---\n",
+                                       f"{folder}/cv.pdf": "%PDF secret"})
+    (vault / "people" / "Ana Lopez.md").write_text(f"Ana knows [[{SECRET}]] ![[cv.pdf]]\n", encoding="utf-8")
+    assert run_cli("--vault", vault, "build").exit_code == 0
+    site = site_text(vault / "_site")
+    assert SECRET not in site and "cv.pdf" not in site and "%PDF secret" not in site
+
+
+def test_a_folder_merely_named_like_a_private_one_is_published(make_vault):
+    vault = private_vault(make_vault, {f"privateers/{SECRET}.md": "---\ntype: contact\n---\n"})
+    assert run_cli("--vault", vault, "build").exit_code == 0
+    assert SECRET in site_text(vault / "_site")
+
+
+def test_an_interview_with_a_private_contact_is_kept_out_with_them(make_vault):
+    interview = f"interviews/2026-12-20 {SECRET}.md"
+    vault = private_vault(make_vault, {
+        f"people/{SECRET}.md": "---\ntype: contact\nprivate: true\n---\n",
+        interview: f'---\ntype: interview\nwith: "[[{SECRET}]]"\ndate: 2026-12-20\nstatus: scheduled\n---\n',
+        "interviews/2026-12-01 Ana Lopez.md": '---\ntype: interview\nwith: "[[Ana Lopez]]"\ndate: 2026-12-01\n'
+                                              'status: done\n---\n',
+    })
+    result = run_cli("--vault", vault, "build", "--today", "2026-12-08")
+    assert result.exit_code == 0, result
+    site = site_text(vault / "_site")
+    assert SECRET not in site and "zebracorn" not in site.lower()
+    assert "2026-12-01 Ana Lopez" in site
+    dry = run_cli("--vault", vault, "build", "--dry-run", "--json").json()
+    reasons = {entry["path"]: entry["reason"] for entry in dry["kept_out"]}
+    assert reasons[interview] == f"an interview with a private contact: {SECRET}"
+
+
+def test_serve_keeps_a_note_out_as_soon_as_its_front_matter_breaks(make_vault):
+    """The incremental rebuild (`serve`) applies the same rule: a front matter broken by an
+    edit (with no property or link changed: it had none) takes the note off the site."""
+    from vaultkit.site.build import Site
+
+    vault = private_vault(make_vault, {f"people/{SECRET}.md": f"{SECRET} is a friend.\n"})
+    site = Site(vault, incremental=True)
+    try:
+        site.build()
+        assert SECRET in site_text(vault / "_site")
+        (vault / "people" / f"{SECRET}.md").write_text(
+            f"---\nprivate: true\nrole: a: b\n---\n{SECRET} is a friend.\n", encoding="utf-8")
+        site.build(changed=[f"people/{SECRET}.md"])
+        assert SECRET not in site_text(vault / "_site")
+    finally:
+        site.close()
+
+
+@pytest.mark.parametrize("case", sorted(set(PRIVATE_BY_MISTAKE) - {"private-yes", "private-on"}))  # YAML 1.1 booleans
+def test_check_says_a_note_with_an_odd_flag_is_kept_off_the_site(make_vault, case):
+    vault = private_vault(make_vault, {f"people/{SECRET}.md": PRIVATE_BY_MISTAKE[case]})
+    result = run_cli("--vault", vault, "check", "--json")
+    kept = [p for p in result.json() if "kept off the site" in p["message"]]
+    assert [p["path"] for p in kept] == [f"people/{SECRET}.md"], result.stdout
+
+
+def test_check_is_quiet_about_a_plain_private_true(make_vault):
+    vault = private_vault(make_vault, {f"people/{SECRET}.md": "---\ntype: contact\nprivate: true\n---\n"})
+    result = run_cli("--vault", vault, "check", "--json")
+    assert not [p for p in result.json() if "kept off" in p["message"]]

@@ -20,6 +20,7 @@ import yaml
 from .fastscan import scan_simple_chunk, split_chunks
 from .markdown import SCHEME_RE, markdown, split_wikilink
 from .model import Heading, Link, Note, Problem
+from .privacy import private_flag, shown
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -64,7 +65,8 @@ def parse_note(path: str, text: str) -> Note:
     property_lines: dict[str, int] = {}
     if yaml_text is None and body_line < 0:
         problems.append(
-            Problem(path, 1, "error", "yaml", "front matter is not closed: add a line `---` after the properties")
+            Problem(path, 1, "error", "yaml", "front matter is not closed: add a line `---` after the properties"
+                    + KEPT_OFF)
         )
         body_line = 0
     elif yaml_text is not None:
@@ -85,6 +87,13 @@ def parse_note(path: str, text: str) -> Note:
             )
         )
 
+    flag = private_flag(properties)
+    if flag is not None and (flag[0] != "private" or flag[1] is not True):
+        problems.append(Problem(
+            path, property_lines.get(flag[0], 1), "warning", "private-flag",
+            f"{shown(*flag)} is taken as private: the note is kept off the site; write `private: true` "
+            "(or `private: false`)",
+        ))
     aliases = _aliases(properties)
     tags = _dedupe_casefold(_property_tags(properties) + tags)
     if isinstance(properties.get("title"), str) and properties["title"].strip():
@@ -240,6 +249,10 @@ def simple_yaml(text: str) -> dict[str, Any] | None:
     return data or None
 
 
+# A note whose properties cannot be read may say `private: true`: the site keeps it out.
+KEPT_OFF = " (the note is kept off the site until this is fixed)"
+
+
 def _load_properties(path: str, yaml_text: str, problems: list[Problem]) -> dict[str, Any]:
     try:
         data = simple_yaml(yaml_text)
@@ -264,17 +277,18 @@ def _load_properties(path: str, yaml_text: str, problems: list[Problem]) -> dict
                 reason += " (YAML does not allow tabs for indentation)"
         if error.problem and "could not determine a constructor" in error.problem:
             reason = "YAML tags that build objects are not allowed: " + reason.split("for the tag", 1)[-1].strip()
-        problems.append(Problem(path, line, "error", "yaml", f"bad YAML in front matter: {reason}"))
+        problems.append(Problem(path, line, "error", "yaml", f"bad YAML in front matter: {reason}{KEPT_OFF}"))
         return {}
     except (yaml.YAMLError, ValueError, RecursionError) as error:
-        problems.append(Problem(path, 1, "error", "yaml", f"bad YAML in front matter: {error}"))
+        problems.append(Problem(path, 1, "error", "yaml", f"bad YAML in front matter: {error}{KEPT_OFF}"))
         return {}
     if data is None:
         return {}
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         problems.append(
-            Problem(path, 2, "error", "yaml", f"front matter must be properties (`key: value` lines), not {kind}")
+            Problem(path, 2, "error", "yaml",
+                    f"front matter must be properties (`key: value` lines), not {kind}{KEPT_OFF}")
         )
         return {}
     budget = [MAX_PROPERTY_NODES]
@@ -283,7 +297,8 @@ def _load_properties(path: str, yaml_text: str, problems: list[Problem]) -> dict
     except _TooComplex:
         problems.append(
             Problem(
-                path, 1, "error", "yaml", "front matter is too large or nested (YAML aliases expand too far); ignored"
+                path, 1, "error", "yaml",
+                "front matter is too large or nested (YAML aliases expand too far); ignored" + KEPT_OFF,
             )
         )
         return {}

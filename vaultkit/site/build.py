@@ -45,7 +45,7 @@ from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
 from . import charts
 from .ahead import ChunksAhead, in_child
-from .content import Content, TextCache, load_content, patch_content
+from .content import Content, TextCache, load_content, patch_content, unparsed_notes
 from .escaping import escaped
 from .output import Output
 from .pages import (
@@ -63,7 +63,7 @@ from .pages import (
     tag_inputs,
     tree_html,
 )
-from .privacy import SiteConfig, is_published, linked_attachments, published_attachments, published_notes
+from .privacy import SiteConfig, kept_out, linked_attachments, published_attachments, published_notes, publishes
 from .render import PRIVATE_MARKER, excerpt_text, plain_text, render_body, shortened
 from .urls import assign_outputs, href, root_prefix
 
@@ -114,12 +114,13 @@ def script_json(data: Any) -> Markup:
     return Markup(script_text(data))
 
 
-def hidden_links(content: Content, published: set[str] | frozenset[str], path: str) -> frozenset[str]:
-    """Lowercased linkpaths in a note that lead to notes that are not published."""
+def hidden_links(content: Content, outputs: dict[str, str], path: str) -> frozenset[str]:
+    """Lowercased linkpaths in a note that lead to files not on the site: notes that are not
+    published, attachments in a private folder (`outputs` has the address of every one that is)."""
     return frozenset(
         link.linkpath.lower()
         for link in content.notes[path].links
-        if link.target is not None and link.target not in published and link.target not in content.attachments
+        if link.target is not None and link.target not in outputs
     )
 
 
@@ -232,6 +233,7 @@ class Publication:
     notes: list[tuple[str, str]]  # (vault path, output path)
     attachments: list[tuple[str, str]]
     hidden_fields: list[str]
+    kept_out: list[tuple[str, str]]  # (vault path, why): the private notes
 
 
 class Site:
@@ -345,10 +347,11 @@ class Site:
         if old is not None and old.config == self.site_config and old.share == self.share:
             # An edit inside some notes: only they may have moved in or out of the site.
             changed = {path for path, note in content.notes.items() if old.content.notes.get(path) is not note}
+            private = kept_out(content, self.site_config, old.private, changed)
             published = old.published
-            moved = {path for path in changed
-                     if (path in published) != is_published(path, content.notes[path].properties, self.site_config,
-                                                             self.share)}
+            moved = {path for path in changed | (private.keys() ^ old.private.keys())
+                     if path in content.notes and (path in published) != publishes(content.notes[path], private,
+                                                                                   self.share)}
             if moved:
                 published = published ^ moved
             attachments = old.attachments
@@ -356,7 +359,8 @@ class Site:
                             != linked_attachments(old.content, self.site_config, path) for path in changed):
                 attachments = published_attachments(content, self.site_config, published)
         else:
-            published = published_notes(content, self.site_config, self.share)
+            private = kept_out(content, self.site_config)
+            published = published_notes(content, private, self.share)
             attachments = published_attachments(content, self.site_config, published)
         if old is not None and old.published == published and old.attachments == attachments:
             outputs = old.outputs
@@ -415,13 +419,13 @@ class Site:
                 excerpts.pop(path, None)
                 found = self._excerpts.pop(path, None)
                 if path in published and content.notes[path].type in PEOPLE:
-                    key = (content.digests.get(path, ""), hidden_links(content, published, path))
+                    key = (content.digests.get(path, ""), hidden_links(content, outputs, path))
                     if found is None or found[0] != key:
                         found = (key, excerpt_text(content.texts[path], hidden=key[1]))
                     self._excerpts[path] = found
                     excerpts[path] = found[1]
         else:
-            excerpts = self._excerpts_of(content, published, changed)
+            excerpts = self._excerpts_of(content, published, outputs, changed)
         ahead, self._link_views_ahead = self._link_views_ahead, None
         return Plan(
             # (The body links' table worked out for the child rendering bodies, when it is of these notes.)
@@ -432,6 +436,7 @@ class Site:
             share=self.share,
             today=today,
             published=published,
+            private=private,
             attachments=attachments,
             outputs=outputs,
             network=network,
@@ -445,7 +450,8 @@ class Site:
             visible=visible,
         )
 
-    def _excerpts_of(self, content: Content, published: set[str], changed: set[str] | None) -> dict[str, str]:
+    def _excerpts_of(self, content: Content, published: set[str], outputs: dict[str, str],
+                     changed: set[str] | None) -> dict[str, str]:
         """Each published person's excerpt (see render.excerpt_text), kept by `serve`."""
         if self._search_ahead is not None:
             # A one-off build's search entries are being made ahead: from each person's
@@ -463,7 +469,7 @@ class Site:
                     self._excerpts[path] = found
                     excerpts[path] = found[1]
                     continue
-                key = (content.digests.get(path, ""), hidden_links(content, published, path))
+                key = (content.digests.get(path, ""), hidden_links(content, outputs, path))
                 if found is None or found[0] != key:
                     found = (key, excerpt_text(content.texts[path], hidden=key[1]))
                 if self.bodies is not None:
@@ -554,6 +560,8 @@ class Site:
         for path in changed:
             if fresh.notes.get(path) != content.snapshot.notes[path] or by_source.get(path, []) != content.notes[path].links:
                 return None
+        if unparsed_notes(index, set(changed)) != content.unparsed & set(changed):
+            return None  # a front matter broke or was mended: the note may be private now
         touched: set[str] = set()
         root = str(self.root)
         excerpts = old.excerpts
@@ -567,7 +575,7 @@ class Site:
             content.texts[path], content.digests[path] = raw, file_digest
             body = content.texts[path]
             if path in excerpts:
-                excerpts[path] = excerpt_text(body, hidden=hidden_links(content, old.published, path))
+                excerpts[path] = excerpt_text(body, hidden=hidden_links(content, old.outputs, path))
             if path in self._mentions:
                 self._mentions[path] = (file_digest, mentions_in(self._people, path, _read_text(self.root / path)))
         if not touched:
@@ -583,6 +591,7 @@ class Site:
             notes=sorted((p, plan.outputs[p]) for p in plan.published),
             attachments=sorted((p, plan.outputs[p]) for p in plan.attachments),
             hidden_fields=sorted(plan.hidden_fields - {"private", "publish"}),
+            kept_out=sorted(plan.private.items()),
         )
 
     # -- building ------------------------------------------------------------------
@@ -985,7 +994,7 @@ class Site:
         if workers < 2 or "fork" not in get_all_start_methods():
             return None
         chunks = _chunks(sorted(published), workers)
-        plan = Plan(content=content, config=self.site_config, share=self.share, today="", published=published,
+        plan = Plan(content=content, config=self.site_config, share=self.share, today="", published=published, private={},
                     attachments=attachments, outputs=outputs, network=None, make_rules=list, mentions=[],
                     make_stats=dict, paths={}, children={}, hidden_fields=frozenset(), excerpts={})  # what a body may read, no more
         # How every body link renders from each folder, worked out once, here: the child
@@ -1099,7 +1108,7 @@ class Site:
 def _search_key(content: Content, published: set[str], outputs: dict[str, str], path: str) -> tuple:
     """What a note's search entry depends on."""
     note = content.notes[path]
-    hidden = hidden_links(content, published, path)
+    hidden = hidden_links(content, outputs, path)
     return content.digests.get(path, ""), note.title, note.type, outputs[path], hidden
 
 

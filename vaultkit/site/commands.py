@@ -59,15 +59,19 @@ def build_command(ctx: click.Context, vault: Path | None, out: Path | None, shar
             click.echo(json.dumps(
                 {"notes": [{"path": p, "output": o} for p, o in publication.notes],
                  "attachments": [{"path": p, "output": o} for p, o in publication.attachments],
-                 "hidden_fields": publication.hidden_fields}, indent=2, ensure_ascii=False))
+                 "hidden_fields": publication.hidden_fields,
+                 "kept_out": [{"path": p, "reason": r} for p, r in publication.kept_out]}, indent=2, ensure_ascii=False))
             return
         for path, output in publication.notes:
             click.echo(f"{path} -> {output}")
         for path, output in publication.attachments:
             click.echo(f"{path} -> {output}")
+        for path, reason in publication.kept_out:
+            click.echo(f"{path}: kept out: {reason}")
         click.echo(
             f"would publish {len(publication.notes):,} notes and {len(publication.attachments):,} attachments "
-            f"to {site.out}; fields left out: {', '.join(publication.hidden_fields) or 'none'}",
+            f"to {site.out}; {len(publication.kept_out):,} private notes kept out; "
+            f"fields left out: {', '.join(publication.hidden_fields) or 'none'}",
             err=True,
         )
         return

@@ -45,6 +45,7 @@ class Content:
     alias_fallback: bool
     snapshot: Snapshot
     schema: Schema
+    unparsed: frozenset[str] = frozenset()  # notes whose front matter could not be read (kept private)
     backlinks: dict[str, list[LinkData]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -108,6 +109,16 @@ class TextCache:
                 del self.entries[path]
 
 
+def unparsed_notes(index: Index, paths: set[str] | None = None) -> frozenset[str]:
+    """Notes whose front matter did not parse: their properties, `private` among them,
+    are unknown."""
+    found = {path for (path,) in index.db.execute(UNPARSED)}
+    return frozenset(found if paths is None else found & paths)
+
+
+UNPARSED = "SELECT DISTINCT path FROM problems WHERE code = 'yaml' AND severity = 'error' AND from_scan = 0"
+
+
 READ_AHEAD = 256  # notes from which a first load reads their files in a forked child meanwhile
 
 
@@ -153,6 +164,7 @@ def load_content(index: Index, cache: TextCache | None = None) -> Content:
         alias_fallback=index.config.alias_fallback,
         snapshot=snapshot,
         schema=schema,
+        unparsed=unparsed_notes(index),
     )
 
 
@@ -209,5 +221,7 @@ def patch_content(old: Content, index: Index, cache: TextCache, changed: set[str
     root = str(index.root)
     for path in changed:
         texts[path], digests[path] = cache.get(root, path, hashes[path])
+    unparsed = (old.unparsed - changed) | unparsed_notes(index, changed)
     return Content(notes=notes, attachments=old.attachments, texts=texts, digests=digests, resolver=index.resolver,
-                   alias_fallback=old.alias_fallback, snapshot=snapshot, schema=schema, backlinks=backlinks)
+                   alias_fallback=old.alias_fallback, snapshot=snapshot, schema=schema, unparsed=unparsed,
+                   backlinks=backlinks)

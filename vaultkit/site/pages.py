@@ -66,6 +66,7 @@ class Plan:
     share: bool
     today: str
     published: set[str]
+    private: dict[str, str]  # the notes no build publishes, with why (privacy.kept_out)
     attachments: set[str]
     outputs: dict[str, str]  # vault path -> output path
     network: Network

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import VaultkitError
+from ..privacy import own_privacy
 from ..schema import Schema
-from .content import Content
+from .content import Content, SiteNote
 
 CONTACT_FIELDS = ("email", "phone")  # hidden unless `site.show` names them
 DEFAULT_REDACT = ("email", "phone", "linkedin", "address", "birthday")
@@ -71,19 +72,53 @@ def _true(value: Any) -> bool:
 
 
 def is_private(path: str, properties: dict[str, Any], config: SiteConfig) -> bool:
-    if _true(properties.get("private")):
-        return True
-    lowered = path.lower()
-    return any(lowered == f.lower() or lowered.startswith(f.lower() + "/") for f in config.private_folders)
+    return own_privacy(path, properties, config.private_folders) is not None
 
 
-def is_published(path: str, properties: dict[str, Any], config: SiteConfig, share: bool) -> bool:
-    """Whether a note reaches the site: not private and, in a share build, `publish: true`."""
-    return not is_private(path, properties, config) and (not share or _true(properties.get("publish")))
+def kept_out(content: Content, config: SiteConfig, old: dict[str, str] | None = None,
+             changed: set[str] | None = None) -> dict[str, str]:
+    """Every note no build publishes, with why: private in itself, or an interview whose
+    person is (its title and page name them: "2026-12-20 Secret Agent").
+
+    With `old` (the answer for the last content) and `changed` (the notes that differ
+    since), only those notes are looked at again, unless one of them became private or
+    stopped being: then every interview's person is looked at again."""
+    def own_of(path: str) -> str | None:
+        return own_privacy(path, content.notes[path].properties, config.private_folders, path in content.unparsed)
+
+    if old is None or changed is None:
+        own = {path: reason for path in content.notes if (reason := own_of(path))}
+        subject: dict[str, str] = {}
+        recheck = content.notes.keys()
+    else:
+        own = {p: r for p, r in old.items() if not r.startswith(SUBJECT) and p not in changed}
+        own.update((path, reason) for path in changed if path in content.notes and (reason := own_of(path)))
+        if own.keys() == {p for p, r in old.items() if not r.startswith(SUBJECT)}:
+            subject = {p: r for p, r in old.items() if r.startswith(SUBJECT) and p not in changed}
+            recheck = changed & content.notes.keys()
+        else:
+            subject, recheck = {}, content.notes.keys()
+    with_key = content.schema.key("interview", "with")
+    for path in recheck:
+        note = content.notes[path]
+        if note.type == "interview" and path not in own:
+            person = next((l.target for l in note.links if l.field == with_key and l.target in own), None)
+            if person is not None:
+                subject[path] = SUBJECT + content.notes[person].title
+    return {**own, **subject}
 
 
-def published_notes(content: Content, config: SiteConfig, share: bool) -> set[str]:
-    return {path for path, note in content.notes.items() if is_published(path, note.properties, config, share)}
+SUBJECT = "an interview with a private contact: "
+
+
+def publishes(note: SiteNote, private: dict[str, str], share: bool) -> bool:
+    """Whether a build publishes a note: never one that is private (see `kept_out`) and, in
+    a share build, only one with `publish: true`."""
+    return note.path not in private and (not share or _true(note.properties.get("publish")))
+
+
+def published_notes(content: Content, private: dict[str, str], share: bool) -> set[str]:
+    return {path for path, note in content.notes.items() if publishes(note, private, share)}
 
 
 def linked_attachments(content: Content, config: SiteConfig, path: str) -> set[str]:
