@@ -133,7 +133,8 @@ def _link(item: dict[str, Any]) -> str:
         return PRIVATE_MARKER
     if item.get("href"):
         preview = f' data-vk-preview="{escaped(item["preview"])}"' if item.get("preview") else ""
-        return f'<a class="vk-link" href="{escaped(item["href"])}"{preview}>{title}</a>'
+        download = ' download=""' if item.get("download") else ""  # see render.downloaded
+        return f'<a class="vk-link" href="{escaped(item["href"])}"{preview}{download}>{title}</a>'
     return title
 
 

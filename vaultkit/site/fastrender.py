@@ -564,7 +564,8 @@ def _markdown_link(match: re.Match, content: str, lookup) -> str:
     view = lookup(linkpath.strip(), subpath, "link")
     if view.state == "ok":
         preview = f' data-vk-preview="{_attribute(view.preview)}"' if view.preview else ""
-        return f'<a class="vk-link" href="{_address(view.href)}"{preview}>{text}</a>'
+        download = ' download=""' if view.download else ""
+        return f'<a class="vk-link" href="{_address(view.href)}"{preview}{download}>{text}</a>'
     if view.state == "unresolved":
         return f'<span class="vk-unresolved" title="no note yet">{text}</span>'
     if view.state == "private":
@@ -616,7 +617,8 @@ def _wikilink_html(linkpath: str, subpath: str, display: str | None, links: Link
             return embedded  # else a link to it (an attachment that is no image)
     if view.state == "ok":
         preview = f' data-vk-preview="{_attribute(view.preview)}"' if view.preview else ""
-        return f'<a class="vk-link" href="{_address(view.href)}"{preview}>{_text(shown)}</a>'
+        download = ' download=""' if view.download else ""
+        return f'<a class="vk-link" href="{_address(view.href)}"{preview}{download}>{_text(shown)}</a>'
     if view.state == "unresolved":
         return f'<span class="vk-unresolved" title="no note yet">{_text(shown)}</span>'
     return _text(shown)

@@ -31,7 +31,7 @@ from .content import Content
 from .escaping import escaped
 from .layout import Layout, neighbours, radial_layout
 from .privacy import SiteConfig
-from .render import IMAGE_EXTENSIONS, LinkView, section
+from .render import IMAGE_EXTENSIONS, LinkView, downloaded, section
 from .urls import heading_anchor, href, tag_output
 
 # Properties the card does not list: shown elsewhere on the page, or internal.
@@ -365,7 +365,8 @@ class PageLinks:
         if target in self.plan.published:
             return {**self.to(target), "state": "ok"}
         if target in self.plan.attachments:
-            return {"title": shown, "href": href(self.out, self.plan.outputs[target]), "state": "ok"}
+            return {"title": shown, "href": href(self.out, self.plan.outputs[target]), "state": "ok",
+                    "download": downloaded(target)}
         return {"title": "private note", "state": "private"}
 
     def view(self, source: str, linkpath: str, subpath: str, kind: str, target: str | None | bool = False) -> LinkView:
@@ -399,7 +400,8 @@ class PageLinks:
             view = LinkView("ok", href(self.out, plan.outputs[target], fragment), preview=plan.preview_address(target))
             return view, target
         if target in plan.attachments:
-            view = LinkView("ok", href(self.out, plan.outputs[target]), is_image=target.lower().endswith(IMAGE_EXTENSIONS))
+            view = LinkView("ok", href(self.out, plan.outputs[target]), is_image=target.lower().endswith(IMAGE_EXTENSIONS),
+                            download=downloaded(target))
             return view, target
         return _PRIVATE, target
 
@@ -455,7 +457,7 @@ def body_key(plan: Plan, path: str, links: PageLinks) -> tuple[str, list]:
         if link.field is not None:
             continue
         view = links.view(path, link.linkpath, link.subpath, link.kind)
-        entry = [link.linkpath, link.subpath, link.kind, view.state, view.href, view.preview, view.is_image]
+        entry = [link.linkpath, link.subpath, link.kind, view.state, view.href, view.preview, view.is_image, view.download]
         if link.kind == "embed" and view.state == "ok" and not view.is_image:
             embedded = links.embed(path, link.linkpath, link.subpath)
             if embedded:

@@ -25,6 +25,18 @@ from .fastrender import Links, render_simple, runs, segments
 from .urls import heading_anchor
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif")
+# Attachments a browser opens without running anything of theirs in the site's origin.
+# Any other one (HTML, SVG, XML of any kind, scripts, or a kind a browser might take for
+# one of those) could hold a note author's script: it is linked with `download`, and
+# `serve` sends it as a download in a sandbox (docs/site.md, "What `serve` accepts").
+INERT_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".avif", ".ico", ".pdf", ".txt", ".csv",
+                    ".mp3", ".m4a", ".wav", ".ogg", ".mp4", ".webm", ".mov")
+
+
+def downloaded(path: str) -> bool:
+    """Whether an attachment is offered as a download rather than opened (by its name)."""
+    return not path.lower().endswith(INERT_EXTENSIONS)
+
 CALLOUT_RE = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)$")
 
 ALLOWED_TAGS = {
@@ -35,7 +47,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title"},
-    "a": {"href"},
+    "a": {"href", "download"},
     "img": {"src", "alt", "width", "height"},
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan"},
@@ -98,6 +110,7 @@ class LinkView(NamedTuple):
     preview: str | None = None  # key into the page's preview table
     is_image: bool = False
     title: str | None = None
+    download: bool = False  # an attachment that could run script: `download`, never opened
 
 
 # (linkpath, subpath, kind) -> LinkView; the builder resolves with the index's resolver.
@@ -374,7 +387,8 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:
             return _embedded_note(found, env)
     if view.state == "ok":
         preview = f' data-vk-preview="{escape(view.preview)}"' if view.preview else ""
-        return f'<a class="vk-link" href="{escape(view.href)}"{preview}>{escape(shown)}</a>'
+        download = ' download=""' if view.download else ""
+        return f'<a class="vk-link" href="{escape(view.href)}"{preview}{download}>{escape(shown)}</a>'
     if view.state == "unresolved":
         return f'<span class="vk-unresolved" title="no note yet">{escape(shown)}</span>'
     return escape(shown)
@@ -457,7 +471,8 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
         _close_for(tokens, idx).meta["vk_state"] = view.state
         if view.state == "ok":
             preview = f' data-vk-preview="{escape(view.preview)}"' if view.preview else ""
-            return f'<a class="vk-link" href="{escape(view.href)}"{preview}>'
+            download = ' download=""' if view.download else ""
+            return f'<a class="vk-link" href="{escape(view.href)}"{preview}{download}>'
         if view.state == "unresolved":
             return '<span class="vk-unresolved" title="no note yet">'
         if view.state == "private":

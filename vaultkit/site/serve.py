@@ -10,6 +10,12 @@ needs no change) whether its page, or a file the page loads, changed since it wa
 served. The server holds the question until one did (a long poll, as `mkdocs serve`
 does), so the tab reloads as soon as its page is written, while the rest of the
 build goes on. The built files never contain the script.
+
+Only what a browser on this machine asks of the server itself is answered: the `Host`
+must be 127.0.0.1, localhost or [::1] at the server's port (else a page elsewhere could
+read the site by DNS rebinding); a malformed path gets a 400; a connection that sends
+or reads nothing for `timeout` seconds is closed. Attachments that could hold script
+(render.downloaded) go out as sandboxed downloads, so none runs in the site's origin.
 """
 
 from __future__ import annotations
@@ -24,13 +30,15 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
 from ..errors import VaultkitError
 from ..watch import Watcher
-from .build import BuildReport, Site
+from .build import BuildReport, Site, content_security_policy
+from .render import downloaded
 
 logger = logging.getLogger("vaultkit.serve")
 PREFIX = "/__vaultkit/"
@@ -61,6 +69,16 @@ class ServeError(VaultkitError):
 
 
 HOLD_SECONDS = 20.0  # how long a tab's question "has my page changed?" waits for a change
+# How long a connection may send or read nothing (the held question waits without doing either).
+TIMEOUT_SECONDS = 15.0
+# An attachment that could hold script, as served: never shown in the site's origin.
+SANDBOXED = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+    "Content-Disposition": "attachment",
+}
+BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+LONGEST_PATH = 4096
 
 
 class LiveState:
@@ -77,6 +95,7 @@ class LiveState:
         self.count = 0
         self.changed_at: dict[str, int] = {}
         self.loads: dict[str, frozenset[str]] = {}  # page -> the files it loads, as last served
+        self.attachments: frozenset[str] = frozenset()  # the attachments' output paths, as of the last build
         self.stopping = False
         self.changed = threading.Condition()
 
@@ -111,6 +130,18 @@ class LiveState:
             self.changed.notify_all()
 
 
+def malformed(target: str) -> bool:
+    """Whether a request's target is no path this server could hold: not from "/", a `%`
+    that escapes nothing, not UTF-8 once unescaped, a control character (NUL), too long."""
+    path = target.split("?", 1)[0]
+    if not path.startswith("/") or len(path) > LONGEST_PATH or BAD_ESCAPE.search(path):
+        return True
+    try:
+        return bool(CONTROL.search(unquote(path, errors="strict")))
+    except UnicodeDecodeError:
+        return True
+
+
 def loaded_files(page: str, page_html: bytes) -> frozenset[str]:
     """The output files a page loads, from its `src` and `href` attributes (relative URLs)."""
     found = set()
@@ -124,10 +155,35 @@ def loaded_files(page: str, page_html: bytes) -> frozenset[str]:
 
 class Handler(SimpleHTTPRequestHandler):
     state: LiveState
+    sandboxed = False  # the file asked for is an attachment that could hold script
 
-    def __init__(self, *args, state: LiveState, **kwargs):
+    def __init__(self, *args, state: LiveState, timeout: float = TIMEOUT_SECONDS, **kwargs):
         self.state = state
+        self.timeout = timeout  # (the socket's: StreamRequestHandler.setup sets it)
         super().__init__(*args, **kwargs)
+
+    def parse_request(self) -> bool:
+        """http.server's checks, then ours: the Host, the path; an answer for any that fails."""
+        if not super().parse_request():
+            return False
+        port = self.server.server_address[1]
+        hosts = self.headers.get_all("Host", [])
+        if len(hosts) != 1 or hosts[0].lower() not in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, f"this server answers only to 127.0.0.1:{port}")
+            return False
+        if malformed(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "malformed path")
+            return False
+        output = self._output()
+        self.sandboxed = output in self.state.attachments and downloaded(output)
+        return True
+
+    def _output(self) -> str:
+        """The output path asked for (a folder's index.html for a folder)."""
+        local = self.translate_path(self.path)
+        if os.path.isdir(local):
+            local = os.path.join(local, "index.html")
+        return Path(local).relative_to(self.directory).as_posix()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         logger.debug("%s " + format, self.address_string(), *args)
@@ -144,7 +200,7 @@ class Handler(SimpleHTTPRequestHandler):
         local = Path(self.translate_path(self.path))
         if local.is_dir():
             local = local / "index.html"
-        if local.suffix == ".html" and local.is_file():
+        if local.suffix == ".html" and not self.sandboxed and local.is_file():
             seen = self.state.stamp()  # before reading: a change after it reloads the tab
             data = local.read_bytes()
             page = local.relative_to(self.directory).as_posix()
@@ -160,12 +216,17 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(data)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if self.sandboxed:
+            for name, value in SANDBOXED.items():
+                self.send_header(name, value)
+        else:  # the pages' own policy, as their <meta> says; and no frame on another site holds them
+            self.send_header("Content-Security-Policy", content_security_policy() + "; frame-ancestors 'none'")
         super().end_headers()
 
 
@@ -178,15 +239,18 @@ class Server(ThreadingHTTPServer):
         if isinstance(error, ConnectionError):
             logger.debug("%s left: %s", client_address, error)
             return
-        super().handle_error(request, client_address)
+        logger.debug("request from %s failed", client_address, exc_info=True)
+        logger.error("serve: a request failed: %s: %s", type(error).__name__, error)
 
 
 class LiveSite:
     """A site being served and rebuilt: `start()`, then `url`, then `stop()`."""
 
-    def __init__(self, site: Site, port: int = 8000, on_build: Callable[[BuildReport], None] | None = None):
+    def __init__(self, site: Site, port: int = 8000, on_build: Callable[[BuildReport], None] | None = None,
+                 timeout: float = TIMEOUT_SECONDS):
         self.site = site
         self.port = port
+        self.timeout = timeout
         self.state = LiveState()
         self.on_build = on_build
         self.builds = 0
@@ -205,7 +269,7 @@ class LiveSite:
         self.site.use_index(self.watcher.index)
         report = self._build()
         self.site.output.on_change = self.state.mark  # from now on, tabs may be open
-        handler = partial(Handler, directory=str(self.site.out), state=self.state)
+        handler = partial(Handler, directory=str(self.site.out), state=self.state, timeout=self.timeout)
         try:
             self.server = Server(("127.0.0.1", self.port), handler)
         except OSError as error:
@@ -217,6 +281,9 @@ class LiveSite:
 
     def _build(self, paths: list[str] | None = None) -> BuildReport:
         report = self.site.build(changed=paths, synced=True)
+        plan = self.site._plan or self.site._spent  # (not public: serve alone needs to know the kinds)
+        if plan is not None:
+            self.state.attachments = frozenset(plan.outputs[path] for path in plan.attachments)
         self.builds += 1
         if self.on_build is not None:
             self.on_build(report)
