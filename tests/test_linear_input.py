@@ -188,3 +188,32 @@ def test_the_inline_rules_count_lines_once_for_many_links():
 def test_the_split_looks_for_html_once_in_a_chunk_of_comment_lines(monkeypatch):
     work = pattern_work(monkeypatch, fastscan, "_HTML_LINE", fastscan.split_chunks)
     grows_linearly(work, lambda n: "a %%c%% [[Ana]]\n" * (2000 * n))
+
+
+# -- nesting and the size limit, through the CLI -------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [19, 20, 10_000])
+def test_a_link_too_deep_is_a_named_problem_and_neither_indexed_nor_rendered(make_vault, vk, depth):
+    vault = make_vault({"Deep.md": "Top [[Ana]].\n\n" + "> " * depth + "[[Bo]]\n", "Ana.md": "A.\n", "Bo.md": "B.\n"})
+    checked = vk("check", vault, "--json").json()
+    deep = [p for p in checked if p["path"] == "Deep.md" and p["code"] == "too-deep"]
+    text = parse_note("Deep.md", "Top [[Ana]].\n\n" + "> " * depth + "[[Bo]]\n")
+    indexed = any(link.linkpath == "Bo" for link in text.links)
+    assert indexed == (depth < 20) and bool(deep) == (not indexed)
+    if deep:
+        assert deep[0]["line"] == 3
+    html = render_body("> " * depth + "[[Bo]]\n", lookup, tag_href)
+    assert ("Bo" in html) == indexed  # rendered as a link exactly when indexed
+
+
+def test_a_note_over_the_size_limit_is_not_published(make_vault, vk):
+    vault = make_vault({"Ana.md": "See [[Huge]].\n"})
+    with open(vault / "Huge.md", "w", encoding="utf-8") as handle:
+        handle.write("secret-word [[Ana]]\n" * (MAX_NOTE_BYTES // 20 + 1))
+    assert vk("build", vault, "-o", vault / "site").exit_code == 0
+    for path in (vault / "site").rglob("*"):
+        if path.is_file():
+            assert b"secret-word" not in path.read_bytes(), path
+    problems = vk("check", vault, "--json").json()
+    assert [(p["path"], p["code"]) for p in problems if p["code"] == "too-large"] == [("Huge.md", "too-large")]

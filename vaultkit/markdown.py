@@ -465,6 +465,14 @@ def _tags_in(content: str, start: int, end: int, line: int, found: list[tuple]) 
         pos = tag_at + 1
 
 
+def too_deep(token) -> bool:
+    """Whether the parser left out what is inside this block token: quotes and lists
+    nested past markdown-it's `maxNesting` levels (20; a list level counts two, its
+    list and its item) are skipped, for the index and the site alike."""
+    return token.nesting == 1 and token.type in ("blockquote_open", "list_item_open") and (
+        token.level + 1 >= markdown().options.maxNesting)
+
+
 @lru_cache(maxsize=None)
 def markdown() -> MarkdownIt:
     """The shared parser: CommonMark + tables, strikethrough, math, Obsidian syntax."""
