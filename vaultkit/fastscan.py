@@ -100,6 +100,7 @@ def split_chunks(body: str) -> list[tuple[int, str]] | None:
     size = len(body)
     starts = [0]
     pos = 0  # the start of a line outside any fence or comment: chunk starts are found from here
+    html_from = 0  # the chunk's lines before this one hold no HTML block's opening (each looked at once)
     for line_start in _special_lines(body):
         if line_start < pos:
             continue  # inside a fence or comment already passed over
@@ -108,8 +109,9 @@ def split_chunks(body: str) -> list[tuple[int, str]] | None:
         if line_end < 0:
             line_end = size
         line = body[line_start:line_end]
-        if _HTML_LINE.search(body, starts[-1], line_start):
+        if _HTML_LINE.search(body, max(starts[-1], html_from), line_start):
             break  # an HTML block above it in this chunk may hold this line as raw text: stop splitting
+        html_from = line_start
         if "%%" in line and line.count("%%") % 2:
             if not (_COMMENT_OPEN.match(line) and "%%" not in line.lstrip(" ")[2:]):
                 break  # a comment opened in a container or mid-line may run on: stop splitting

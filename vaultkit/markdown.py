@@ -50,7 +50,27 @@ def split_wikilink(inner: str) -> tuple[str, str, str | None]:
 
 
 def _line(state: StateInline, pos: int) -> int:
-    return state.env.get("_line", 0) + state.src.count("\n", 0, pos)
+    # Counted on from the last position asked about (kept on the state), not from the
+    # start: a paragraph of 100,000 links would otherwise be read 100,000 times.
+    counted_at, counted = getattr(state, "_vk_line", (0, 0))
+    if pos >= counted_at:
+        counted += state.src.count("\n", counted_at, pos)
+    else:
+        counted -= state.src.count("\n", pos, counted_at)
+    state._vk_line = (pos, counted)
+    return state.env.get("_line", 0) + counted
+
+
+def _find(state: StateInline, needle: str, start: int) -> int:
+    """`state.src.find(needle, start)`, kept on the state: the rules ask again from each
+    later `[[`, and what was found from an earlier position stands until passed (else a
+    line of `[[` is read to its end once for each)."""
+    found = state.__dict__.setdefault("_vk_found", {})
+    searched_from, at = found.get(needle, (-1, -1))
+    if searched_from < 0 or start < searched_from or 0 <= at < start:
+        at = state.src.find(needle, start)
+        found[needle] = (start, at)
+    return at
 
 
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:
@@ -61,12 +81,14 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
         start, kind = pos + 2, "link"
     else:
         return False
-    end = src.find("]]", start, state.posMax)
-    if end < 0:
+    end = _find(state, "]]", start)
+    if end < 0 or end + 2 > state.posMax:
+        return False
+    # A link cannot span lines; `[[]]` and `[[ ]]` are not links; `[[a [[b]]` links b.
+    if start <= _find(state, "\n", start) < end or start <= _find(state, "[[", start) <= end - 2:
         return False
     inner = src[start:end]
-    # A link cannot span lines; `[[]]` and `[[ ]]` are not links; `[[a [[b]]` links b.
-    if not inner.strip() or "\n" in inner or "[[" in inner:
+    if not inner.strip():
         return False
     if not silent:
         linkpath, subpath, display = split_wikilink(inner)
@@ -322,6 +344,9 @@ def extract_plain_inline(content: str, line: int) -> list[tuple] | None:
     comment_at = content.find("%%")
     wiki_at = content.find("[[")
     tag_at = content.find("#")
+    # The first `]]`, `[[` and line break after the last `[[` tried: found again only
+    # once passed, so that a line of `[[` is read once, not once for each.
+    close_at = nested_at = newline_at = -2
     pos, size = 0, len(content)
     counted_at, counted_line = 0, line  # lines are counted on from the last entry
     while pos < size:
@@ -365,7 +390,7 @@ def extract_plain_inline(content: str, line: int) -> list[tuple] | None:
             if entry is not None:
                 found.append(entry)
             elif not image:
-                _tags_in(content, link.start(1), link.end(1), line, found)
+                _tags_in(content, link.start(1), link.end(1), counted_line, found)
             pos = link.end()
             continue
         if first == tag_at:
@@ -377,12 +402,19 @@ def extract_plain_inline(content: str, line: int) -> list[tuple] | None:
                     continue
             pos = tag_at + 1
             continue
-        end = content.find("]]", wiki_at + 2)
-        if end < 0:
+        opening = wiki_at + 2
+        if close_at != -1 and close_at < opening:
+            close_at = content.find("]]", opening)
+        if nested_at != -1 and nested_at < opening:
+            nested_at = content.find("[[", opening)
+        if newline_at != -1 and newline_at < opening:
+            newline_at = content.find("\n", opening)
+        end = close_at
+        if end < 0 or 0 <= nested_at <= end - 2 or 0 <= newline_at < end:
             pos = wiki_at + 1
             continue
-        inner = content[wiki_at + 2 : end]
-        if not inner.strip() or "\n" in inner or "[[" in inner:
+        inner = content[opening:end]
+        if not inner.strip():
             pos = wiki_at + 1
             continue
         linkpath, subpath, display = split_wikilink(inner)
@@ -418,6 +450,7 @@ def _link_entry(content: str, match: re.Match, image: bool, line: int) -> tuple 
 
 
 def _tags_in(content: str, start: int, end: int, line: int, found: list[tuple]) -> None:
+    """The tags in a link's text, which holds no line break: all on the link's `line`."""
     pos = start
     while True:
         tag_at = content.find("#", pos, end)
@@ -426,10 +459,18 @@ def _tags_in(content: str, start: int, end: int, line: int, found: list[tuple]) 
         if tag_at > 0 and content[tag_at - 1].isspace():
             match = TAG_RE.match(content, tag_at, end)
             if match and not match.group(1).isdigit():
-                found.append(("tag", match.group(1), line + content.count("\n", 0, tag_at)))
+                found.append(("tag", match.group(1), line))
                 pos = match.end()
                 continue
         pos = tag_at + 1
+
+
+def too_deep(token) -> bool:
+    """Whether the parser left out what is inside this block token: quotes and lists
+    nested past markdown-it's `maxNesting` levels (20; a list level counts two, its
+    list and its item) are skipped, for the index and the site alike."""
+    return token.nesting == 1 and token.type in ("blockquote_open", "list_item_open") and (
+        token.level + 1 >= markdown().options.maxNesting)
 
 
 @lru_cache(maxsize=None)

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import yaml
 
 from .fastscan import scan_simple_chunk, split_chunks
-from .markdown import SCHEME_RE, markdown, split_wikilink
+from .markdown import SCHEME_RE, markdown, split_wikilink, too_deep
 from .model import Heading, Link, Note, Problem
 from .privacy import private_flag, shown
 
@@ -76,7 +76,7 @@ def parse_note(path: str, text: str) -> Note:
         property_lines = {key: line + 2 for key, line in key_lines.items()}
         links.extend(_property_links(path, yaml_lines, key_lines, properties, problems))
 
-    body_links, tags, headings, block_ids, pipe_lines = _scan_body(body, body_line)
+    body_links, tags, headings, block_ids, pipe_lines, deep_lines = _scan_body(body, body_line)
     links.extend(body_links)
     for line in dict.fromkeys(pipe_lines):
         problems.append(
@@ -94,6 +94,15 @@ def parse_note(path: str, text: str) -> Note:
             f"{shown(*flag)} is taken as private: the note is kept off the site; write `private: true` "
             "(or `private: false`)",
         ))
+    if deep_lines:
+        problems.append(
+            Problem(
+                path, deep_lines[0], "warning", "too-deep",
+                f"quotes or lists nested deeper than {markdown().options.maxNesting} levels (a list counts two): "
+                "what is inside is neither indexed nor published; links there are not indexed",
+            )
+        )
+
     aliases = _aliases(properties)
     tags = _dedupe_casefold(_property_tags(properties) + tags)
     if isinstance(properties.get("title"), str) and properties["title"].strip():
@@ -429,7 +438,8 @@ def _scan_body(body: str, line_offset: int):
     headings: list[Heading] = []
     block_ids: list[str] = []
     pipe_lines: list[int] = []  # table rows where a `|` inside `[[...]]` split a cell
-    found = (links, tags, headings, block_ids, pipe_lines)
+    deep_lines: list[int] = []  # quotes and list items whose inside the parser leaves out
+    found = (links, tags, headings, block_ids, pipe_lines, deep_lines)
     if not body:
         return found
     chunks = split_chunks(body)
@@ -456,7 +466,7 @@ def _scan_body(body: str, line_offset: int):
 
 def _add_simple(simple, line_offset: int, found) -> None:
     """Add what fastscan found (0-based lines in the body) to the body's findings."""
-    links, tags, headings, block_ids, _ = found
+    links, tags, headings, block_ids, _, _ = found
     chunk_links, chunk_tags, chunk_headings, chunk_blocks = simple
     if chunk_headings:
         headings.extend(Heading(level, text, line_offset + number + 1) for level, text, number in chunk_headings)
@@ -470,10 +480,12 @@ def _add_simple(simple, line_offset: int, found) -> None:
 
 def _scan_tokens(text: str, line_offset: int, found) -> None:
     """Collect from markdown-it-py's tokens of `text`, whose first line is `line_offset`."""
-    links, tags, headings, block_ids, pipe_lines = found
+    links, tags, headings, block_ids, pipe_lines, deep_lines = found
     tokens = markdown().parse(text, {"extract_only": True})
     heading_level = 0
     for token in tokens:
+        if token.nesting == 1 and too_deep(token):
+            deep_lines.append(line_offset + token.map[0] + 1)
         if token.type == "heading_open":
             heading_level = int(token.tag[1])
             continue

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..index import Index
+from ..index import MAX_NOTE_BYTES, Index
 from ..parse import split_front_matter
 from ..resolve import Resolver
 from ..schema import Schema, note_types
@@ -89,7 +89,8 @@ class TextCache:
             return entry[1], entry[2]
         try:
             with open(os.path.join(root, path), "rb") as handle:
-                data = handle.read()
+                # A note the index does not parse (`too-large`) is not published either.
+                data = b"" if os.fstat(handle.fileno()).st_size > MAX_NOTE_BYTES else handle.read()
         except OSError:
             data = b""
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()

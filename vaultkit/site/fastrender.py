@@ -123,13 +123,15 @@ def segments(body: str) -> list[str] | None:
     chunks = split_chunks(body)
     if chunks is None:
         return None
-    pieces: list[str] = []
+    pieces: list[list[str]] = []  # each piece's chunks, joined at the end: a list of many loose items is one piece
+    listy = False  # whether the last piece may hold a top-level list
     for _, text in chunks:
-        if pieces and _LIST_LIKE.match(text) and _LIST_LIKE.search(pieces[-1]):
-            pieces[-1] += "\n" + text
+        if listy and _LIST_LIKE.match(text):
+            pieces[-1].append(text)
         else:
-            pieces.append(text)
-    return pieces
+            pieces.append([text])
+            listy = _LIST_LIKE.search(text) is not None
+    return ["\n".join(piece) for piece in pieces]
 
 
 # A blank line inside a piece (a loose list's): such a piece is written alone.
@@ -447,11 +449,12 @@ def _inline(content: str, links: Links) -> str:
     rules tokenise it (the same scan as markdown.extract_plain_inline)."""
     if "\n" in content:
         lines = content.split("\n")
+        later = _last_runs(lines) if "`" in content else None
         parts = []
         for number, line in enumerate(lines):
             if number < len(lines) - 1:
                 stripped = line.rstrip(" ")
-                parts.append(_inline_line(stripped, links, lines[number + 1:]))
+                parts.append(_inline_line(stripped, links, later, number))
                 parts.append("<br>\n" if len(line) - len(stripped) >= 2 else "\n")
             else:
                 parts.append(_inline_line(line, links))
@@ -459,8 +462,20 @@ def _inline(content: str, links: Links) -> str:
     return _inline_line(content, links)
 
 
-def _inline_line(content: str, links: Links, later: list[str] = ()) -> str:
-    """One line of inline text (`later`: the lines after it in the same inline text)."""
+def _last_runs(lines: list[str]) -> dict[int, int]:
+    """The last line holding a backtick run of each length: whether a code span may close
+    on a later line is then one look-up, however many lines follow."""
+    last: dict[int, int] = {}
+    for number, line in enumerate(lines):
+        if "`" in line:
+            for run in _BACKTICKS.finditer(line):
+                last[run.end() - run.start()] = number
+    return last
+
+
+def _inline_line(content: str, links: Links, later: dict[int, int] | None = None, number: int = 0) -> str:
+    """One line of inline text, line `number` of an inline text whose backtick runs are
+    `later` (`_last_runs`; None: no line after it holds one)."""
     found = _STARTS.search(content)
     if found is None:
         return _text(content)
@@ -469,6 +484,10 @@ def _inline_line(content: str, links: Links, later: list[str] = ()) -> str:
     # The text between links as it stands, when it has nothing to escape (most lines).
     text = _text if "&" in content or "<" in content or ">" in content or "\xa0" in content else str
     has_links = "](" in content  # else a `[` alone opens no simple link
+    # The first `]]` and `[[` at or after some earlier opening, and each backtick run's
+    # starts by length with how many of them lie behind: found again only once passed,
+    # so that a line of ten thousand `[[` or backtick runs is read once, not once for each.
+    close, nested, runs = -2, -2, None
     while found is not None:
         at = found.start()
         first = content[at]
@@ -478,15 +497,18 @@ def _inline_line(content: str, links: Links, later: list[str] = ()) -> str:
                 # A wiki-link or an embed.
                 embed = first == "!"
                 opening = at + (3 if embed else 2)
-                close = content.find("]]", opening)
-                inner = content[opening:close] if close >= 0 else ""
-                if not inner.strip() or "[[" in inner:
+                if close != -1 and close < opening:
+                    close = content.find("]]", opening)
+                if nested != -1 and nested < opening:
+                    nested = content.find("[[", opening)
+                # (no `]]`, or a `[[` inside: `[[a [[b]]` links b)
+                if close < 0 or 0 <= nested <= close - 2 or not content[opening:close].strip():
                     if embed:
                         raise _Fallback  # then `![` may open an image
                     pos = opening - 1  # the second `[` may open a link
                 else:
                     out.append(text(content[text_from:at]))
-                    out.append(_wikilink(inner, links, "embed" if embed else "link"))
+                    out.append(_wikilink(content[opening:close], links, "embed" if embed else "link"))
                     pos = text_from = close + 2
             elif first == "[" and has_links:
                 simple = _INLINE_LINK.match(content, at)
@@ -506,18 +528,25 @@ def _inline_line(content: str, links: Links, later: list[str] = ()) -> str:
         elif first == "`":
             # markdown-it's backtick rule: the run closes at the next run as long, else is text.
             run = _BACKTICKS.match(content, at).end() - at
-            closer = next((m for m in _BACKTICKS.finditer(content, at + run) if len(m.group()) == run), None)
-            if closer is None:
-                if any(len(m.group()) == run for line in later for m in _BACKTICKS.finditer(line)):
+            if runs is None:
+                runs = {}
+                for match in _BACKTICKS.finditer(content):
+                    runs.setdefault(match.end() - match.start(), [0]).append(match.start())
+            starts = runs[run]  # [how many lie behind, start, start, ...]
+            while starts[0] + 1 < len(starts) and starts[starts[0] + 1] <= at:
+                starts[0] += 1
+            if starts[0] + 1 == len(starts):  # no run as long after it
+                if later is not None and later.get(run, -1) > number:
                     raise _Fallback  # a code span over a line break
                 pos = at + run
             else:
-                code = content[at + run:closer.start()]
+                closer = starts[starts[0] + 1]
+                code = content[at + run:closer]
                 if code.startswith(" ") and code.endswith(" ") and code.strip():
                     code = code[1:-1]
                 out.append(text(content[text_from:at]))
                 out.append("<code>" + text(code) + "</code>")
-                pos = text_from = closer.end()
+                pos = text_from = closer + run
         elif first == "%":
             if content.startswith("%%", at):
                 # The comment rule: to the next `%%` (always on this line: see render_simple).
