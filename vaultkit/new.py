@@ -12,15 +12,23 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import yaml
+
 from .errors import UsageError
 from .files import create_file
-from .parse import split_front_matter
+from .parse import parse_note, split_front_matter
 from .schema import Schema
 
 TYPES = ("contact", "interview", "company", "event", "lead")
 FORBIDDEN = re.compile(r'[\\/:*"<>|?#^\[\]]')  # what Obsidian refuses in a file name
 ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}\b")
-PLAIN = re.compile(r"^[\w][\w .,'@+\-/()&]*$")
+PLAIN = re.compile(r"[\w][\w .,'@+\-/()&]*")
+# A property name as `--field` takes it: letters, digits, `_` and `-`, not starting with
+# `-` (a line `-x:` would read as a list item where a block list precedes it).
+KEY = re.compile(r"\w[\w-]*")
+# What YAML 1.2, as Obsidian reads properties, takes for a number where YAML 1.1 (PyYAML,
+# as vaultkit reads them) sees a string: `1e3`, `0o17`.
+YAML_12_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+")
 
 BUILT_IN = {
     "contact": "---\ntype: {label}\ncompany:\nrole:\nreferred_by:\nfollow_up:\ntags: []\n---\n# {{{{title}}}}\n",
@@ -65,11 +73,24 @@ def _moment(fmt: str, now: datetime) -> str:
     return re.sub("|".join(tokens), lambda m: now.strftime(tokens[m.group(0)]), fmt)
 
 
+def _reads_back(plain: str, key: str = "k") -> bool:
+    """Whether `plain`, written bare (as the value of `key`, or as the key when `key` is
+    None), is read back as that same string, by vaultkit's own parser and by YAML 1.2
+    (Obsidian): no number, boolean, null, comment or structure."""
+    if YAML_12_NUMBER.fullmatch(plain):
+        return False
+    line, wanted = (f"{plain}: x", {plain: "x"}) if key is None else (f"{key}: {plain}", {key: plain})
+    return parse_note("new.md", f"---\n{line}\n---\n").properties == wanted
+
+
 def yaml_value(value: str) -> str:
-    """A front matter value: links always quoted (YAML reads bare [[x]] as a list)."""
-    if "[[" not in value and PLAIN.match(value) and value.lower() not in ("true", "false", "yes", "no", "null", "on", "off"):
+    """A front matter value that reads back as exactly `value`: plain when that is safe
+    (words, names, ISO dates, which Obsidian then shows as dates), else double-quoted
+    with YAML escapes, on one line. Links are always quoted: YAML reads a bare [[x]] as
+    a list, and Obsidian only sees a quoted one as a link."""
+    if PLAIN.fullmatch(value) and _reads_back(value):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=2**31).rstrip("\n")
 
 
 def set_fields(text: str, fields: dict[str, str]) -> str:
@@ -147,13 +168,32 @@ def write_new_note(root: Path, relative: str, text: str) -> Path:
 
 
 def parse_field_options(options: tuple[str, ...]) -> dict[str, str]:
+    """`--field KEY=VALUE` options as properties. The key must be a plain property name
+    (it is written as is); the value is kept exactly as given (`yaml_value` quotes it)."""
     fields: dict[str, str] = {}
     for option in options:
         key, sep, value = option.partition("=")
-        if not sep or not key.strip():
+        key = key.strip(" ")
+        if not sep or not key:
             raise UsageError(f"--field {option!r}: write --field key=value")
-        fields[key.strip()] = value.strip()
+        if not KEY.fullmatch(key) or not _reads_back(key, key=None):
+            raise UsageError(
+                f"--field {option!r}: {key!r} is not a plain property name: use letters, digits, _ and -, "
+                "and not a word YAML reads as a number, true/false or null"
+            )
+        if not _is_utf8(value):
+            raise UsageError(f"--field {option!r}: the value is not UTF-8 text")
+        fields[key] = value
     return fields
+
+
+def _is_utf8(text: str) -> bool:
+    """False for the lone surrogates Python makes of command-line bytes that are not UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def prospect_fields(network, name: str) -> tuple[str, dict[str, str]]:
