@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,55 @@ def test_any_text_value_reads_back_exactly(property_vault, value):
     result = run_cli("new", "contact", name, "--no-sync", "--field", f"note={value}", cwd=property_vault)
     assert result.exit_code == 0, result
     assert read_back(property_vault, f"people/{name}.md")["note"] == value
+
+
+# -- names ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        (". .x", ["hidden"]),
+        (".x", ["hidden"]),
+        ("..", ["no usable"]),
+        ("../../etc/x", ["/"]),
+        ("a/b", ["/"]),
+        ("a\\b", ["\\"]),
+        ("x\ny", ["control"]),
+        ("tab\there", ["control"]),
+        ("bell\x07", ["control"]),
+        ("line\u2028sep", ["control"]),
+        ("   ", ["no usable"]),
+        (" . . ", ["no usable"]),
+        ("con", ["Windows"]),
+        ("LPT1", ["Windows"]),
+        ("x" * 300, ["255 bytes"]),
+        ("é" * 127, ["255 bytes"]),  # 254 bytes of UTF-8, 257 with .md
+        ("bad\udcffbytes", ["UTF-8"]),  # what Python makes of a name that is not UTF-8
+    ],
+)
+def test_names_that_would_be_ignored_or_escape_are_refused(make_vault, vk, name, words):
+    vault = make_vault({})
+    before = tree(vault)
+    refused(vk("new", "contact", name, cwd=vault), *words)
+    assert tree(vault) == before
+    assert not (vault / ".vaultkit").exists()  # refused before the index is even made
+
+
+def test_a_long_interview_name_counts_its_date(make_vault, vk):
+    vault = make_vault({})
+    # 244 + 11 ("2026-12-01 ") + 3 (".md") = 258 bytes
+    refused(vk("new", "interview", "x" * 244, "--field", "date=2026-12-01", cwd=vault), "255 bytes")
+    assert not (vault / "interviews").exists()
+
+
+def test_the_longest_name_is_accepted(make_vault, vk):
+    vault = make_vault({})
+    result = vk("new", "contact", "x" * 252, cwd=vault)
+    assert result.exit_code == 0, result
+    assert (vault / "people" / ("x" * 252 + ".md")).is_file()
+
+
+def test_characters_obsidian_refuses_are_still_replaced(make_vault, vk):
+    vault = make_vault({})
+    assert vk("new", "contact", "Ana: López?", cwd=vault).stdout == "people/Ana López.md\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from .schema import Schema
 
 TYPES = ("contact", "interview", "company", "event", "lead")
 FORBIDDEN = re.compile(r'[\\/:*"<>|?#^\[\]]')  # what Obsidian refuses in a file name
+# Names Windows reserves for devices, with any extension: a vault synced there breaks.
+WINDOWS_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?", re.IGNORECASE)
+NAME_MAX = 255  # bytes in a file name, on every common file system
 ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}\b")
 PLAIN = re.compile(r"[\w][\w .,'@+\-/()&]*")
 # A property name as `--field` takes it: letters, digits, `_` and `-`, not starting with
@@ -44,11 +48,45 @@ BUILT_IN = {
 
 
 def file_name(name: str) -> str:
-    """A note name Obsidian accepts: no \\ / : * " < > | ? # ^ [ ], no leading dot."""
-    cleaned = " ".join(FORBIDDEN.sub(" ", name).split()).strip().lstrip(".").strip()
-    if not cleaned:
-        raise UsageError(f"{name!r} leaves no usable file name once \\ / : * \" < > | ? # ^ [ ] are removed")
+    """The file name (without `.md`) of a note called `name`, or a UsageError saying why
+    there is none.
+
+    Characters Obsidian refuses in a file name or that break a link to it (: * " < > | ?
+    # ^ [ ]) become spaces, and runs of spaces one (the path printed shows the result).
+    What would make a file vaultkit and Obsidian skip, or put it in another folder, is
+    refused rather than mended: a folder separator, a control character, a leading dot
+    (a hidden file), a name of only dots and spaces, a Windows device name, a name of
+    more than 255 bytes.
+    """
+    if not _is_utf8(name):
+        raise UsageError(f"{name!r}: a note name must be UTF-8 text")
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in name):
+        raise UsageError(f"{name!r}: a note name cannot hold control characters (a newline or a tab, say)")
+    if "/" in name or "\\" in name:
+        raise UsageError(
+            f"{name!r}: a note name cannot hold / or \\ (they separate folders); "
+            "vaultkit new puts each type of note in its own folder"
+        )
+    # NFC, as Obsidian keeps vault paths (R9): a name typed on macOS matches the same name typed elsewhere.
+    cleaned = " ".join(FORBIDDEN.sub(" ", unicodedata.normalize("NFC", name)).split())
+    if not cleaned.strip(". "):
+        raise UsageError(f"{name!r} leaves no usable file name once : * \" < > | ? # ^ [ ] are removed")
+    if cleaned.startswith("."):
+        raise UsageError(f"{name!r}: a note name cannot start with a dot: Obsidian and vaultkit skip hidden files")
+    if WINDOWS_RESERVED.fullmatch(cleaned):
+        raise UsageError(f"{name!r}: {cleaned.split('.')[0]} is a device name on Windows, not a file name there; add to it")
+    check_length(cleaned)
     return cleaned
+
+
+def check_length(title: str) -> None:
+    size = len(f"{title}.md".encode("utf-8"))
+    if size > NAME_MAX:
+        shown = title if len(title) <= 40 else title[:40] + "..."
+        raise UsageError(
+            f"{shown!r}: the file name would be {size} bytes long; "
+            f"a file name can be at most {NAME_MAX} bytes (UTF-8, with .md)"
+        )
 
 
 def render(template: str, title: str, now: datetime) -> str:
@@ -129,6 +167,7 @@ def plan_note(
         day = day if ISO_PREFIX.match(day) else f"{now:%Y-%m-%d}"
         fields = {schema.key("interview", "with"): f"[[{title}]]", **fields}
         title = f"{day[:10]} {title}"
+        check_length(title)
     if template is None:
         template = BUILT_IN[note_type].format(label=spec.label)
     text = set_fields(render(template, title, now), fields)
