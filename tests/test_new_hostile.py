@@ -186,3 +186,81 @@ def test_the_longest_name_is_accepted(make_vault, vk):
 def test_characters_obsidian_refuses_are_still_replaced(make_vault, vk):
     vault = make_vault({})
     assert vk("new", "contact", "Ana: López?", cwd=vault).stdout == "people/Ana López.md\n"
+
+
+# -- twins ---------------------------------------------------------------------------------
+
+
+def test_a_case_twin_is_refused_naming_the_existing_note(make_vault, vk):
+    vault = make_vault({"people/Sam Lee.md": "# Sam\n"})
+    before = tree(vault)
+    refused(vk("new", "contact", "sam lee", cwd=vault), "people/Sam Lee.md", "[[sam lee]]")
+    assert tree(vault) == before
+
+
+def test_a_twin_in_another_folder_is_refused(make_vault, vk):
+    vault = make_vault({"companies/SAM LEE.md": "x\n", "people/Other.md": "x\n"})
+    before = tree(vault)
+    refused(vk("new", "contact", "Sam Lee", cwd=vault), "companies/SAM LEE.md")
+    assert tree(vault) == before
+
+
+@pytest.mark.parametrize("existing, given_name", [("NFD", "NFC"), ("NFC", "NFD")])
+def test_unicode_normalisation_twins_are_refused(make_vault, vk, existing, given_name):
+    vault = make_vault({f"people/{unicodedata.normalize(existing, 'José Núñez')}.md": "x\n"})
+    before = tree(vault)
+    refused(vk("new", "contact", unicodedata.normalize(given_name, "josé núñez"), cwd=vault), "people/")
+    assert tree(vault) == before
+
+
+def test_a_new_name_is_written_in_nfc(make_vault, vk):
+    vault = make_vault({})
+    assert vk("new", "contact", unicodedata.normalize("NFD", "José"), cwd=vault).exit_code == 0
+    assert [p.name for p in (vault / "people").iterdir()] == [unicodedata.normalize("NFC", "José") + ".md"]
+
+
+def test_a_file_that_is_not_a_note_is_no_twin(make_vault, vk):
+    vault = make_vault({"attachments/sam lee.png": "x"})
+    assert vk("new", "contact", "Sam Lee", cwd=vault).exit_code == 0
+
+
+# -- symlinks and folders ------------------------------------------------------------------
+
+
+def test_new_never_writes_through_a_symlinked_folder_leading_outside(make_vault, vk, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    vault = make_vault({})
+    (vault / "people").symlink_to(outside, target_is_directory=True)
+    refused(vk("new", "contact", "Ana", cwd=vault), "people", "outside the vault")
+    assert list(outside.iterdir()) == []
+
+
+def test_new_never_writes_through_a_symlink_inside_the_vault(make_vault, vk):
+    # vaultkit does not follow symlinks (vault.scan): the note would not be indexed at people/.
+    vault = make_vault({"contacts/Bo.md": "x\n"})
+    (vault / "people").symlink_to(vault / "contacts", target_is_directory=True)
+    before = tree(vault)
+    refused(vk("new", "contact", "Ana", cwd=vault), "people", "symlink")
+    assert tree(vault) == before
+
+
+def test_new_never_writes_through_a_dangling_symlinked_file(make_vault, vk, tmp_path):
+    vault = make_vault({"people/.keep": ""})
+    (vault / "people/Ana.md").symlink_to(tmp_path / "planted.md")
+    refused(vk("new", "contact", "Ana", cwd=vault), "people/Ana.md")
+    assert not (tmp_path / "planted.md").exists()
+
+
+def test_a_configured_folder_outside_the_vault_is_refused(make_vault, vk, tmp_path):
+    vault = make_vault({"vaultkit.yml": "types:\n  contact:\n    folder: ../escaped\n"})
+    refused(vk("new", "contact", "Ana", cwd=vault), "outside the vault")
+    assert not (tmp_path / "escaped").exists()
+
+
+@pytest.mark.parametrize("folder", [".hidden", "_site", "kept/out"])
+def test_a_configured_folder_vaultkit_ignores_is_refused(make_vault, vk, folder):
+    vault = make_vault({"vaultkit.yml": f"ignore: [kept]\ntypes:\n  contact:\n    folder: {folder}\n"})
+    before = tree(vault)
+    refused(vk("new", "contact", "Ana", cwd=vault), "ignores")
+    assert tree(vault) == before

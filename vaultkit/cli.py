@@ -481,7 +481,7 @@ def new_command(ctx, note_type: str, name: str | None, fields, from_link: str | 
         index, _ = synced_index(ctx, None, no_sync)
     root, schema = index.root, index.config.schema
     relative, text = plan_note(schema, note_type, name, find_template(root, schema, note_type), values, datetime.now())
-    write_new_note(root, relative, text)
+    write_new_note(root, relative, text, index.config)
     click.echo(relative)
 
 

@@ -8,6 +8,7 @@ writes atomically (a temp file in the same folder, then a no-clobber link or ren
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from datetime import datetime
@@ -19,6 +20,7 @@ from .errors import UsageError
 from .files import create_file
 from .parse import parse_note, split_front_matter
 from .schema import Schema
+from .vault import Config, in_vault, is_note_path, scan
 
 TYPES = ("contact", "interview", "company", "event", "lead")
 FORBIDDEN = re.compile(r'[\\/:*"<>|?#^\[\]]')  # what Obsidian refuses in a file name
@@ -194,16 +196,69 @@ def find_template(root: Path, schema: Schema, note_type: str) -> str | None:
     return None
 
 
-def write_new_note(root: Path, relative: str, text: str) -> Path:
-    """Write atomically, never over an existing file (exit 2 with a clear message)."""
+def write_new_note(root: Path, relative: str, text: str, config: Config) -> Path:
+    """Write atomically, never over an existing file, and only where vaultkit will index
+    the note under `relative` (a UsageError, exit 2, with a clear message otherwise)."""
+    check_destination(root, relative, config)
     target = root / relative
-    if target.exists():
+    if os.path.lexists(target):  # a dangling symlink too: create_file would not follow it, but say so
         raise UsageError(f"{relative} already exists; vaultkit new never overwrites a note")
     try:
         create_file(target, text.encode("utf-8"))  # no-clobber: fails if the name appeared meanwhile
     except FileExistsError:
         raise UsageError(f"{relative} already exists; vaultkit new never overwrites a note") from None
+    except OSError as error:
+        raise UsageError(f"{relative}: cannot write: {error.strerror}") from None
     return target
+
+
+def check_destination(root: Path, relative: str, config: Config) -> None:
+    """Refuse a path outside the vault, in a folder vaultkit skips, through a symlink, or
+    whose name a note elsewhere already has up to case or Unicode form."""
+    parts = relative.split("/")
+    if ".." in parts or relative.startswith("/"):
+        raise UsageError(f"{relative}: outside the vault; set the type's folder in vaultkit.yml to one inside it")
+    if not in_vault(relative, config):
+        raise UsageError(
+            f"{relative}: vaultkit ignores that folder (hidden, the site's output, or an `ignore` setting); "
+            "set the type's folder in vaultkit.yml to another"
+        )
+    root_real = os.path.realpath(root)
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        where = root / folder
+        if os.path.islink(where):
+            real = os.path.realpath(where)
+            inside = real == root_real or real.startswith(root_real + os.sep)
+            whither = "a place inside the vault" if inside else f"{real}, outside the vault"
+            # vaultkit never follows symlinks (vault.scan): even one inside would hide the note.
+            raise UsageError(f"{folder} is a symlink to {whither}; vaultkit new never writes through a symlink")
+        if not where.exists():
+            break
+        if not where.is_dir():
+            raise UsageError(f"{folder} is a file, not a folder; vaultkit new cannot put {parts[-1]} in it")
+    _check_twins(root, relative, config)
+
+
+def _name_key(path: str) -> str:
+    """A note's name as Obsidian's resolver compares it: lowercased (R8), NFC (R9)."""
+    return unicodedata.normalize("NFC", path.rpartition("/")[2]).lower()
+
+
+def _check_twins(root: Path, relative: str, config: Config) -> None:
+    """`[[Sam Lee]]` finds notes by name ignoring case (R1): a second `sam lee.md` anywhere
+    would make every such link ambiguous, so it is refused, naming the note there."""
+    wanted = _name_key(relative)
+    files, _ = scan(root, config)
+    twins = sorted(path for path in files if is_note_path(path) and _name_key(path) == wanted)
+    if relative in twins:
+        raise UsageError(f"{relative} already exists; vaultkit new never overwrites a note")
+    if twins:
+        link = relative.rpartition("/")[2].removesuffix(".md")
+        raise UsageError(
+            f"{twins[0]} already exists: a note {relative} would make [[{link}]] ambiguous "
+            "(Obsidian finds notes by name ignoring case and Unicode form); use that note or another name"
+        )
 
 
 def parse_field_options(options: tuple[str, ...]) -> dict[str, str]:
