@@ -264,3 +264,25 @@ def test_a_configured_folder_vaultkit_ignores_is_refused(make_vault, vk, folder)
     before = tree(vault)
     refused(vk("new", "contact", "Ana", cwd=vault), "ignores")
     assert tree(vault) == before
+
+
+def test_init_never_writes_through_a_symlinked_folder(vk, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = tmp_path / "v"
+    target.mkdir()
+    (target / "people").symlink_to(outside, target_is_directory=True)
+    result = vk("init", target)
+    assert result.exit_code == 2, result
+    assert "people" in result.stderr and "symlink" in result.stderr and "nothing was written" in result.stderr
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in target.iterdir()) == ["people"]
+
+
+def test_init_into_a_symlinked_vault_folder_is_fine(vk, tmp_path):
+    # The folder the user names may itself be a symlink: that is where they want the vault.
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    assert vk("init", tmp_path / "link").exit_code == 0
+    assert (real / "me.md").is_file()
