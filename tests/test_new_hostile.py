@@ -286,3 +286,20 @@ def test_init_into_a_symlinked_vault_folder_is_fine(vk, tmp_path):
     (tmp_path / "link").symlink_to(real, target_is_directory=True)
     assert vk("init", tmp_path / "link").exit_code == 0
     assert (real / "me.md").is_file()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.text(min_size=1))
+def test_any_name_makes_an_indexed_note_or_a_one_line_refusal(property_vault, name):
+    from vaultkit.vault import load_config, scan
+
+    before = set(scan(property_vault, load_config(property_vault))[0])
+    result = run_cli("new", "company", "--no-sync", "--", name, cwd=property_vault)
+    after = set(scan(property_vault, load_config(property_vault))[0])
+    if result.exit_code == 0:
+        created = result.stdout.strip()
+        assert after - before == {created}  # vaultkit sees the note, at the path it printed
+        assert created.startswith("companies/") and created.count("/") == 1
+    else:
+        refused(result)
+        assert after == before
