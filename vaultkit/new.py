@@ -1,8 +1,10 @@
 """`vaultkit new`: a note from the vault's own template files, as Obsidian's Templates plugin makes it.
 
 The planning is pure (`plan_note`: template text, name, fields and the clock in; path
-and text out). `write_new_note` is the one writing edge: it never overwrites, and it
-writes atomically (a temp file in the same folder, then a no-clobber link or rename).
+and text out). `write_new_note` is the one writing edge: it never overwrites, writes
+atomically (a temp file in the same folder, then a no-clobber link or rename), and only
+where vaultkit will index the note under the path it prints: inside the vault, through
+no symlink, beside no note of the same name up to case.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def file_name(name: str) -> str:
     there is none.
 
     Characters Obsidian refuses in a file name or that break a link to it (: * " < > | ?
-    # ^ [ ]) become spaces, and runs of spaces one (the path printed shows the result).
+    # ^ [ ]) become spaces, and runs of spaces become one (the path printed shows the result).
     What would make a file vaultkit and Obsidian skip, or put it in another folder, is
     refused rather than mended: a folder separator, a control character, a leading dot
     (a hidden file), a name of only dots and spaces, a Windows device name, a name of
@@ -76,12 +78,14 @@ def file_name(name: str) -> str:
     if cleaned.startswith("."):
         raise UsageError(f"{name!r}: a note name cannot start with a dot: Obsidian and vaultkit skip hidden files")
     if WINDOWS_RESERVED.fullmatch(cleaned):
-        raise UsageError(f"{name!r}: {cleaned.split('.')[0]} is a device name on Windows, not a file name there; add to it")
+        device = cleaned.split(".")[0]
+        raise UsageError(f"{name!r}: {device} is a device name on Windows, not a file name there; add a word to it")
     check_length(cleaned)
     return cleaned
 
 
 def check_length(title: str) -> None:
+    """Refuse a title whose file name (UTF-8, with `.md`) no common file system can hold."""
     size = len(f"{title}.md".encode("utf-8"))
     if size > NAME_MAX:
         shown = title if len(title) <= 40 else title[:40] + "..."
@@ -113,7 +117,7 @@ def _moment(fmt: str, now: datetime) -> str:
     return re.sub("|".join(tokens), lambda m: now.strftime(tokens[m.group(0)]), fmt)
 
 
-def _reads_back(plain: str, key: str = "k") -> bool:
+def _reads_back(plain: str, key: str | None = "k") -> bool:
     """Whether `plain`, written bare (as the value of `key`, or as the key when `key` is
     None), is read back as that same string, by vaultkit's own parser and by YAML 1.2
     (Obsidian): no number, boolean, null, comment or structure."""
