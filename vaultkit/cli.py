@@ -465,7 +465,7 @@ def new_command(ctx, note_type: str, name: str | None, fields, from_link: str | 
     """
     from datetime import datetime
 
-    from .new import find_template, parse_field_options, plan_note, prospect_fields, write_new_note
+    from .new import file_name, find_template, parse_field_options, plan_note, prospect_fields, write_new_note
 
     values = parse_field_options(fields)
     if from_link:
@@ -477,10 +477,11 @@ def new_command(ctx, note_type: str, name: str | None, fields, from_link: str | 
     elif not name:
         raise UsageError("name the note: vaultkit new TYPE NAME")
     else:
+        file_name(name)  # a name it refuses, refused before the index is touched
         index, _ = synced_index(ctx, None, no_sync)
     root, schema = index.root, index.config.schema
     relative, text = plan_note(schema, note_type, name, find_template(root, schema, note_type), values, datetime.now())
-    write_new_note(root, relative, text)
+    write_new_note(root, relative, text, index.config)
     click.echo(relative)
 
 

@@ -27,13 +27,20 @@ class InitConflict(UsageError):
     def __init__(self, target: Path, conflicts: list[str]):
         self.target = target
         self.conflicts = conflicts
-        shown = "\n".join(f"  {path}" for path in conflicts[:20])
+        shown = "\n".join(f"  {path}{_why(target, path)}" for path in conflicts[:20])
         more = f"\n  ... and {len(conflicts) - 20} more" if len(conflicts) > 20 else ""
         super().__init__(
-            f"{target}: {len(conflicts)} file(s) of the starter vault already exist there; "
+            f"{target}: {len(conflicts)} path(s) the starter vault needs are taken there; "
             f"nothing was written:\n{shown}{more}\n"
             "Choose an empty or new folder, or move those files away first."
         )
+
+
+def _why(target: Path, rel: str) -> str:
+    where = target / rel
+    if os.path.islink(where):
+        return f" (a symlink to {os.path.realpath(where)}: init never writes through one)"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,9 @@ def find_conflicts(target: Path, files: list[str]) -> list[str]:
     """The planned paths that cannot be created without overwriting or replacing something.
 
     A path conflicts when anything already exists there (file, folder, symlink), or when
-    one of its parent folders exists as something other than a folder.
+    one of its parent folders exists as something other than a folder, or as a symlink:
+    writing through one would put the file wherever it leads, outside the vault perhaps,
+    and vaultkit, which never follows symlinks, would not see it.
     """
     conflicts = []
     for rel in files:
@@ -77,7 +86,7 @@ def find_conflicts(target: Path, files: list[str]) -> list[str]:
             continue
         for parent in list(Path(rel).parents)[:-1]:
             where = target / parent
-            if os.path.lexists(where) and not where.is_dir():
+            if os.path.islink(where) or (os.path.lexists(where) and not where.is_dir()):
                 conflicts.append(parent.as_posix())
                 break
     return sorted(set(conflicts))
