@@ -455,14 +455,15 @@ class Index:
         self._rows, self._rows_version = None, -1  # any sync makes the rows of an earlier one stale
         report = SyncReport(warnings=list(self.warnings))
         self.warnings.clear()
-        if full:
-            self._reset()
+        # A full rebuild empties the tables inside the transaction that fills them again:
+        # readers (`--no-sync`, `serve`, a watcher) see the old index or the new one, never
+        # an empty or half-filled one, and a rebuild killed midway leaves the old one whole.
         # Another process (a second watcher, `vaultkit index`) may write the index while
         # we read the disk. Its commits bump `data_version`; if that happened, the diff
         # is redone under the write lock, so that an older view never overwrites a newer.
-        paths = None if paths is None else list(paths)
+        paths = None if paths is None or full else list(paths)
         version = self._data_version()
-        on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress, lazy=True)
+        on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress, lazy=True, full=full)
         # A cold sync of the whole vault writes rows as the workers send them, inside the
         # transaction (the parse overlaps the writes, and no process holds every row);
         # any other sync reads everything first, outside the write lock.
@@ -473,10 +474,12 @@ class Index:
         try:
             with self._transaction():
                 if self._data_version() != version:
-                    on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress)
+                    on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress, full=full)
                     stream = False
                 if self._data_version() != self._resolver_version:
                     self._resolver = None  # built before another process's commit
+                if full:
+                    self._clear()
                 if stream:
                     self._apply_stream(sorted(on_disk), parsed, report)
                 else:
@@ -504,12 +507,14 @@ class Index:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _diff(self, paths: Iterable[str] | None, progress: Callable[[int, int], None] | None, lazy: bool = False):
+    def _diff(self, paths: Iterable[str] | None, progress: Callable[[int, int], None] | None, lazy: bool = False,
+              full: bool = False):
         """What changed between the disk and the index, with the changed files read
-        (with `lazy`: to be read, as a stream of chunks, when the caller asks)."""
+        (with `lazy`: to be read, as a stream of chunks, when the caller asks; with
+        `full`: everything, as if the index were empty)."""
         recheck = paths is not None  # see below
         on_disk, scan_problems, scope = self._scan(paths)
-        indexed = self._indexed(scope)
+        indexed = {} if full else self._indexed(scope)
         todo: list[tuple[str, Stat, str | None]] = []
         for path, stat in on_disk.items():
             old = indexed.get(path)
@@ -779,10 +784,10 @@ class Index:
         report.unresolved = db.execute("SELECT count(*) FROM links WHERE target IS NULL").fetchone()[0]
         report.problems = db.execute("SELECT count(*) FROM problems").fetchone()[0]
 
-    def _reset(self) -> None:
-        with self._transaction():
-            for table in (*NOTE_TABLES, "links", "files", "problems"):
-                self.db.execute(f"DELETE FROM {table}")
+    def _clear(self) -> None:
+        """Every row gone, inside the caller's transaction."""
+        for table in (*NOTE_TABLES, "links", "files", "problems"):
+            self.db.execute(f"DELETE FROM {table}")
         self._resolver = None
 
     def _transaction(self):
