@@ -195,3 +195,34 @@ def test_kill_during_full_rebuild_leaves_the_index_and_a_watcher_exact(big_vault
         except subprocess.TimeoutExpired:
             watcher.kill()
             watcher.wait()
+
+
+# -- point 12: workers die with their parent -----------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("command, least", [
+    (["index", "--full"], 2),  # the parsers
+    (["build", "-o", "{site}", "--today", "2026-05-01"], 3),  # the page renderers, beside the child working ahead
+])
+def test_workers_die_with_their_parent(big_vault, tmp_path, command, least):
+    if command[0] == "build":
+        assert run("index", big_vault).returncode == 0  # the build's own pools are what is watched
+    args = [part.format(site=tmp_path / "site") for part in command]
+    parent = vaultkit(*args, big_vault)
+    workers: set[int] | None = None
+    try:
+        workers = until(lambda: len(descendants(parent.pid)) >= least and descendants(parent.pid)
+                        or parent.poll() is not None and {-1}, 120, "the worker processes", 0.001)
+        assert workers != {-1}, "the command ended before its workers were seen"
+        workers = descendants(parent.pid) | workers
+        parent.kill()
+        parent.wait(30)
+        until(lambda: not any(alive(pid) for pid in workers), 15, f"workers {sorted(workers)} to end")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        for pid in workers if isinstance(workers, set) else ():
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)  # left by a failure: not for the next test to meet

@@ -30,6 +30,7 @@ from .errors import VaultError
 from .model import Heading, Link, Note, Problem
 from .resolve import Resolver, file_keys, name_key
 from .vault import STATE_DIR, Config, Stat, conflict_copy_problems, is_note_path, load_config, scan
+from .workers import die_with_parent
 
 SCHEMA_VERSION = 5  # 2: properties.line, for schema problems at `path:line`; 3: meta; 4: links.low_confidence;
 # 5: no index on properties.key (slower than a scan for the one query by key) nor on tags.tag (unused)
@@ -615,7 +616,8 @@ class Index:
         # only after parsing: then the links are resolved afterwards, in this process.
         _worker_resolver = None if self.config.alias_fallback else Resolver(final_paths())
         # The workers fork inside the sync, so that their collector is paused too.
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=die_with_parent,
+                                   initargs=(os.getpid(),))
         try:
             done = 0
             for data in pool.map(_read_chunk, chunks):
