@@ -197,6 +197,139 @@ def test_kill_during_full_rebuild_leaves_the_index_and_a_watcher_exact(big_vault
             watcher.wait()
 
 
+# -- point 10: damaged, incomplete and read-only indexes; bad dates ---------------------------
+
+
+def damage(path: Path) -> None:
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:
+        handle.seek(size // 2)
+        handle.write(b"\xff" * 8192)
+
+
+def assert_clean_error(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command", [["check", "--no-sync"], ["check"], ["agenda", "--no-sync", "--today", "2026-05-01"]])
+def test_an_index_damaged_past_its_first_page_is_rebuilt_with_a_warning(big_vault, command):
+    indexed_count(big_vault)
+    good = run(*command, big_vault)
+    damage(index_file(big_vault))
+    again = run(*command, big_vault)
+    assert_clean_error(again, "damaged", str(index_file(big_vault)))
+    assert again.returncode == good.returncode
+    assert again.stdout == good.stdout
+    # The warning was once: the index is whole again.
+    third = run(*command, big_vault)
+    assert "damaged" not in third.stderr and third.stdout == good.stdout
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_an_index_missing_tables_is_rebuilt(make_vault, full):
+    vault = make_vault({"Ana.md": "# Ana\n[[Bob]]\n", "Bob.md": "# Bob\n"})
+    assert run("index", vault).returncode == 0
+    db = sqlite3.connect(index_file(vault))
+    db.execute("DROP TABLE links")
+    db.commit()
+    db.close()
+    done = run("index", *(["--full"] if full else []), vault)
+    assert_clean_error(done, str(index_file(vault)))
+    assert done.returncode == 0
+    assert "2 notes, 1 links" in done.stdout
+    check = run("check", "--no-sync", vault)
+    assert check.returncode == 0 and "internal error" not in check.stderr
+
+
+def as_nobody() -> list[str]:
+    """The prefix that runs a command without root's rights, or a skip saying why not."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("needs setpriv to run a command as nobody: root can write a read-only file")
+    prefix = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import vaultkit"], env=ENV, cwd="/",
+                           capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot run python as nobody here: {probe.stderr[-200:]!r}")
+    return prefix
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder that `nobody` can reach (pytest's tmp_path is root's alone)."""
+    where = Path(tempfile.mkdtemp(prefix="vk-faults-"))
+    where.chmod(0o755)
+    yield where
+    shutil.rmtree(where, ignore_errors=True)
+
+
+def small_vault(where: Path) -> Path:
+    vault = where / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "Ana.md").write_text("---\ntype: contact\n---\n# Ana\n[[Bob]]\n", encoding="utf-8")
+    (vault / "Bob.md").write_text("# Bob\n", encoding="utf-8")
+    return vault
+
+
+def give_to_nobody(path: Path) -> None:
+    for place in [path, *path.rglob("*")]:
+        shutil.chown(place, "nobody")
+
+
+def test_a_read_only_index_file(shared_dir):
+    nobody = as_nobody()
+    vault = small_vault(shared_dir)
+    assert run("index", vault).returncode == 0
+    (vault / "Carla.md").write_text("# Carla\n", encoding="utf-8")  # the index is behind
+    give_to_nobody(vault)
+    index_file(vault).chmod(0o444)
+    # A read command answers from a copy in memory, and says why.
+    check = run("check", vault, "--json", user=nobody)
+    assert_clean_error(check, str(index_file(vault)))
+    assert check.returncode == 0
+    graph = run("graph", vault, user=nobody)
+    assert graph.returncode == 0 and "Carla.md" in graph.stdout
+    # `index` exists to write the index: it cannot, and says where.
+    index = run("index", vault, user=nobody)
+    assert_clean_error(index, str(index_file(vault)))
+    assert index.returncode == 2
+
+
+def test_a_read_only_vault(shared_dir):
+    nobody = as_nobody()
+    vault = small_vault(shared_dir)
+    for place in [vault, *vault.rglob("*")]:
+        place.chmod(0o755 if place.is_dir() else 0o644)
+    out = shared_dir / "site"
+    out.mkdir()
+    give_to_nobody(out)
+    check = run("check", vault, user=nobody)
+    assert_clean_error(check, str(vault / ".vaultkit"))
+    assert check.returncode == 0
+    built = run("build", vault, "-o", out, "--today", "2026-05-01", user=nobody)
+    assert_clean_error(built)
+    assert built.returncode == 0, built.stderr
+    assert (out / "index.html").exists()
+    default = run("build", vault, "--today", "2026-05-01", user=nobody)
+    assert_clean_error(default, str(vault / "_site"))
+    assert default.returncode != 0
+    assert not (vault / ".vaultkit").exists()
+
+
+@pytest.mark.parametrize("command", [["build", "-o", "{site}"], ["agenda"], ["stats"], ["path", "Ana"]])
+@pytest.mark.parametrize("day", ["garbage", "9999-12-31", "2026-02-30", "0001-01-01"])
+def test_today_is_validated_with_a_clear_message(shared_dir, command, day):
+    vault = small_vault(shared_dir)
+    args = [part.format(site=shared_dir / "site") for part in command]
+    done = run("--vault", vault, *args, "--today", day)
+    assert_clean_error(done, "--today", day)
+    assert done.returncode == 2
+
+
 # -- point 12: workers die with their parent -----------------------------------------------
 
 

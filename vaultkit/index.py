@@ -10,6 +10,7 @@ hypothesis property test holds us to that.
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import json
@@ -41,6 +42,10 @@ MAX_NOTE_BYTES = 16 * 1024 * 1024
 INDEX_FILE = "index.sqlite"
 ABANDONED_SECONDS = 3600  # a first index still unpublished after an hour was left by a crash
 PARALLEL_THRESHOLD = 256  # below this many files, a process pool costs more than it saves
+
+# The index files this process opened: where a damaged page met by a read is to be
+# blamed (the CLI removes them and runs the command again, see `cli.Group`).
+OPENED: set[Path] = set()
 
 SCHEMA = """
 CREATE TABLE files(path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
@@ -328,10 +333,14 @@ class Index:
         self.keep_rows = False
         self._rows: list[Batch] | None = None
         self._rows_version = -1
+        self.in_memory = False  # whether an index that cannot be written may go on in memory (`open`)
 
     # -- opening ---------------------------------------------------------------
     @classmethod
-    def open(cls, root: Path | str, config: Config | None = None) -> "Index":
+    def open(cls, root: Path | str, config: Config | None = None, in_memory: bool = True) -> "Index":
+        """The vault's index. When it cannot be written (a read-only vault or index file),
+        `in_memory` works on a copy in this process's memory, with a warning: a read
+        command still answers, from a sync of its own; without it, a VaultError."""
         root = Path(root)
         config = config or load_config(root)
         state = root / STATE_DIR
@@ -351,15 +360,27 @@ class Index:
             except sqlite3.OperationalError:
                 raise  # locked or unwritable, not damaged: never delete an index another process uses
             except sqlite3.DatabaseError as error:
-                warnings.append(f"{path}: unreadable index ({error}); rebuilding it")
+                warnings.append(f"{path}: damaged index ({error}); rebuilding it")
                 db = _connect_afresh(path)
         except (OSError, sqlite3.Error) as error:
-            # `.vaultkit` is a file, `index.sqlite` a folder, the vault read-only: say so, no traceback.
-            raise VaultError(
-                f"{state}: cannot keep the index there ({getattr(error, 'strerror', None) or error}); "
-                f"it is only a cache: remove {state} or make the vault writable"
-            ) from None
-        return cls(root, config, db, warnings, fresh)
+            reason = getattr(error, "strerror", None) or error
+            if not (in_memory and _unwritable(error)):
+                # `.vaultkit` is a file, `index.sqlite` a folder, the vault read-only: say so, no traceback.
+                raise VaultError(
+                    f"{state}: cannot keep the index there ({reason}); "
+                    f"it is only a cache: remove {state} or make the vault writable"
+                ) from None
+            warnings.append(f"{state}: cannot write the index there ({reason}); using one in memory")
+            db = _connect_memory(path)
+        else:
+            OPENED.add(path)
+        index = cls(root, config, db, warnings, fresh)
+        index.in_memory = in_memory
+        return index
+
+    def is_empty(self) -> bool:
+        """Whether the index holds no file: new, rebuilt, or of an empty vault."""
+        return self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM files)").fetchone()[0] == 1
 
     def close(self) -> None:
         self.db.close()
@@ -422,6 +443,7 @@ class Index:
         `paths` (vault-relative files or folders) limits the work to them: the
         watcher knows what changed. `full` throws the index away and rebuilds it.
         """
+        paths = None if paths is None else list(paths)
         try:
             with _collector_paused():
                 report = self._sync_once(paths, full, progress)
@@ -430,6 +452,24 @@ class Index:
                 if self._rows is not None:
                     self._rows_version = self._data_version()
                 return report
+        except sqlite3.OperationalError as error:
+            if not _unwritable(error):
+                raise
+            # A read-only index file: readable, so this process goes on with a copy in memory.
+            path = self.root / STATE_DIR / INDEX_FILE
+            if not self.in_memory:
+                raise VaultError(
+                    f"{path}: cannot write the index ({error}); make it writable, or remove "
+                    f"{path.parent}: it is only a cache"
+                ) from None
+            self.warnings.append(f"{path}: cannot write the index ({error}); using a copy in memory")
+            memory = _memory_db()
+            self.db.backup(memory)
+            self.db.close()
+            self.db = memory
+            self._resolver = None
+            with _collector_paused():
+                return self._sync_once(paths, full, progress)
         except sqlite3.DatabaseError as error:
             # Damage past the first page (SQLITE_CORRUPT, exactly DatabaseError) shows only
             # when a query reads it. The index is a cache: start it over. Locked, read-only
@@ -1023,22 +1063,64 @@ def _remove_abandoned(state: Path) -> None:
 
 def _connect_afresh(path: Path) -> sqlite3.Connection:
     """Delete an index that cannot be read (with its WAL files) and start a new one."""
+    remove_index(path)
+    return _connect(path)
+
+
+def remove_index(path: Path) -> None:
+    """Delete the index at `path` with its WAL files: found damaged. The next open starts a new one."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return _connect(path)
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether a database error says the index file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB:
+    exactly DatabaseError), not locked, read-only or out of room (OperationalError)."""
+    return type(error) is sqlite3.DatabaseError
+
+
+# SQLite's primary result codes for "cannot write here": a read-only file or file system,
+# a file it may not create or open for writing.
+_UNWRITABLE_CODES = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH}
+
+
+def _unwritable(error: BaseException) -> bool:
+    """Whether an error means the index's place cannot be written (rather than a bug or a busy index)."""
+    if isinstance(error, sqlite3.Error):
+        return (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _UNWRITABLE_CODES
+    return isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _memory_db() -> sqlite3.Connection:
+    return sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+
+
+def _connect_memory(path: Path) -> sqlite3.Connection:
+    """An index in this process's memory: a copy of the one at `path` when it can be read
+    (read-only, or as an immutable file when even its `-shm` cannot be made), else empty."""
+    uri = path.resolve().as_uri()
+    for mode in ("mode=ro", "immutable=1"):
+        db = _memory_db()
+        try:
+            source = sqlite3.connect(f"{uri}?{mode}", uri=True)
+            try:
+                source.backup(db)
+            finally:
+                source.close()
+            _check_schema(db)
+            return db
+        except sqlite3.Error:
+            db.close()
+    db = _memory_db()
+    _create(db)
+    return db
 
 
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
     try:
         db.execute("PRAGMA busy_timeout = 30000")
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != APPLICATION_ID or version != USER_VERSION:
-            if tables and app_id != APPLICATION_ID:
-                raise sqlite3.DatabaseError("not a vaultkit index")
-            _create(db)
+        _check_schema(db)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = OFF")
@@ -1046,6 +1128,25 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+TABLES = frozenset(
+    statement.split()[2].split("(")[0] for statement in SCHEMA.split(";") if statement.strip().startswith("CREATE TABLE")
+)
+
+
+def _check_schema(db: sqlite3.Connection) -> None:
+    """Make the schema current (an older version: re-created empty); a foreign database,
+    or ours with tables missing (damaged, or edited by hand), raises DatabaseError."""
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if app_id != APPLICATION_ID or version != USER_VERSION:
+        if names and app_id != APPLICATION_ID:
+            raise sqlite3.DatabaseError("not a vaultkit index")
+        _create(db)
+    elif not TABLES <= names:
+        raise sqlite3.DatabaseError(f"incomplete index: no table {', '.join(sorted(TABLES - names))}")
 
 
 def _create(db: sqlite3.Connection) -> None:
