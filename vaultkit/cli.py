@@ -10,8 +10,11 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
+import sqlite3
 import sys
 from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
 
 import click
@@ -19,7 +22,7 @@ import click
 from . import __version__
 from .errors import UsageError, VaultkitError
 from .graph import graph_json, write_graph_json
-from .index import Index, sync_progress
+from .index import OPENED, Index, is_damage, remove_index, sync_progress
 from .vault import open_vault_root
 
 EXIT_INTERNAL = 70
@@ -45,7 +48,39 @@ class Group(click.Group):
             return getattr(importlib.import_module(module), attribute)
         return super().get_command(ctx, name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["vaultkit.args"] = list(args)  # for running the command again (`invoke`)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
+        # The index is a cache: a damaged page that a command's reads meet (the sync
+        # rebuilds what it meets itself) costs the index, rebuilt by running the command
+        # again, once, when it has printed nothing yet.
+        output = _Output(sys.stdout)
+        sys.stdout = output
+        try:
+            try:
+                return self._invoke(ctx, damage_allowed=True)
+            except _Damaged as damaged:
+                for path in sorted(OPENED):
+                    remove_index(path)
+                where = ", ".join(str(path) for path in sorted(OPENED)) or "the index"
+                OPENED.clear()
+                if output.written:
+                    click.echo(
+                        f"vaultkit: error: {where}: damaged index ({damaged.error}); removed it, and the output "
+                        "above is incomplete: run the command again to rebuild the index",
+                        err=True,
+                    )
+                    ctx.exit(2)
+                click.echo(f"vaultkit: warning: {where}: damaged index ({damaged.error}); rebuilding it", err=True)
+                self.parse_args(ctx, ctx.meta["vaultkit.args"])
+                return self._invoke(ctx, damage_allowed=False)
+        finally:
+            if sys.stdout is output:
+                sys.stdout = output.stream
+
+    def _invoke(self, ctx: click.Context, damage_allowed: bool):
         try:
             return super().invoke(ctx)
         except VaultkitError as error:
@@ -60,6 +95,20 @@ class Group(click.Group):
             ctx.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except sqlite3.Error as error:
+            if damage_allowed and is_damage(error):
+                raise _Damaged(error) from None
+            # Locked for longer than the busy timeout, a full disk, damage again after a rebuild.
+            where = ", ".join(str(path) for path in sorted(OPENED)) or "the index"
+            click.echo(f"vaultkit: error: {where}: {error}", err=True)
+            ctx.exit(2)
+        except OSError as error:
+            if error.filename is None:
+                raise
+            # A file or folder the command must read or write and cannot (a read-only site
+            # folder, a full disk): the user can fix that, given its name.
+            click.echo(f"vaultkit: error: {error.filename}: {error.strerror or error}", err=True)
+            ctx.exit(2)
         except Exception as error:  # noqa: BLE001 - the last line of defence
             if os.environ.get("VAULTKIT_DEBUG"):
                 raise
@@ -69,6 +118,34 @@ class Group(click.Group):
                 err=True,
             )
             ctx.exit(EXIT_INTERNAL)
+
+
+class _Damaged(Exception):
+    """A read met a damaged page of the index."""
+
+    def __init__(self, error: sqlite3.DatabaseError):
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Output:
+    """sys.stdout, noting whether a command has written to it (see `Group.invoke`)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.written = False
+
+    def write(self, text):
+        if text:
+            self.written = True
+        return self.stream.write(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,16 +179,19 @@ no_sync_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
-def open_index(ctx: click.Context, vault: Path | None = None) -> Index:
+def open_index(ctx: click.Context, vault: Path | None = None, in_memory: bool = True) -> Index:
     root = open_vault_root(vault or ctx.obj["vault"])
-    index = Index.open(root)
+    index = Index.open(root, in_memory=in_memory)
     ctx.call_on_close(index.close)
     return index
 
 
-def synced_index(ctx: click.Context, vault: Path | None = None, no_sync: bool = False, full: bool = False):
-    index = open_index(ctx, vault)
-    if no_sync:
+def synced_index(ctx: click.Context, vault: Path | None = None, no_sync: bool = False, full: bool = False,
+                 in_memory: bool = True):
+    """The index, synced unless `no_sync` (and it holds something: a new or rebuilt index
+    is synced anyway, an empty one answers nothing). `in_memory`: see `Index.open`."""
+    index = open_index(ctx, vault, in_memory)
+    if no_sync and not index.is_empty():
         for warning in index.warnings:
             click.echo(f"vaultkit: warning: {warning}", err=True)
         return index, None
@@ -168,7 +248,7 @@ def index_command(ctx: click.Context, vault: Path | None, full: bool, as_json: b
     Example:
       vaultkit index ~/Networking --full
     """
-    _, report = synced_index(ctx, vault, full=full)
+    _, report = synced_index(ctx, vault, full=full, in_memory=False)  # (an index only in memory: no use here)
     if as_json:
         data = {key: value for key, value in vars(report).items() if key != "warnings"}
         click.echo(json.dumps(data, indent=2))
@@ -334,22 +414,43 @@ def watch_command(ctx: click.Context, vault: Path | None) -> None:
 
 
 # -- the networking campaign: agenda, path, stats, new ------------------------------------
+class Day(click.ParamType):
+    """A `--today` date, YYYY-MM-DD, within the years date arithmetic (a week or a year
+    later, a campaign's start) cannot overflow: every command's `--today` is this one."""
+
+    name = "YYYY-MM-DD"
+    first, last = date(1900, 1, 1), date(9000, 12, 31)
+
+    def convert(self, value, param, ctx) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # (fromisoformat also takes 2026-W49-1)
+                raise ValueError
+            day = date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD (as 2026-12-05)", param, ctx)
+        if not self.first <= day <= self.last:
+            self.fail(f"{value!r} is outside the dates vaultkit counts with ({self.first} to {self.last})", param, ctx)
+        return day
+
+
+DAY = Day()
 today_option = click.option(
-    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    "--today", type=DAY, default=None,
     help="Answer as of this date (YYYY-MM-DD) instead of today: reproducible output.",
 )
 
 
 def campaign(ctx: click.Context, vault: Path | None, no_sync: bool, today):
     """The synced index, its snapshot, and the network as of `today`."""
-    from datetime import date
-
     from .network import build_network
     from .snapshot import load_snapshot
 
     index, _ = synced_index(ctx, vault, no_sync)
     snapshot = load_snapshot(index)
-    day = today.date() if today is not None else date.today()
+    day = today if today is not None else date.today()
     return index, snapshot, build_network(snapshot, index.config.schema, day)
 
 

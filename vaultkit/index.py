@@ -10,6 +10,7 @@ hypothesis property test holds us to that.
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import json
@@ -30,6 +31,7 @@ from .errors import VaultError
 from .model import Heading, Link, Note, Problem
 from .resolve import Resolver, file_keys, name_key
 from .vault import STATE_DIR, Config, Stat, conflict_copy_problems, is_note_path, load_config, scan
+from .workers import die_with_parent
 
 SCHEMA_VERSION = 5  # 2: properties.line, for schema problems at `path:line`; 3: meta; 4: links.low_confidence;
 # 5: no index on properties.key (slower than a scan for the one query by key) nor on tags.tag (unused)
@@ -40,6 +42,10 @@ MAX_NOTE_BYTES = 16 * 1024 * 1024
 INDEX_FILE = "index.sqlite"
 ABANDONED_SECONDS = 3600  # a first index still unpublished after an hour was left by a crash
 PARALLEL_THRESHOLD = 256  # below this many files, a process pool costs more than it saves
+
+# The index files this process opened: where a damaged page met by a read is to be
+# blamed (the CLI removes them and runs the command again, see `cli.Group`).
+OPENED: set[Path] = set()
 
 SCHEMA = """
 CREATE TABLE files(path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
@@ -327,10 +333,14 @@ class Index:
         self.keep_rows = False
         self._rows: list[Batch] | None = None
         self._rows_version = -1
+        self.in_memory = False  # whether an index that cannot be written may go on in memory (`open`)
 
     # -- opening ---------------------------------------------------------------
     @classmethod
-    def open(cls, root: Path | str, config: Config | None = None) -> "Index":
+    def open(cls, root: Path | str, config: Config | None = None, in_memory: bool = True) -> "Index":
+        """The vault's index. When it cannot be written (a read-only vault or index file),
+        `in_memory` works on a copy in this process's memory, with a warning: a read
+        command still answers, from a sync of its own; without it, a VaultError."""
         root = Path(root)
         config = config or load_config(root)
         state = root / STATE_DIR
@@ -350,15 +360,27 @@ class Index:
             except sqlite3.OperationalError:
                 raise  # locked or unwritable, not damaged: never delete an index another process uses
             except sqlite3.DatabaseError as error:
-                warnings.append(f"{path}: unreadable index ({error}); rebuilding it")
+                warnings.append(f"{path}: damaged index ({error}); rebuilding it")
                 db = _connect_afresh(path)
         except (OSError, sqlite3.Error) as error:
-            # `.vaultkit` is a file, `index.sqlite` a folder, the vault read-only: say so, no traceback.
-            raise VaultError(
-                f"{state}: cannot keep the index there ({getattr(error, 'strerror', None) or error}); "
-                f"it is only a cache: remove {state} or make the vault writable"
-            ) from None
-        return cls(root, config, db, warnings, fresh)
+            reason = getattr(error, "strerror", None) or error
+            if not (in_memory and _unwritable(error)):
+                # `.vaultkit` is a file, `index.sqlite` a folder, the vault read-only: say so, no traceback.
+                raise VaultError(
+                    f"{state}: cannot keep the index there ({reason}); "
+                    f"it is only a cache: remove {state} or make the vault writable"
+                ) from None
+            warnings.append(f"{state}: cannot write the index there ({reason}); using one in memory")
+            db = _connect_memory(path)
+        else:
+            OPENED.add(path)
+        index = cls(root, config, db, warnings, fresh)
+        index.in_memory = in_memory
+        return index
+
+    def is_empty(self) -> bool:
+        """Whether the index holds no file: new, rebuilt, or of an empty vault."""
+        return self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM files)").fetchone()[0] == 1
 
     def close(self) -> None:
         self.db.close()
@@ -421,6 +443,7 @@ class Index:
         `paths` (vault-relative files or folders) limits the work to them: the
         watcher knows what changed. `full` throws the index away and rebuilds it.
         """
+        paths = None if paths is None else list(paths)
         try:
             with _collector_paused():
                 report = self._sync_once(paths, full, progress)
@@ -429,6 +452,24 @@ class Index:
                 if self._rows is not None:
                     self._rows_version = self._data_version()
                 return report
+        except sqlite3.OperationalError as error:
+            if not _unwritable(error):
+                raise
+            # A read-only index file: readable, so this process goes on with a copy in memory.
+            path = self.root / STATE_DIR / INDEX_FILE
+            if not self.in_memory:
+                raise VaultError(
+                    f"{path}: cannot write the index ({error}); make it writable, or remove "
+                    f"{path.parent}: it is only a cache"
+                ) from None
+            self.warnings.append(f"{path}: cannot write the index ({error}); using a copy in memory")
+            memory = _memory_db()
+            self.db.backup(memory)
+            self.db.close()
+            self.db = memory
+            self._resolver = None
+            with _collector_paused():
+                return self._sync_once(paths, full, progress)
         except sqlite3.DatabaseError as error:
             # Damage past the first page (SQLITE_CORRUPT, exactly DatabaseError) shows only
             # when a query reads it. The index is a cache: start it over. Locked, read-only
@@ -455,14 +496,15 @@ class Index:
         self._rows, self._rows_version = None, -1  # any sync makes the rows of an earlier one stale
         report = SyncReport(warnings=list(self.warnings))
         self.warnings.clear()
-        if full:
-            self._reset()
+        # A full rebuild empties the tables inside the transaction that fills them again:
+        # readers (`--no-sync`, `serve`, a watcher) see the old index or the new one, never
+        # an empty or half-filled one, and a rebuild killed midway leaves the old one whole.
         # Another process (a second watcher, `vaultkit index`) may write the index while
         # we read the disk. Its commits bump `data_version`; if that happened, the diff
         # is redone under the write lock, so that an older view never overwrites a newer.
-        paths = None if paths is None else list(paths)
+        paths = None if paths is None or full else list(paths)
         version = self._data_version()
-        on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress, lazy=True)
+        on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress, lazy=True, full=full)
         # A cold sync of the whole vault writes rows as the workers send them, inside the
         # transaction (the parse overlaps the writes, and no process holds every row);
         # any other sync reads everything first, outside the write lock.
@@ -473,10 +515,12 @@ class Index:
         try:
             with self._transaction():
                 if self._data_version() != version:
-                    on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress)
+                    on_disk, scan_problems, scope, indexed, removed, parsed = self._diff(paths, progress, full=full)
                     stream = False
                 if self._data_version() != self._resolver_version:
                     self._resolver = None  # built before another process's commit
+                if full:
+                    self._clear()
                 if stream:
                     self._apply_stream(sorted(on_disk), parsed, report)
                 else:
@@ -504,12 +548,14 @@ class Index:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _diff(self, paths: Iterable[str] | None, progress: Callable[[int, int], None] | None, lazy: bool = False):
+    def _diff(self, paths: Iterable[str] | None, progress: Callable[[int, int], None] | None, lazy: bool = False,
+              full: bool = False):
         """What changed between the disk and the index, with the changed files read
-        (with `lazy`: to be read, as a stream of chunks, when the caller asks)."""
+        (with `lazy`: to be read, as a stream of chunks, when the caller asks; with
+        `full`: everything, as if the index were empty)."""
         recheck = paths is not None  # see below
         on_disk, scan_problems, scope = self._scan(paths)
-        indexed = self._indexed(scope)
+        indexed = {} if full else self._indexed(scope)
         todo: list[tuple[str, Stat, str | None]] = []
         for path, stat in on_disk.items():
             old = indexed.get(path)
@@ -610,7 +656,8 @@ class Index:
         # only after parsing: then the links are resolved afterwards, in this process.
         _worker_resolver = None if self.config.alias_fallback else Resolver(final_paths())
         # The workers fork inside the sync, so that their collector is paused too.
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=die_with_parent,
+                                   initargs=(os.getpid(),))
         try:
             done = 0
             for data in pool.map(_read_chunk, chunks):
@@ -779,10 +826,10 @@ class Index:
         report.unresolved = db.execute("SELECT count(*) FROM links WHERE target IS NULL").fetchone()[0]
         report.problems = db.execute("SELECT count(*) FROM problems").fetchone()[0]
 
-    def _reset(self) -> None:
-        with self._transaction():
-            for table in (*NOTE_TABLES, "links", "files", "problems"):
-                self.db.execute(f"DELETE FROM {table}")
+    def _clear(self) -> None:
+        """Every row gone, inside the caller's transaction."""
+        for table in (*NOTE_TABLES, "links", "files", "problems"):
+            self.db.execute(f"DELETE FROM {table}")
         self._resolver = None
 
     def _transaction(self):
@@ -1016,22 +1063,64 @@ def _remove_abandoned(state: Path) -> None:
 
 def _connect_afresh(path: Path) -> sqlite3.Connection:
     """Delete an index that cannot be read (with its WAL files) and start a new one."""
+    remove_index(path)
+    return _connect(path)
+
+
+def remove_index(path: Path) -> None:
+    """Delete the index at `path` with its WAL files: found damaged. The next open starts a new one."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return _connect(path)
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether a database error says the index file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB:
+    exactly DatabaseError), not locked, read-only or out of room (OperationalError)."""
+    return type(error) is sqlite3.DatabaseError
+
+
+# SQLite's primary result codes for "cannot write here": a read-only file or file system,
+# a file it may not create or open for writing.
+_UNWRITABLE_CODES = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH}
+
+
+def _unwritable(error: BaseException) -> bool:
+    """Whether an error means the index's place cannot be written (rather than a bug or a busy index)."""
+    if isinstance(error, sqlite3.Error):
+        return (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _UNWRITABLE_CODES
+    return isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _memory_db() -> sqlite3.Connection:
+    return sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+
+
+def _connect_memory(path: Path) -> sqlite3.Connection:
+    """An index in this process's memory: a copy of the one at `path` when it can be read
+    (read-only, or as an immutable file when even its `-shm` cannot be made), else empty."""
+    uri = path.resolve().as_uri()
+    for mode in ("mode=ro", "immutable=1"):
+        db = _memory_db()
+        try:
+            source = sqlite3.connect(f"{uri}?{mode}", uri=True)
+            try:
+                source.backup(db)
+            finally:
+                source.close()
+            _check_schema(db)
+            return db
+        except sqlite3.Error:
+            db.close()
+    db = _memory_db()
+    _create(db)
+    return db
 
 
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
     try:
         db.execute("PRAGMA busy_timeout = 30000")
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != APPLICATION_ID or version != USER_VERSION:
-            if tables and app_id != APPLICATION_ID:
-                raise sqlite3.DatabaseError("not a vaultkit index")
-            _create(db)
+        _check_schema(db)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = OFF")
@@ -1039,6 +1128,25 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+TABLES = frozenset(
+    statement.split()[2].split("(")[0] for statement in SCHEMA.split(";") if statement.strip().startswith("CREATE TABLE")
+)
+
+
+def _check_schema(db: sqlite3.Connection) -> None:
+    """Make the schema current (an older version: re-created empty); a foreign database,
+    or ours with tables missing (damaged, or edited by hand), raises DatabaseError."""
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if app_id != APPLICATION_ID or version != USER_VERSION:
+        if names and app_id != APPLICATION_ID:
+            raise sqlite3.DatabaseError("not a vaultkit index")
+        _create(db)
+    elif not TABLES <= names:
+        raise sqlite3.DatabaseError(f"incomplete index: no table {', '.join(sorted(TABLES - names))}")
 
 
 def _create(db: sqlite3.Connection) -> None:

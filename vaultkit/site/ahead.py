@@ -17,6 +17,8 @@ from collections.abc import Callable
 from multiprocessing import get_all_start_methods, get_context
 from typing import TypeVar
 
+from ..workers import die_with_parent
+
 T = TypeVar("T")
 
 
@@ -28,10 +30,12 @@ def in_child(work: Callable[[], T]) -> Callable[[], T]:
     if "fork" not in get_all_start_methods():
         return work
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: work, send the result, leave without running exit handlers
         code = 1
         try:
+            die_with_parent(parent)
             os.close(read)
             with os.fdopen(write, "wb") as out:
                 pickle.dump(work(), out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -77,10 +81,12 @@ class ChunksAhead:
         self.taking = context.RawValue("b", 1)  # whether the child may take another chunk
         self.buffer = mmap.mmap(-1, max(room, mmap.PAGESIZE))  # shared; memory only where written
         read, write = os.pipe()  # the child holds the only write end: at its end, the read end sees EOF
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid == 0:
             code = 1
             try:
+                die_with_parent(parent)
                 os.close(read)
                 os.nice(10)
                 gc.freeze()  # what it inherits is for reading: no collection walks it

@@ -43,6 +43,7 @@ from ..schema import PEOPLE, STAGE_LABELS
 from ..snapshot import load_snapshot
 from ..stats import campaign_stats
 from ..vault import Config, load_config, open_vault_root
+from ..workers import die_with_parent
 from . import charts
 from .ahead import ChunksAhead, in_child
 from .content import Content, TextCache, load_content, patch_content, unparsed_notes
@@ -943,7 +944,8 @@ class Site:
             self._graph = self._graph_parts(plan)
         global _FORKED
         _FORKED = (self, plan, chunks, bodies)
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=die_with_parent,
+                                   initargs=(os.getpid(),))
 
         def stop(wait: bool = False) -> None:
             """`wait`: the workers are done. Else the child is stopped first: a worker may wait for it."""

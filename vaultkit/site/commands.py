@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import progress_line
+from ..cli import DAY, progress_line
 from .build import Site
 
 vault_argument = click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
@@ -23,7 +23,7 @@ share_option = click.option(
     "--share", is_flag=True,
     help="Publish only notes with `publish: true`, and leave out the fields `site.redact` names.",
 )
-today_option = click.option("--today", metavar="YYYY-MM-DD", help="The date the agenda counts from (default: today).")
+today_option = click.option("--today", type=DAY, help="The date the agenda counts from (default: today).")
 
 
 def _vault(ctx: click.Context, vault: Path | None) -> Path | None:
@@ -39,7 +39,7 @@ def _vault(ctx: click.Context, vault: Path | None) -> Path | None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_context
 def build_command(ctx: click.Context, vault: Path | None, out: Path | None, share: bool, dry_run: bool,
-                  today: str | None, as_json: bool) -> None:
+                  today, as_json: bool) -> None:
     """Build the static site: open it from disk or put it on any static host.
 
     Private notes (`private: true`, or in a private folder) never reach the site;
@@ -51,7 +51,7 @@ def build_command(ctx: click.Context, vault: Path | None, out: Path | None, shar
       vaultkit build --share --dry-run
     """
     show = progress_line() if not dry_run else None
-    site = Site(_vault(ctx, vault), out, share=share, today=today, progress=show)
+    site = Site(_vault(ctx, vault), out, share=share, today=today and today.isoformat(), progress=show)
     ctx.call_on_close(site.close)
     if dry_run:
         publication = site.publication()
@@ -94,7 +94,7 @@ def build_command(ctx: click.Context, vault: Path | None, out: Path | None, shar
 @today_option
 @click.pass_context
 def serve_command(ctx: click.Context, vault: Path | None, out: Path | None, share: bool, port: int,
-                  today: str | None) -> None:
+                  today) -> None:
     """Build the site, serve it on 127.0.0.1, and rebuild and reload as notes change.
 
     Only the pages a change affects are rendered again. Stop with Ctrl-C.
@@ -105,6 +105,6 @@ def serve_command(ctx: click.Context, vault: Path | None, out: Path | None, shar
     """
     from .serve import serve
 
-    site = Site(_vault(ctx, vault), out, share=share, today=today, incremental=True)
+    site = Site(_vault(ctx, vault), out, share=share, today=today and today.isoformat(), incremental=True)
     ctx.call_on_close(site.close)
     serve(site, port=port, echo=click.echo)
