@@ -459,11 +459,11 @@ def test_refuses_a_folder_it_did_not_write(make_vault, vk, tmp_path: Path) -> No
 def test_a_build_stopped_halfway_leaves_a_folder_the_next_build_takes_over(make_vault, vk, tmp_path: Path) -> None:
     """Ctrl-C in the first build of a big vault: pages written, no finished manifest.
     The next build must not refuse the folder, and must clear what it does not write."""
-    from vaultkit.site.output import Output
+    from vaultkit.site.output import Output, trust_file
 
     vault = make_vault({"a.md": "[[b]]", "b.md": "hello"})
     out = tmp_path / "site"
-    stopped = Output(out)
+    stopped = Output(out, trust_file(vault))
     stopped.open()  # what a build does first
     stopped.write("a.html", "half a build")
     stopped.write("gone/old.html", "a page of a note deleted since")

@@ -205,3 +205,122 @@ def test_check_is_quiet_about_a_plain_private_true(make_vault):
     vault = private_vault(make_vault, {f"people/{SECRET}.md": "---\ntype: contact\nprivate: true\n---\n"})
     result = run_cli("--vault", vault, "check", "--json")
     assert not [p for p in result.json() if "kept off" in p["message"]]
+
+
+# -- 2 and 8. the site folder is a place vaultkit owns -----------------------------------
+def forged_manifest(folder: Path, files: list[str], complete: bool = True) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"generator": "vaultkit", "files": files}
+    if not complete:
+        data["complete"] = False
+    (folder / ".vaultkit-site.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def snapshot_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and ".vaultkit/" not in p.relative_to(root).as_posix() + "/"}
+
+
+TRUST_VAULT = {
+    "me.md": "---\ntype: profile\n---\n",
+    "people/Sam Lee.md": CONTACT,
+    "companies/Acme.md": "---\ntype: company\n---\n",
+}
+
+
+@pytest.mark.parametrize("output, manifest_at, complete", [
+    (".", "", True),                 # the vault itself, with a manifest listing its notes
+    ("people", "people", False),     # a folder of notes, "stopped halfway"
+    ("people/", "people", True),
+    ("./", "", True),
+])
+def test_a_vaults_config_cannot_make_build_delete_its_notes(make_vault, output, manifest_at, complete):
+    vault = make_vault({**TRUST_VAULT, "vaultkit.yml": f"output: {output}\n"})
+    forged_manifest(vault / manifest_at, ["me.md", "people/Sam Lee.md", "vaultkit.yml", "Sam Lee.md"], complete)
+    before = snapshot_files(vault)
+    result = run_cli("--vault", vault, "build")
+    assert result.exit_code == 2, result
+    assert "vaultkit.yml" in result.stderr and "output" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot_files(vault) == before
+
+
+@pytest.mark.parametrize("output", ["../outside", "/tmp/vaultkit-absolute-out", ".obsidian", ".git/site", "a/../..",
+                                    "''"])
+def test_a_vaults_config_cannot_send_the_site_out_of_the_vault_or_into_hidden_folders(make_vault, tmp_path, output):
+    vault = make_vault({**TRUST_VAULT, "vaultkit.yml": f"output: {output}\n"})
+    before = set(tmp_path.rglob("*"))
+    result = run_cli("--vault", vault, "build")
+    assert result.exit_code == 2, result
+    assert "vaultkit.yml:1:" in result.stderr, result.stderr
+    assert set(tmp_path.rglob("*")) == before
+    assert not Path("/tmp/vaultkit-absolute-out").exists()
+
+
+def test_a_site_folder_that_is_a_symlink_out_of_the_vault_is_refused(make_vault, tmp_path):
+    vault = make_vault(TRUST_VAULT)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (vault / "_site").symlink_to(elsewhere)
+    result = run_cli("--vault", vault, "build")
+    assert result.exit_code == 2 and "symlink" in result.stderr, result
+    assert not list(elsewhere.iterdir())
+
+
+@pytest.mark.parametrize("where", ["vault", "parent", "people"])
+def test_the_command_line_cannot_make_the_vault_the_site_folder(make_vault, where):
+    vault = make_vault(TRUST_VAULT)
+    out = {"vault": vault, "parent": vault.parent, "people": vault / "people"}[where]
+    forged_manifest(out, ["me.md", "people/Sam Lee.md"])  # a folder that looks like a site's
+    before = snapshot_files(vault)
+    result = run_cli("--vault", vault, "build", "-o", out)
+    assert result.exit_code == 2, result
+    assert snapshot_files(vault) == before
+
+
+def test_a_forged_manifest_makes_build_delete_only_what_it_recognises(make_vault):
+    vault = make_vault(TRUST_VAULT)
+    site = vault / "_site"
+    site.mkdir()
+    (site / "CNAME").write_text("network.example.org\n")
+    (site / "notes.md").write_text("the user's own notes")
+    (site / "old.html").write_text('<!DOCTYPE html><meta name="generator" content="vaultkit"><p>an old page')
+    forged_manifest(site, ["CNAME", "notes.md", "old.html", "../me.md", "/etc/hostname"])
+    before = snapshot_files(vault)
+    result = run_cli("--vault", vault, "build")
+    assert result.exit_code == 0, result
+    assert (site / "CNAME").read_text() == "network.example.org\n"
+    assert (site / "notes.md").read_text() == "the user's own notes"
+    assert not (site / "old.html").exists()  # a page of vaultkit's: recognised, and no longer written
+    assert {k: v for k, v in snapshot_files(vault).items() if not k.startswith("_site/")} == {
+        k: v for k, v in before.items() if not k.startswith("_site/")}
+
+
+def test_a_manifest_vaultkit_wrote_is_trusted_for_every_file_it_lists(make_vault):
+    """The other side of the rule: an attachment that is no longer published is removed,
+    although only the trusted manifest says it is vaultkit's."""
+    vault = make_vault({**TRUST_VAULT, "people/Sam Lee.md": CONTACT + "![[cv.pdf]]\n", "cv.pdf": "%PDF"})
+    assert run_cli("--vault", vault, "build").exit_code == 0
+    assert (vault / "_site" / "cv.pdf").exists()
+    (vault / "people" / "Sam Lee.md").write_text(CONTACT, encoding="utf-8")
+    assert run_cli("--vault", vault, "build").exit_code == 0
+    assert not (vault / "_site" / "cv.pdf").exists()
+
+
+def test_an_interrupted_rebuild_keeps_the_users_own_files_in_the_site_folder(make_vault):
+    from vaultkit.site.output import Output, trust_file
+
+    vault = make_vault(TRUST_VAULT)
+    assert run_cli("--vault", vault, "build").exit_code == 0
+    site = vault / "_site"
+    (site / "CNAME").write_text("network.example.org\n")
+    (site / ".nojekyll").write_text("")
+    stopped = Output(site, trust_file(vault))
+    stopped.open()  # what a rebuild does first ...
+    stopped.write("people/sam-lee.html", '<meta name="generator" content="vaultkit">half')
+    stopped.write("people/gone.html", '<meta name="generator" content="vaultkit">a page of a note deleted since')
+    # ... and the process dies here: finish() never runs.
+    result = run_cli("--vault", vault, "build")
+    assert result.exit_code == 0, result
+    assert (site / "CNAME").read_text() == "network.example.org\n" and (site / ".nojekyll").exists()
+    assert not (site / "people" / "gone.html").exists()
+    assert "half" not in (site / "people" / "sam-lee.html").read_text()

@@ -17,7 +17,7 @@ import yaml
 
 from .errors import VaultError
 from .model import Problem
-from .schema import Schema, build_schema, default_schema
+from .schema import Schema, build_schema, config_line, default_schema
 
 MARKERS = (".obsidian", "vaultkit.yml", ".vaultkit")
 CONFIG_FILE = "vaultkit.yml"
@@ -81,13 +81,37 @@ def load_config(root: Path) -> Config:
     ignore = data.get("ignore") or []
     if isinstance(ignore, str):
         ignore = [ignore]
+    schema = build_schema(data, text)
     return Config(
         alias_fallback=bool(data.get("alias_fallback", False)),
-        output=str(data.get("output", "_site")),
+        output=_output_folder(data.get("output", "_site"), schema, text),
         ignore=tuple(str(item) for item in ignore),
         raw=data,
-        schema=build_schema(data, text),
+        schema=schema,
     )
+
+
+def _output_folder(value: Any, schema: Schema, text: str) -> str:
+    """vaultkit.yml's `output`: a vault may come from someone else, so its config must not
+    point `build` (which deletes the files it wrote before) at the vault itself, outside
+    it, at a hidden folder or at a folder of notes. `-o DIR` builds anywhere else."""
+    folder = str(value).strip() if isinstance(value, (str, int, float)) else ""
+    absolute = folder.startswith("/") or re.match(r"[A-Za-z]:", folder) is not None
+    folder = folder.strip("/")
+    parts = folder.split("/")
+    reason = None
+    if absolute or not folder or any(part in ("", ".", "..") or part.startswith(".") for part in parts) or "\\" in folder:
+        reason = "a folder inside the vault, like _site (not the vault, a hidden folder or a way out of it)"
+    else:
+        for spec in schema.types.values():
+            notes = spec.folder.strip("/")
+            if notes and (notes == folder or notes.startswith(folder + "/")):
+                reason = f"a folder of its own, not one that holds your {spec.label} notes ({notes}/)"
+    if reason is None:
+        return folder
+    line = config_line(text, ("output",))
+    raise VaultError(f"{CONFIG_FILE}:{line}: `output: {value}`: the site folder must be {reason}; "
+                     "to build elsewhere, use `vaultkit build -o DIR`")
 
 
 Stat = tuple[int, int]  # (mtime_ns, size)

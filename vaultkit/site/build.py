@@ -48,7 +48,7 @@ from . import charts
 from .ahead import ChunksAhead, in_child
 from .content import Content, TextCache, load_content, patch_content, unparsed_notes
 from .escaping import escaped
-from .output import Output
+from .output import Output, site_folder, trust_file
 from .pages import (
     GraphData,
     PageLinks,
@@ -248,7 +248,7 @@ class Site:
         self.progress = progress  # told what a long build is at (`vaultkit build` on a terminal)
         self.config = config or load_config(self.root)
         self.site_config = SiteConfig.from_raw(self.config.raw)
-        self.out = Path(out).resolve() if out else (self.root / self.config.output)
+        self.out = site_folder(self.root, self.config, out)
         self.share = share
         self.today = today
         self.texts = TextCache()
@@ -289,7 +289,7 @@ class Site:
         self._since: tuple[Plan, set[str]] | None = None  # after an edit inside some notes: (last plan, notes edited)
         self._inputs: dict[str, dict[str, Any]] = {}  # and their last inputs
         self._preview_json: dict[str, tuple[dict[str, str], str]] = {}  # page -> (preview, its JSON entry)
-        self.output = Output(self.out)
+        self.output = Output(self.out, trust_file(self.root))
         self._opened = False
         self._index: Index | None = None
         self.jinja = _Environment(

@@ -1,19 +1,28 @@
 """The one way the site touches OUT: write-if-changed files and a manifest.
 
-Every file vaultkit writes is listed in `OUT/.vaultkit-site.json`. A rebuild
-deletes only files that the previous manifest lists and the new build no longer
-writes; a folder that is not empty and has no manifest is not ours, and we refuse
-to build into it. Writes go to a temporary file in the same folder and are moved
+OUT is a place vaultkit owns: never the vault, a folder holding it, a folder of notes or
+a hidden folder; outside the vault only when given on the command line (`site_folder`).
+
+Every file vaultkit writes is listed in `OUT/.vaultkit-site.json`. A rebuild deletes
+only files that the previous manifest lists and the new build no longer writes. The
+manifest is input like any file in a vault (a shared or cloned vault may carry a forged
+one): it is trusted only when its hash is the one vaultkit recorded in `.vaultkit/` when
+it wrote it. From a manifest it does not trust, vaultkit deletes only what it still
+recognises as its own (its pages, by their generator tag; its data and static files; its
+temporary files). A folder that is not empty and has no manifest is not ours, and we
+refuse to build into it. Writes go to a temporary file in the same folder and are moved
 into place with `os.replace`, so a reader never sees half a page.
 
 The manifest is written first, marked incomplete, before any page: a build that is
-stopped halfway (Ctrl-C in the first build of a big vault) leaves a folder that is
-still known to be ours, and the next build takes everything in it as its own, so
-it can finish the job and delete what it no longer writes.
+stopped halfway (Ctrl-C) leaves a folder that is still known to be ours, and the next
+build takes as its own the files listed and those written after the incomplete
+manifest, so it can finish the job and delete what it no longer writes (and never a
+file the user put there before, such as `CNAME`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -21,10 +30,12 @@ from pathlib import Path
 
 from ..errors import VaultkitError
 from ..files import replace_file
-from ..vault import is_text
+from ..vault import STATE_DIR, Config, is_text
 from .urls import is_safe_output
 
 MANIFEST = ".vaultkit-site.json"
+TRUST_FILE = "site-manifests.json"  # in the vault's .vaultkit/: OUT's real path -> its manifest's hash
+GENERATOR = b'<meta name="generator" content="vaultkit">'
 
 
 class OutputError(VaultkitError):
@@ -34,8 +45,9 @@ class OutputError(VaultkitError):
 class Output:
     """OUT, and what has been written to it during this build."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, trust: Path | None = None):
         self.folder = Path(folder)
+        self.trust = trust  # where the hashes of the manifests vaultkit wrote are kept (None: trust none)
         self.previous: set[str] = set()
         self.written: set[str] = set()
         self.changed: set[str] = set()  # what this build wrote anew or removed
@@ -56,15 +68,21 @@ class Output:
         manifest = folder / MANIFEST
         if manifest.is_file():
             try:
-                data = json.loads(manifest.read_text(encoding="utf-8"))
+                raw = manifest.read_bytes()
+                data = json.loads(raw.decode("utf-8"))
                 files = data["files"]
                 if not isinstance(files, list):
                     raise TypeError
             except (OSError, ValueError, KeyError, TypeError):
                 raise OutputError(f"{manifest}: unreadable site manifest; delete {folder} and build again") from None
-            self.previous = {f for f in files if isinstance(f, str) and is_safe_output(f)}
-            if data.get("complete", True) is False:  # a build was stopped halfway: all in here is ours
-                self.previous |= _files_in(folder)
+            ours = {f for f in files if isinstance(f, str) and is_safe_output(f) and is_text(f)}
+            if data.get("complete", True) is False:
+                # A build was stopped halfway: what it wrote after marking the manifest is ours.
+                since = manifest.stat().st_mtime_ns
+                ours |= {path for path in _files_in(folder) if _mtime_ns(folder, path) >= since}
+            if not self._trusted(raw):
+                ours = {path for path in ours if _recognised(folder, path)}
+            self.previous = ours
         elif folder.is_dir() and any(folder.iterdir()):
             raise OutputError(
                 f"{folder}: folder is not empty and was not written by vaultkit (no {MANIFEST}); "
@@ -170,7 +188,79 @@ class Output:
         return removed
 
     def _write_manifest(self, text: str) -> None:
-        replace_file(self.folder / MANIFEST, text.encode("utf-8"))
+        data = text.encode("utf-8")
+        replace_file(self.folder / MANIFEST, data)
+        if self.trust is not None:
+            records = self._records()
+            records[os.path.realpath(self.folder)] = hashlib.sha256(data).hexdigest()
+            self.trust.parent.mkdir(exist_ok=True)
+            replace_file(self.trust, json.dumps(records, indent=0, sort_keys=True).encode("utf-8"))
+
+    def _records(self) -> dict[str, str]:
+        try:
+            records = json.loads(self.trust.read_text(encoding="utf-8")) if self.trust is not None else {}
+        except (OSError, ValueError):
+            return {}
+        return records if isinstance(records, dict) else {}
+
+    def _trusted(self, manifest: bytes) -> bool:
+        """Whether vaultkit wrote this manifest for this vault (see the module's docstring)."""
+        return self._records().get(os.path.realpath(self.folder)) == hashlib.sha256(manifest).hexdigest()
+
+
+def _recognised(folder: Path, path: str) -> bool:
+    """Whether a file in OUT is one vaultkit writes: a page (its generator tag), a data
+    script, a static file, a temporary file. Copied attachments are not recognisable."""
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith(".vk-") or path.startswith("static/"):
+        return True
+    if path.endswith((".html", ".js")):
+        try:
+            with open(os.path.join(folder, path), "rb") as handle:
+                head = handle.read(2048)
+        except OSError:
+            return False
+        return GENERATOR in head if path.endswith(".html") else (path.startswith("data/") and
+                                                                  head.startswith(b"window.VK_"))
+    return False
+
+
+def _mtime_ns(folder: Path, path: str) -> int:
+    try:
+        return os.lstat(os.path.join(folder, path)).st_mtime_ns
+    except OSError:
+        return 0
+
+
+def site_folder(root: Path, config: Config, given: Path | str | None) -> Path:
+    """OUT: the folder given on the command line, else vaultkit.yml's `output` (checked by
+    load_config), resolved; never the vault, a folder holding it, a folder of its notes or
+    a hidden folder in it, even through a symlink."""
+    root_real = Path(os.path.realpath(root))
+    out = Path(os.path.realpath(given if given is not None else root / config.output))
+    if out == root_real or out in root_real.parents:
+        raise OutputError(f"{out}: the site folder cannot be the vault or a folder holding it; "
+                          "choose a new folder with -o")
+    if root_real in out.parents:
+        inside = out.relative_to(root_real).as_posix()
+        if given is None and inside != config.output:
+            raise OutputError(f"{root / config.output}: the site folder leads elsewhere in the vault ({inside}) "
+                              "through a symlink; build with -o DIR")
+        if any(part.startswith(".") for part in inside.split("/")):
+            raise OutputError(f"{out}: the site folder cannot be a hidden folder of the vault; choose another with -o")
+        for spec in config.schema.types.values():
+            notes = spec.folder.strip("/")
+            if notes and (notes == inside or notes.startswith(inside + "/")):
+                raise OutputError(f"{out}: the site folder cannot hold the vault's {spec.label} notes ({notes}/); "
+                                  "choose another with -o")
+    elif given is None:
+        raise OutputError(f"{root / config.output}: the site folder leads out of the vault through a symlink; "
+                          "build with -o DIR to write there")
+    return out
+
+
+def trust_file(root: Path) -> Path:
+    return Path(root) / STATE_DIR / TRUST_FILE
 
 
 def _files_in(folder: Path) -> set[str]:
