@@ -40,6 +40,11 @@ BROKEN: dict[str, str | bytes] = {
     'bad/odd :*?<>|"name#^ .md': "Odd name, fine content [[Good]].\n",
     "bad/Zoë & Co (2), 'draft'.md": "Linkable odd name.\n",
     "bad/locked.md": "Locked note [[Good]].\n",
+    # Private by every slightly-off spelling: kept off the site, and `check` says so.
+    "bad/private-typo.md": "---\nprivate: true\nrole: Head: of Sales\n---\nSecret Typo [[Good]].\n",
+    "bad/Private-capital.md": "---\nPrivate: true\n---\nSecret Capital.\n",
+    "bad/private-one.md": "---\nprivate: 1\n---\nSecret One.\n",
+    "bad/nested.md": "".join("> " * depth + "\n" for depth in range(1, 30)) + "> " * 30 + "[[Good]]\n",
     "Good.md": "A good note knows [[people/Ana]] and [[Zoë & Co (2), 'draft']].\n",
     "people/Ana.md": '---\ncompany: "[[Good]]"\n---\n# Ana\nWorks at [[Good]].\n',
 }
@@ -56,6 +61,11 @@ EXPECTED = [
     ("bad/invalid-utf8.md", 2, "warning", "not valid UTF-8"),
     ("bad/binary.md", 0, "error", "binary file"),
     ("bad/empty.md", 0, "warning", "empty note"),
+    ("bad/private-typo.md", 3, "error", "kept off the site"),
+    ("bad/Private-capital.md", 2, "warning", "kept off the site"),
+    ("bad/private-one.md", 2, "warning", "kept off the site"),
+    ("bad/nested.md", 20, "warning", "nested deeper"),
+    ("photos/photo\\xe9.jpg", 0, "warning", "not valid UTF-8"),
     ("bad/too-large.md", 0, "error", "16 MiB"),
     ("links/loop", 0, "warning", "symlink loop"),
     ("links/outside", 0, "warning", "outside the vault"),
@@ -85,6 +95,9 @@ def bad_vault(tmp_path_factory) -> Path:
     (links / "dangling.md").symlink_to("no-such-note.md")
     (links / "inside.md").symlink_to("../Good.md")
     (links / "team").symlink_to("../people", target_is_directory=True)
+    (root / "photos").mkdir()
+    with open(os.path.join(os.fsencode(root / "photos"), b"photo\xe9.jpg"), "wb") as handle:
+        handle.write(b"a name from an old zip: not UTF-8")
     os.mkfifo(root / "bad/pipe.md")  # opening a FIFO would block forever: it must be skipped
     (root / "bad/locked.md").chmod(0)
     return root
@@ -303,3 +316,14 @@ def test_bad_vault_config_is_a_clean_error(make_vault, vk):
     result = vk("check", vault)
     assert result.exit_code == 2
     assert result.stderr.startswith("vaultkit: error: vaultkit.yml:")
+
+
+def test_the_site_of_the_bad_vault_builds_and_keeps_every_doubtful_note_out(bad_vault, runs, tmp_path):
+    out = tmp_path / "site"
+    result = run_cli("build", bad_vault, "-o", out)
+    assert result.exit_code == 0, result
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    text = "\n".join(p.read_bytes().decode("utf-8", "replace") for p in out.rglob("*") if p.is_file())
+    assert "good.html" in "\n".join(p.name for p in out.rglob("*"))
+    for secret in ("Secret Typo", "Secret Capital", "Secret One", "private-typo", "Private-capital", "private-one"):
+        assert secret not in text, secret
