@@ -110,8 +110,8 @@ def _output_folder(value: Any, schema: Schema, text: str) -> str:
     if reason is None:
         return folder
     line = config_line(text, ("output",))
-    raise VaultError(f"{CONFIG_FILE}:{line}: `output: {value}`: the site folder must be {reason}; "
-                     "to build elsewhere, use `vaultkit build -o DIR`")
+    where = f"{CONFIG_FILE}:{line}: `output: {value}`" if line else f"{CONFIG_FILE}: the site folder `{value}`"
+    raise VaultError(f"{where}: the site folder must be {reason}; to build elsewhere, use `vaultkit build -o DIR`")
 
 
 Stat = tuple[int, int]  # (mtime_ns, size)

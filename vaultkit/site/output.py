@@ -193,8 +193,11 @@ class Output:
         if self.trust is not None:
             records = self._records()
             records[os.path.realpath(self.folder)] = hashlib.sha256(data).hexdigest()
-            self.trust.parent.mkdir(exist_ok=True)
-            replace_file(self.trust, json.dumps(records, indent=0, sort_keys=True).encode("utf-8"))
+            try:
+                self.trust.parent.mkdir(exist_ok=True)
+                replace_file(self.trust, json.dumps(records, indent=0, sort_keys=True).encode("utf-8"))
+            except OSError:
+                pass  # a read-only vault: the next build trusts this manifest less (see the docstring)
 
     def _records(self) -> dict[str, str]:
         try:
