@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from _golden import TEMPLATE_TODAY, check_golden, copy_template
 
 VAULT = {
@@ -74,3 +76,64 @@ def test_a_name_from_an_interview_with_no_note_for_the_person_has_no_degree_yet(
     (vault / "interviews/j.md").unlink()
     stats = vk("stats", vault, "--json", "--today", "2026-02-01").json()
     assert stats["by_degree"] == {"1": 1, "unknown": 1}  # Bo, named only by Zed, who has no note
+
+
+# -- the longest chain is linear on any shape of referrals ----------------------------------
+class CountingChildren(dict):
+    """Referrer -> named people, counting each person handed out (a referral followed)."""
+
+    visits = 0
+
+    def get(self, key, default=None):
+        found = dict.get(self, key, default)
+        CountingChildren.visits += len(found or ()) + 1
+        return found
+
+
+def shape(kind: str, n: int) -> dict[str, list[str]]:
+    import random
+
+    people = [f"p{i:05d}" for i in range(n)]
+    if kind == "chain":
+        return {a: [b] for a, b in zip(people, people[1:])}
+    if kind == "hub":
+        return {people[0]: people[1:]}
+    if kind == "clique":  # everyone names everyone: n² referrals, each followed once
+        return {a: [b for b in people if b != a] for a in people}
+    if kind == "loop":
+        return {a: [b] for a, b in zip(people, people[1:] + people[:1])}
+    rng = random.Random(n)  # random referrals: cycles everywhere
+    children: dict[str, list[str]] = {}
+    for person in people:
+        children.setdefault(rng.choice(people), []).append(person)
+    return children
+
+
+@pytest.mark.parametrize("kind", ["chain", "hub", "clique", "loop", "random"])
+def test_the_longest_chain_follows_each_referral_once_on_any_shape(kind):
+    from types import SimpleNamespace
+
+    from vaultkit.stats import longest_chain
+
+    work = []
+    for n in ((30, 60) if kind == "clique" else (500, 2000)):
+        children = CountingChildren(shape(kind, n))
+        referrals = sum(len(named) for named in children.values())
+        CountingChildren.visits = 0
+        chain = longest_chain(SimpleNamespace(profile="me.md"), children)
+        assert CountingChildren.visits <= referrals + n + 1, (kind, n)
+        assert len(chain) == len(set(chain))  # a chain, never through a loop twice
+        for a, b in zip(chain, chain[1:]):
+            assert b in children[a]
+        work.append(CountingChildren.visits / max(referrals + n, 1))
+    assert work[1] <= 1.1 * work[0] + 0.01
+
+
+@pytest.mark.parametrize("kind, n, expected", [("chain", 300, 300), ("hub", 300, 2), ("loop", 300, 300),
+                                               ("clique", 40, 2)])
+def test_the_longest_chain_on_hostile_shapes(kind, n, expected):
+    from types import SimpleNamespace
+
+    from vaultkit.stats import longest_chain
+
+    assert len(longest_chain(SimpleNamespace(profile="me.md"), shape(kind, n))) == expected

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from datetime import date, timedelta
 from typing import Any
 
@@ -85,32 +85,46 @@ def per_week(done, today: date) -> list[dict[str, Any]]:
 
 
 def longest_chain(network: Network, children: dict[str, list[str]]) -> list[str]:
-    """The longest referral chain (A named B, B named C, ...), cycles ignored."""
+    """The referral chain (A named B, B named C, ...) to the person farthest from where
+    referrals start: a breadth-first search from everyone nobody referred, then from the
+    first person (by path) of each referral loop no one else leads into, gives each person
+    the chain of fewest referrals that reaches them; the longest of those chains is the
+    answer (on a tie, the one found first). O(people + referrals) on any network, loops
+    included; on a network where each person has one referrer it is the longest chain.
+    The user's own profile starts no chain and is in none."""
+    profile = network.profile
+    named = {child for referrer, people in children.items() if referrer != profile for child in people}
+    people = sorted(({*children, *named, *(c for cs in children.values() for c in cs)}) - {profile})
+    parent: dict[str, str | None] = {}
+    deepest: tuple[int, str] | None = None  # (people in the chain, its last person)
+
+    def search(sources: list[str]) -> None:
+        nonlocal deepest
+        depth = {source: 1 for source in sources}
+        parent.update((source, None) for source in sources)
+        queue = deque(sources)
+        while queue:
+            node = queue.popleft()
+            if deepest is None or depth[node] > deepest[0]:
+                deepest = (depth[node], node)
+            for child in children.get(node, ()):
+                if child not in parent and child != profile:
+                    parent[child] = node
+                    depth[child] = depth[node] + 1
+                    queue.append(child)
+
+    search([person for person in people if person not in named])
+    for person in people:
+        if person not in parent:
+            search([person])
+    if deepest is None or deepest[0] < 2:
+        return []
     chain: list[str] = []
-    for start in sorted(children):
-        if start == network.profile:
-            continue
-        candidate = _iterative_longest(start, children)
-        if len(candidate) > len(chain):
-            chain = candidate
-    return chain if len(chain) > 1 else []
-
-
-def _iterative_longest(start: str, children: dict[str, list[str]]) -> list[str]:
-    """Depth-first without recursion (a chain of thousands must not hit Python's limit)."""
-    best: list[str] = [start]
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    seen_at_depth: dict[str, int] = {}
-    while stack:
-        node, path = stack.pop()
-        if len(path) > len(best):
-            best = path
-        for child in children.get(node, ()):
-            if child in path or seen_at_depth.get(child, -1) >= len(path) + 1:
-                continue
-            seen_at_depth[child] = len(path) + 1
-            stack.append((child, [*path, child]))
-    return best
+    node: str | None = deepest[1]
+    while node is not None:
+        chain.append(node)
+        node = parent[node]
+    return chain[::-1]
 
 
 def format_stats(stats: dict[str, Any]) -> str:
@@ -141,5 +155,6 @@ def format_stats(stats: dict[str, Any]) -> str:
         lines.append("Top connectors: " + ", ".join(f"{c['name']} ({c['named']})" for c in stats["top_connectors"]))
     chain = stats["longest_chain"]
     if chain["length"]:
-        lines.append(f"Longest referral chain ({chain['length']}): " + " → ".join(chain["names"]))
+        names = chain["names"] if chain["length"] <= 4 else [chain["names"][0], "…", chain["names"][-1]]
+        lines.append(f"Longest referral chain ({chain['length']} people): " + " → ".join(names))
     return "\n".join(lines) + "\n"
