@@ -324,3 +324,28 @@ def test_an_interrupted_rebuild_keeps_the_users_own_files_in_the_site_folder(mak
     assert (site / "CNAME").read_text() == "network.example.org\n" and (site / ".nojekyll").exists()
     assert not (site / "people" / "gone.html").exists()
     assert "half" not in (site / "people" / "sam-lee.html").read_text()
+
+
+def test_a_forged_manifest_cannot_delete_through_a_symlink_in_the_site_folder(make_vault):
+    vault = make_vault(TRUST_VAULT)
+    (vault / "_site" / "static").mkdir(parents=True)
+    (vault / "_site" / "static" / "evil").symlink_to(vault / "people", target_is_directory=True)
+    forged_manifest(vault / "_site", ["static/evil/Sam Lee.md", "static/evil/x.html"])
+    before = snapshot_files(vault / "people")
+    result = run_cli("--vault", vault, "build")
+    assert result.exit_code == 0, result
+    assert snapshot_files(vault / "people") == before
+
+
+def test_a_site_folder_replaced_by_a_symlink_is_never_deleted_through(make_vault):
+    vault = make_vault({**TRUST_VAULT, "people/Sam Lee.md": CONTACT + "![[photo.png]]\n",
+                        "attachments/photo.png": b"\x89PNG"})
+    assert run_cli("--vault", vault, "build").exit_code == 0
+    assert (vault / "_site" / "attachments" / "photo.png").exists()
+    import shutil
+
+    shutil.rmtree(vault / "_site" / "attachments")
+    (vault / "_site" / "attachments").symlink_to(vault / "attachments", target_is_directory=True)
+    (vault / "people" / "Sam Lee.md").write_text(CONTACT, encoding="utf-8")  # the photo is no longer linked
+    run_cli("--vault", vault, "build")
+    assert (vault / "attachments" / "photo.png").read_bytes() == b"\x89PNG"

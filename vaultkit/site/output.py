@@ -129,8 +129,7 @@ class Output:
         folder = os.path.dirname(path)
         if folder not in self._checked:
             os.makedirs(parent, exist_ok=True)
-            real_parent = os.path.realpath(parent)
-            if not (real_parent == self._real or real_parent.startswith(self._real + os.sep)):
+            if not self._inside(parent):
                 raise OutputError(f"refusing to write {path!r}: a symlink leads outside the site folder")
             self._checked.add(folder)
         if not self._fresh or path in self.written:
@@ -149,6 +148,11 @@ class Output:
         self.mark_changed(path)
         return True
 
+    def _inside(self, folder: str | Path) -> bool:
+        """Whether a folder is OUT or in it, symlinks followed: the only places written or deleted."""
+        real = os.path.realpath(folder)
+        return real == self._real or real.startswith(self._real + os.sep)
+
     def mark_changed(self, path: str) -> None:
         """`path` was written anew (here, or by a forked page renderer) or removed."""
         if path not in self.changed:
@@ -165,6 +169,8 @@ class Output:
         removed = sorted(self.previous - self.written)
         for path in removed:
             target = self.folder / path
+            if not self._inside(os.path.dirname(target)):
+                continue  # a folder in OUT replaced by a symlink: never delete through it
             try:
                 target.unlink()
             except FileNotFoundError:
@@ -214,6 +220,10 @@ class Output:
 def _recognised(folder: Path, path: str) -> bool:
     """Whether a file in OUT is one vaultkit writes: a page (its generator tag), a data
     script, a static file, a temporary file. Copied attachments are not recognisable."""
+    real_folder = os.path.realpath(folder)
+    if os.path.realpath(os.path.dirname(os.path.join(folder, path))) != os.path.join(
+            real_folder, os.path.dirname(path)).rstrip(os.sep):
+        return False  # reached through a symlink: not a file vaultkit wrote there
     name = path.rsplit("/", 1)[-1]
     if name.startswith(".vk-") or path.startswith("static/"):
         return True
