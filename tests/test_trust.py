@@ -233,6 +233,7 @@ TRUST_VAULT = {
     ("people", "people", False),     # a folder of notes, "stopped halfway"
     ("people/", "people", True),
     ("./", "", True),
+    ("people/_site", "people/_site", True),  # inside a folder of notes
 ])
 def test_a_vaults_config_cannot_make_build_delete_its_notes(make_vault, output, manifest_at, complete):
     vault = make_vault({**TRUST_VAULT, "vaultkit.yml": f"output: {output}\n"})
@@ -266,10 +267,11 @@ def test_a_site_folder_that_is_a_symlink_out_of_the_vault_is_refused(make_vault,
     assert not list(elsewhere.iterdir())
 
 
-@pytest.mark.parametrize("where", ["vault", "parent", "people"])
+@pytest.mark.parametrize("where", ["vault", "parent", "people", "people/sub"])
 def test_the_command_line_cannot_make_the_vault_the_site_folder(make_vault, where):
     vault = make_vault(TRUST_VAULT)
-    out = {"vault": vault, "parent": vault.parent, "people": vault / "people"}[where]
+    out = {"vault": vault, "parent": vault.parent, "people": vault / "people",
+           "people/sub": vault / "people" / "sub"}[where]
     forged_manifest(out, ["me.md", "people/Sam Lee.md"])  # a folder that looks like a site's
     before = snapshot_files(vault)
     result = run_cli("--vault", vault, "build", "-o", out)
@@ -349,3 +351,31 @@ def test_a_site_folder_replaced_by_a_symlink_is_never_deleted_through(make_vault
     (vault / "people" / "Sam Lee.md").write_text(CONTACT, encoding="utf-8")  # the photo is no longer linked
     run_cli("--vault", vault, "build")
     assert (vault / "attachments" / "photo.png").read_bytes() == b"\x89PNG"
+
+
+PRIVATE_BY_OTHER_MISTAKES = {
+    "duplicate-key": "---\ntype: contact\nprivate: true\nprivate: false\n---\nMet at the fair.\n",
+    "blank-line-first": "\n---\ntype: contact\nprivate: true\n---\nMet at the fair.\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(PRIVATE_BY_OTHER_MISTAKES))
+def test_a_front_matter_that_yaml_reads_otherwise_than_meant_keeps_the_note_out(make_vault, case):
+    vault = private_vault(make_vault, {f"people/{SECRET}.md": PRIVATE_BY_OTHER_MISTAKES[case]})
+    assert run_cli("--vault", vault, "build").exit_code == 0
+    assert SECRET not in site_text(vault / "_site")
+    problems = run_cli("--vault", vault, "check", "--json").json()
+    assert any(p["path"] == f"people/{SECRET}.md" and "kept off the site" in p["message"] for p in problems)
+
+
+@pytest.mark.parametrize("with_value", ['"[[Zebra Alias]]"', "Zebracorn Quill", '"[[zebracorn quill|Z]]"',
+                                        '["[[Ana Lopez]]", "Zebracorn Quill"]'])
+def test_an_interview_naming_a_private_contact_any_way_is_kept_out(make_vault, with_value):
+    vault = private_vault(make_vault, {
+        f"people/{SECRET}.md": "---\ntype: contact\nprivate: true\naliases: [Zebra Alias]\n---\n",
+        "interviews/2026-12-20 Coffee.md": f"---\ntype: interview\nwith: {with_value}\ndate: 2026-12-20\n---\n"
+                                           "Talked about the Quill project.\n",
+    })
+    assert run_cli("--vault", vault, "build").exit_code == 0
+    site = site_text(vault / "_site")
+    assert "Coffee" not in site and "Quill project" not in site

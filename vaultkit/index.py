@@ -35,7 +35,7 @@ from .workers import die_with_parent
 
 SCHEMA_VERSION = 5  # 2: properties.line, for schema problems at `path:line`; 3: meta; 4: links.low_confidence;
 # 5: no index on properties.key (slower than a scan for the one query by key) nor on tags.tag (unused)
-PARSER_VERSION = 5  # bump when parsing changes what it extracts: forces a re-parse
+PARSER_VERSION = 6  # bump when parsing changes what it extracts: forces a re-parse
 USER_VERSION = SCHEMA_VERSION * 1000 + PARSER_VERSION
 APPLICATION_ID = 0x564B4954  # "VKIT": tells our database from a foreign one
 MAX_NOTE_BYTES = 16 * 1024 * 1024

@@ -69,9 +69,18 @@ def parse_note(path: str, text: str) -> Note:
                     + KEPT_OFF)
         )
         body_line = 0
+    elif yaml_text is None and LATE_FRONT_MATTER.match(text):
+        problems.append(Problem(
+            path, 1, "error", "yaml",
+            "front matter must start on the first line: a blank line comes before its `---`, so its "
+            "properties are read as text" + KEPT_OFF,
+        ))
     elif yaml_text is not None:
+        read = len(problems)
         properties = _load_properties(path, yaml_text, problems)
         yaml_lines = yaml_text.split("\n")
+        if len(problems) == read:
+            problems.extend(_duplicate_keys(path, yaml_lines))
         key_lines = _key_lines(yaml_lines, properties)
         property_lines = {key: line + 2 for key, line in key_lines.items()}
         links.extend(_property_links(path, yaml_lines, key_lines, properties, problems))
@@ -388,6 +397,31 @@ def _property_links(
                     )
                 )
     return links
+
+
+def _duplicate_keys(path: str, lines: list[str]) -> list[Problem]:
+    """A key written twice: YAML keeps only the last (`private: true` then `private: false`),
+    which is never what the first line meant."""
+    first: dict[str, int] = {}
+    problems = []
+    for number, line in enumerate(lines):
+        colon = line.find(":")
+        if colon <= 0 or line[0] in " \t#-[{" or line.startswith("..."):
+            continue
+        name = line[:colon].rstrip(" \t\r").strip("'\"")
+        if name in first:
+            problems.append(Problem(
+                path, number + 2, "error", "yaml",
+                f"property `{name}` is written twice (line {first[name] + 2} and here): YAML keeps only the "
+                "last; keep one" + KEPT_OFF,
+            ))
+        else:
+            first[name] = number
+    return problems
+
+
+# Front matter after a blank line: Obsidian reads it as text, but it was meant as properties.
+LATE_FRONT_MATTER = re.compile(r"(?:[ \t]*\r?\n)+---[ \t]*\r?\n(?:.*\n)*?---[ \t]*\r?$", re.MULTILINE)
 
 
 def _key_lines(lines: list[str], properties: dict[str, Any]) -> dict[str, int]:

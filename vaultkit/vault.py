@@ -105,8 +105,8 @@ def _output_folder(value: Any, schema: Schema, text: str) -> str:
     else:
         for spec in schema.types.values():
             notes = spec.folder.strip("/")
-            if notes and (notes == folder or notes.startswith(folder + "/")):
-                reason = f"a folder of its own, not one that holds your {spec.label} notes ({notes}/)"
+            if notes and (notes == folder or notes.startswith(folder + "/") or folder.startswith(notes + "/")):
+                reason = f"a folder of its own, not in or around your {spec.label} notes ({notes}/)"
     if reason is None:
         return folder
     line = config_line(text, ("output",))

@@ -263,9 +263,9 @@ def site_folder(root: Path, config: Config, given: Path | str | None) -> Path:
             raise OutputError(f"{out}: the site folder cannot be a hidden folder of the vault; choose another with -o")
         for spec in config.schema.types.values():
             notes = spec.folder.strip("/")
-            if notes and (notes == inside or notes.startswith(inside + "/")):
-                raise OutputError(f"{out}: the site folder cannot hold the vault's {spec.label} notes ({notes}/); "
-                                  "choose another with -o")
+            if notes and (notes == inside or notes.startswith(inside + "/") or inside.startswith(notes + "/")):
+                raise OutputError(f"{out}: the site folder cannot be in or around the vault's {spec.label} notes "
+                                  f"({notes}/); choose another with -o")
     elif given is None:
         raise OutputError(f"{root / config.output}: the site folder leads out of the vault through a symlink; "
                           "build with -o DIR to write there")

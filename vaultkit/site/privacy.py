@@ -99,12 +99,22 @@ def kept_out(content: Content, config: SiteConfig, old: dict[str, str] | None = 
         else:
             subject, recheck = {}, content.notes.keys()
     with_key = content.schema.key("interview", "with")
+    # A person may be named by a link that resolves, by an alias, or in plain text.
+    names = {name.casefold(): person for person in own
+             for name in (content.notes[person].title, *content.notes[person].aliases)}
     for path in recheck:
         note = content.notes[path]
-        if note.type == "interview" and path not in own:
-            person = next((l.target for l in note.links if l.field == with_key and l.target in own), None)
-            if person is not None:
-                subject[path] = SUBJECT + content.notes[person].title
+        if note.type != "interview" or path in own:
+            continue
+        named = [l.target if l.target in own else names.get(l.linkpath.rsplit("/", 1)[-1].casefold())
+                 for l in note.links if l.field == with_key]
+        raw = note.properties.get(with_key)
+        for value in raw if isinstance(raw, list) else [raw]:
+            if isinstance(value, str):
+                named.append(names.get(value.strip().strip("[]").split("|")[0].strip().casefold()))
+        person = next((p for p in named if p is not None), None)
+        if person is not None:
+            subject[path] = SUBJECT + content.notes[person].title
     return {**own, **subject}
 
 
