@@ -183,6 +183,13 @@ def test_attachments_that_could_run_script_are_served_as_sandboxed_downloads(liv
         assert headers["x-content-type-options"] == "nosniff"
         assert b"livereload" not in body  # not taken for one of the site's pages
         assert request(live, target, method="HEAD")[1]["content-disposition"] == "attachment"
+    folder = Path(live.site.out)
+    for name in ("planted.xhtml", "planted.xml", "planted.svgz", "planted.mht"):  # in OUT, but not the site's
+        (folder / name).write_text("<html><script>alert(1)</script></html>")
+        headers = request(live, "/" + name)[1]
+        assert "sandbox" in headers["content-security-policy"] and headers["content-disposition"] == "attachment", name
+    for target in ("/static/site.css", "/data/graph.js"):
+        assert "content-disposition" not in request(live, target)[1], target
     for target in ("/photo.png", "/cv.pdf"):
         status, headers, _ = request(live, target)
         assert status == 200 and "content-disposition" not in headers and headers["x-content-type-options"] == "nosniff"

@@ -79,6 +79,7 @@ SANDBOXED = {
 BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 LONGEST_PATH = 4096
+OWN_FOLDERS = ("static/", "data/", "__vaultkit/")  # the site's scripts and styles (see build.static_files)
 
 
 class LiveState:
@@ -175,7 +176,10 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.BAD_REQUEST, "malformed path")
             return False
         output = self._output()
-        self.sandboxed = output in self.state.attachments and downloaded(output)
+        # Only the site's own pages and scripts run: any other file that could hold script
+        # (an attachment, or one put in OUT by anyone else) is a sandboxed download.
+        own = (output.endswith(".html") and output not in self.state.attachments) or output.startswith(OWN_FOLDERS)
+        self.sandboxed = downloaded(output) and not own
         return True
 
     def _output(self) -> str:
