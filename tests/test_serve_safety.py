@@ -158,6 +158,25 @@ def test_idle_and_half_sent_connections_are_closed(live, capsys) -> None:
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_a_request_sent_a_byte_at_a_time_is_cut_off(live) -> None:
+    """Each byte comes within the per-read timeout, but the request never ends: the
+    connection is closed when the request has taken longer than the timeout."""
+    slow = socket.create_connection(("127.0.0.1", port(live)))
+    text = f"GET /ana.html HTTP/1.1\r\nHost: 127.0.0.1:{port(live)}\r\nX-Slow: " + "a" * 200
+    started = time.monotonic()
+    try:
+        for byte in text.encode():
+            try:
+                slow.sendall(bytes([byte]))
+            except OSError:
+                break
+            if closed_by_server(slow, within=0.3):
+                break
+        assert time.monotonic() - started < 10  # the timeout is 1 s; 200 bytes would take 60 s
+    finally:
+        slow.close()
+
+
 def test_a_held_long_poll_outlives_the_timeout(live) -> None:
     """The tab's question is held far longer than a connection may stay idle: the timeout is
     for the client's reading and writing, not for the server's waiting."""

@@ -25,6 +25,7 @@ import logging
 import os
 import posixpath
 import re
+import socket
 import sys
 import threading
 import time
@@ -163,9 +164,28 @@ class Handler(SimpleHTTPRequestHandler):
         self.timeout = timeout  # (the socket's: StreamRequestHandler.setup sets it)
         super().__init__(*args, **kwargs)
 
+    def handle_one_request(self) -> None:
+        # The socket's timeout is per read: a client sending a byte at a time would hold a
+        # thread for ever. A request must arrive whole (to its headers) within `timeout`.
+        self._deadline = threading.Timer(self.timeout, self._cut)
+        self._deadline.daemon = True
+        self._deadline.start()
+        try:
+            super().handle_one_request()
+        finally:
+            self._deadline.cancel()
+
+    def _cut(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def parse_request(self) -> bool:
         """http.server's checks, then ours: the Host, the path; an answer for any that fails."""
-        if not super().parse_request():
+        ok = super().parse_request()
+        self._deadline.cancel()  # the request is in (answering it, or holding it, may take longer)
+        if not ok:
             return False
         port = self.server.server_address[1]
         hosts = self.headers.get_all("Host", [])
