@@ -217,3 +217,31 @@ def test_a_note_over_the_size_limit_is_not_published(make_vault, vk):
             assert b"secret-word" not in path.read_bytes(), path
     problems = vk("check", vault, "--json").json()
     assert [(p["path"], p["code"]) for p in problems if p["code"] == "too-large"] == [("Huge.md", "too-large")]
+
+
+class CountingList(list):
+    """A list that adds up the items its slices and lookups hand out."""
+
+    work = 0
+
+    def __getitem__(self, key):
+        got = list.__getitem__(self, key)
+        CountingList.work += len(got) if isinstance(key, slice) else 1
+        return got
+
+
+def test_a_paragraph_of_many_markdown_links_reads_each_token_once():
+    """Each Markdown link's shown text is read from the tokens after it up to its close;
+    copying all the rest of the paragraph's tokens for every link was quadratic."""
+    from vaultkit.markdown import markdown
+    from vaultkit.parse import _markdown_link
+
+    work = []
+    for n in (500, 2000):
+        children = CountingList(markdown().parseInline(" ".join(f"[x{i}](y{i}) *e*" for i in range(n)))[0].children)
+        CountingList.work = 0
+        for index, token in enumerate(list.__iter__(children)):
+            if token.type == "link_open":
+                _markdown_link(token, children, index, 0)
+        work.append(CountingList.work)
+    assert work[1] <= 4.5 * work[0], work

@@ -581,7 +581,8 @@ def _markdown_link(token, children, index: int, line_offset: int) -> Link | None
             {**token.meta, "kind": "embed"}, token.attrGet("src") or "", token.content, line_offset
         )
     parts = []
-    for child in children[index + 1 :]:
+    for position in range(index + 1, len(children)):  # (not a slice: a paragraph may hold 100,000 links)
+        child = children[position]
         if child.type == "link_close":
             break
         parts.append(child.content)
