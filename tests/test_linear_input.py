@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vaultkit import fastscan
 from vaultkit.index import MAX_NOTE_BYTES
@@ -245,3 +247,31 @@ def test_a_paragraph_of_many_markdown_links_reads_each_token_once():
                 _markdown_link(token, children, index, 0)
         work.append(CountingList.work)
     assert work[1] <= 4.5 * work[0], work
+
+
+_LINKS_AS_WRITTEN = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
+_ALL_AS_WRITTEN = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]|%%.*?%%|<[^>]*>", re.DOTALL)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="[]|%<>!a \n", max_size=40), st.booleans())
+def test_the_plain_text_scanner_finds_what_its_pattern_would(body, comments_and_tags):
+    from vaultkit.site.render import _links_comments_tags
+
+    pattern = _ALL_AS_WRITTEN if comments_and_tags else _LINKS_AS_WRITTEN
+    assert list(_links_comments_tags(body, comments_and_tags)) == [
+        (m.start(), m.end(), m.group(1)) for m in pattern.finditer(body)]
+
+
+def test_plain_text_reads_a_run_of_unclosed_openers_once():
+    """`[[[[…`, `<<<<…` and `%%%%…` with no closer: each opener once, not the rest of the
+    body again for each."""
+    from vaultkit.site import render
+
+    for unit in ("[[", "<", "%%", "[[<%%"):
+        work = []
+        for n in (2000, 8000):
+            CountingStr.work = 0
+            list(render._links_comments_tags(CountingStr(unit * n + " end ]"), True))
+            work.append(CountingStr.work)
+        assert work[1] <= 4.5 * work[0], (unit, work)

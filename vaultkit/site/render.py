@@ -267,8 +267,49 @@ _LIST_MARKER = re.compile(r"(\n\s*)[-+](?=\s)")
 # A block id (`^id` ending a line, after a space): Obsidian shows it on no page, and it
 # is no word to search for. Found in the text as written (a mark before it is no space).
 _BLOCK_ID_AT_END = re.compile(r"(?<!\S)" + BLOCK_ID + r"(?=[ \t]*$)", re.MULTILINE)
-_LINKS = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")  # a literal first: found several times faster
-_LINKS_COMMENTS_TAGS = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]|%%.*?%%|<[^>]*>", re.DOTALL)
+
+
+def _links_comments_tags(body: str, comments_and_tags: bool):
+    """(start, end, shown words or None) of each match of `\\[\\[(?:[^\\]|]*\\|)?([^\\]]*)\\]\\]`
+    (and, with `comments_and_tags`, of `%%.*?%%` and `<[^>]*>`, DOTALL), as that pattern's
+    `finditer` finds them, in time linear in the body. The pattern tries every `[[`, `%%`
+    and `<` and reads on to its closer: on a run of openers with no closer (`[[[[...`) that
+    is quadratic. But an opener's match can only end at the first `]` (`%%`, `>`) after
+    it, the same for every opener before that closer: found once, kept while it is ahead."""
+    openers = ("[[", "%%", "<") if comments_and_tags else ("[[",)
+    closers = ("]", "%%", ">")
+    skip = (2, 2, 1)  # where the search for the closer starts, after the opener
+    next_opener = [body.find(opener) for opener in openers]
+    next_closer = [-2, -2, -2]  # (-2: not looked for yet; -1: none in the rest of the body)
+    pos = 0
+    while True:
+        for kind, at in enumerate(next_opener):
+            if 0 <= at < pos:
+                next_opener[kind] = at = body.find(openers[kind], pos)
+        found = [at for at in next_opener if at >= 0]
+        if not found:
+            return
+        start = min(found)
+        for kind, opener in enumerate(openers):
+            if next_opener[kind] != start:
+                continue
+            after = start + skip[kind]
+            close = next_closer[kind]
+            if close == -2 or (close >= 0 and close < after):
+                close = next_closer[kind] = body.find(closers[kind], after)
+            if close < 0:
+                continue
+            if kind == 0:
+                if not body.startswith("]]", close):
+                    continue
+                inner = body[start + 2:close]
+                yield start, close + 2, inner.split("|", 1)[1] if "|" in inner else inner
+            else:
+                yield start, close + len(closers[kind]), None
+            pos = close + len(closers[kind]) + (1 if kind == 0 else 0)
+            break
+        else:
+            pos = start + 1
 
 
 def plain_text(body: str, hidden: frozenset[str] = frozenset()) -> str:
@@ -289,18 +330,17 @@ def plain_text(body: str, hidden: frozenset[str] = frozenset()) -> str:
     if "[[" not in body and "%%" not in body and "<" not in body:
         return " ".join(marked.split())
     out, done = [], 0
-    for match in (_LINKS_COMMENTS_TAGS if "%%" in body or "<" in body else _LINKS).finditer(body):
-        at, shown = match.start(), match.group(1)
+    for at, end, shown in _links_comments_tags(body, "%%" in body or "<" in body):
         if shown is not None and at and body[at - 1] == "!":
             at -= 1  # an embed (a `!` is never the last character of a match)
         out.append(marked[done:at])
         if shown is None:
             out.append(" ")
-        elif hidden and split_wikilink(match.group()[2:-2])[0].lower() in hidden:
+        elif hidden and split_wikilink(body[at + 2 + (body[at] == "!"):end - 2])[0].lower() in hidden:
             out.append(" private note ")
         else:
             out.append(shown)
-        done = match.end()
+        done = end
     out.append(marked[done:])
     return " ".join("".join(out).split())
 
