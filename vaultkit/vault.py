@@ -17,7 +17,7 @@ import yaml
 
 from .errors import VaultError
 from .model import Problem
-from .schema import Schema, build_schema, config_line, default_schema
+from .schema import Schema, TypeSpec, build_schema, config_line, default_schema
 
 MARKERS = (".obsidian", "vaultkit.yml", ".vaultkit")
 CONFIG_FILE = "vaultkit.yml"
@@ -102,16 +102,22 @@ def _output_folder(value: Any, schema: Schema, text: str) -> str:
     reason = None
     if absolute or not folder or any(part in ("", ".", "..") or part.startswith(".") for part in parts) or "\\" in folder:
         reason = "a folder inside the vault, like _site (not the vault, a hidden folder or a way out of it)"
-    else:
-        for spec in schema.types.values():
-            notes = spec.folder.strip("/")
-            if notes and (notes == folder or notes.startswith(folder + "/") or folder.startswith(notes + "/")):
-                reason = f"a folder of its own, not in or around your {spec.label} notes ({notes}/)"
+    elif (spec := notes_around(schema, folder)) is not None:
+        reason = f"a folder of its own, not in or around your {spec.label} notes ({spec.folder.strip('/')}/)"
     if reason is None:
         return folder
     line = config_line(text, ("output",))
     where = f"{CONFIG_FILE}:{line}: `output: {value}`" if line else f"{CONFIG_FILE}: the site folder `{value}`"
     raise VaultError(f"{where}: the site folder must be {reason}; to build elsewhere, use `vaultkit build -o DIR`")
+
+
+def notes_around(schema: Schema, folder: str) -> TypeSpec | None:
+    """The note type whose folder is `folder` (vault-relative), is inside it or holds it."""
+    for spec in schema.types.values():
+        notes = spec.folder.strip("/")
+        if notes and (notes == folder or notes.startswith(folder + "/") or folder.startswith(notes + "/")):
+            return spec
+    return None
 
 
 Stat = tuple[int, int]  # (mtime_ns, size)

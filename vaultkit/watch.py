@@ -207,10 +207,7 @@ class Watcher:
                 # reports it (the whole vault when it is at the top).
                 path = "/".join(itertools.takewhile(is_text, path.split("/")))
                 if not path:
-                    with self._lock:
-                        self._full_sync_due = True
-                        self._last_event = time.monotonic()
-                        self._lock.notify_all()
+                    self.request_full_sync(overflowed=False)
                     continue
             if path is not None and in_vault(path, self.config):
                 wanted.append(path)
@@ -225,10 +222,11 @@ class Watcher:
             self._last_event = time.monotonic()
             self._lock.notify_all()
 
-    def request_full_sync(self) -> None:
-        """Events were lost (the kernel's queue overflowed): compare every file next time."""
+    def request_full_sync(self, overflowed: bool = True) -> None:
+        """Compare every file next time: events were lost (the kernel's queue overflowed), or
+        name a file whose folder cannot be named alone."""
         with self._lock:
-            self.overflows += 1
+            self.overflows += overflowed
             self._full_sync_due = True
             self._last_event = time.monotonic()
             self._lock.notify_all()

@@ -113,8 +113,10 @@ class TextCache:
 def unparsed_notes(index: Index, paths: set[str] | None = None) -> frozenset[str]:
     """Notes whose front matter did not parse: their properties, `private` among them,
     are unknown."""
-    found = {path for (path,) in index.db.execute(UNPARSED)}
-    return frozenset(found if paths is None else found & paths)
+    if paths is None:
+        return frozenset(path for (path,) in index.db.execute(UNPARSED))
+    marks = ",".join("?" * len(paths))
+    return frozenset(path for (path,) in index.db.execute(f"{UNPARSED} AND path IN ({marks})", tuple(paths)))
 
 
 UNPARSED = "SELECT DISTINCT path FROM problems WHERE code = 'yaml' AND severity = 'error' AND from_scan = 0"

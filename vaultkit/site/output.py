@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..errors import VaultkitError
 from ..files import replace_file
-from ..vault import STATE_DIR, Config, is_text
+from ..vault import STATE_DIR, Config, is_text, notes_around
 from .urls import is_safe_output
 
 MANIFEST = ".vaultkit-site.json"
@@ -220,10 +220,6 @@ class Output:
 def _recognised(folder: Path, path: str) -> bool:
     """Whether a file in OUT is one vaultkit writes: a page (its generator tag), a data
     script, a static file, a temporary file. Copied attachments are not recognisable."""
-    real_folder = os.path.realpath(folder)
-    if os.path.realpath(os.path.dirname(os.path.join(folder, path))) != os.path.join(
-            real_folder, os.path.dirname(path)).rstrip(os.sep):
-        return False  # reached through a symlink: not a file vaultkit wrote there
     name = path.rsplit("/", 1)[-1]
     if name.startswith(".vk-") or path.startswith("static/"):
         return True
@@ -261,11 +257,10 @@ def site_folder(root: Path, config: Config, given: Path | str | None) -> Path:
                               "through a symlink; build with -o DIR")
         if any(part.startswith(".") for part in inside.split("/")):
             raise OutputError(f"{out}: the site folder cannot be a hidden folder of the vault; choose another with -o")
-        for spec in config.schema.types.values():
-            notes = spec.folder.strip("/")
-            if notes and (notes == inside or notes.startswith(inside + "/") or inside.startswith(notes + "/")):
-                raise OutputError(f"{out}: the site folder cannot be in or around the vault's {spec.label} notes "
-                                  f"({notes}/); choose another with -o")
+        spec = notes_around(config.schema, inside)
+        if spec is not None:
+            raise OutputError(f"{out}: the site folder cannot be in or around the vault's {spec.label} notes "
+                              f"({spec.folder.strip('/')}/); choose another with -o")
     elif given is None:
         raise OutputError(f"{root / config.output}: the site folder leads out of the vault through a symlink; "
                           "build with -o DIR to write there")

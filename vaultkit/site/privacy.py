@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import VaultkitError
-from ..privacy import own_privacy
+from ..privacy import own_privacy, private_folder
 from ..schema import Schema
 from .content import Content, SiteNote
 
@@ -69,10 +69,6 @@ class SiteConfig:
 
 def _true(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes"))
-
-
-def is_private(path: str, properties: dict[str, Any], config: SiteConfig) -> bool:
-    return own_privacy(path, properties, config.private_folders) is not None
 
 
 def kept_out(content: Content, config: SiteConfig, old: dict[str, str] | None = None,
@@ -135,7 +131,7 @@ def linked_attachments(content: Content, config: SiteConfig, path: str) -> set[s
     """Attachments a note links or embeds that are not in a private folder."""
     return {link.target for link in content.notes[path].links
             if link.target is not None and link.target in content.attachments
-            and not is_private(link.target, {}, config)}
+            and private_folder(link.target, config.private_folders) is None}
 
 
 def published_attachments(content: Content, config: SiteConfig, notes: set[str]) -> set[str]:
